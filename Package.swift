@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Gatehouse",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gatehouse", targets: ["gatehouse"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: macros and inline helpers Swift cannot import directly.
+        .target(name: "CLinuxShims", path: "Sources/CLinuxShims"),
+
+        .target(name: "GatehouseCore", swiftSettings: strict),
+        .target(name: "Reactor", dependencies: ["GatehouseCore", "CLinuxShims"], swiftSettings: strict),
+        .target(name: "HTTP1", dependencies: ["GatehouseCore"], swiftSettings: strict),
+        .target(name: "Policy", dependencies: ["GatehouseCore", "HTTP1"], swiftSettings: strict),
+        .target(name: "GatewayConfig", dependencies: ["GatehouseCore"], swiftSettings: strict),
+        .target(name: "Gateway",
+                dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "GatewayConfig", "CLinuxShims"],
+                swiftSettings: strict),
+        .executableTarget(name: "gatehouse",
+                          dependencies: ["Gateway", "GatewayConfig",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+        .target(name: "GatehouseTestSupport",
+                dependencies: ["GatehouseCore", "CLinuxShims"],
+                path: "Sources/GatehouseTestSupport", swiftSettings: strict),
+
+        .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"], swiftSettings: strict),
+        .testTarget(name: "ReactorTests", dependencies: ["Reactor", "GatehouseCore"], swiftSettings: strict),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "GatehouseCore"], swiftSettings: strict),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "HTTP1", "GatehouseCore"], swiftSettings: strict),
+        .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "GatehouseCore"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "GatewayTests",
+                    dependencies: ["Gateway", "GatewayConfig", "Policy", "HTTP1", "GatehouseCore", "GatehouseTestSupport"],
+                    swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,2 @@
+/// The `GatehouseCore` module. See Docs/ARCHITECTURE.md.
+public enum GatehouseCoreModule {}

@@ -1,0 +1,2 @@
+/// The `GatehouseTestSupport` module. See Docs/ARCHITECTURE.md.
+public enum GatehouseTestSupportModule {}

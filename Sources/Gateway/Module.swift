@@ -1,0 +1,2 @@
+/// The `Gateway` module. See Docs/ARCHITECTURE.md.
+public enum GatewayModule {}

@@ -1,0 +1,2 @@
+/// The `GatewayConfig` module. See Docs/ARCHITECTURE.md.
+public enum GatewayConfigModule {}

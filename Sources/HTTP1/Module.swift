@@ -1,0 +1,2 @@
+/// The `HTTP1` module. See Docs/ARCHITECTURE.md.
+public enum HTTP1Module {}

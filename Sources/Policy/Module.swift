@@ -1,0 +1,2 @@
+/// The `Policy` module. See Docs/ARCHITECTURE.md.
+public enum PolicyModule {}

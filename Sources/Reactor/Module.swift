@@ -1,0 +1,2 @@
+/// The `Reactor` module. See Docs/ARCHITECTURE.md.
+public enum ReactorModule {}

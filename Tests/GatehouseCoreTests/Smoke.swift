@@ -1,0 +1,2 @@
+import XCTest
+final class GatehouseCoreTestsSmoke: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

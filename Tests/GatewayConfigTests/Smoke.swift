@@ -1,0 +1,2 @@
+import XCTest
+final class GatewayConfigTestsSmoke: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

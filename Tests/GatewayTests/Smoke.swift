@@ -1,0 +1,2 @@
+import XCTest
+final class GatewayTestsSmoke: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

@@ -1,0 +1,2 @@
+import XCTest
+final class PolicyTestsSmoke: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

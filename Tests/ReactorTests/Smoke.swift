@@ -1,0 +1,2 @@
+import XCTest
+final class ReactorTestsSmoke: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
