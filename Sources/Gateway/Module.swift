@@ -1,2 +1,0 @@
-/// The `Gateway` module. See Docs/ARCHITECTURE.md.
-public enum GatewayModule {}

@@ -1,0 +1,372 @@
+import GatehouseCore
+import HTTP1
+import Policy
+import Reactor
+
+/// Request side of an exchange: routing, the policy pipeline, holds, body
+/// buffering for stages, and forwarding.
+extension DownstreamConnection {
+    func beginExchange(head: RequestHead, headBytes: Int) {
+        let config = ctx.config
+        var requestID = ""
+        if config.trustIncomingRequestID, let incoming = head.headers.firstValue(config.requestIDHeaderLower),
+           RequestIDGenerator.isAcceptable(incoming) {
+            requestID = incoming
+        } else {
+            requestID = ctx.ids.make()
+        }
+
+        guard let routeIndex = config.routeTable.route(host: head.host, path: head.path) else {
+            let bodyPending = head.framing != .none
+            respondStandalone(GatewayError.noRoute, requestID: requestID, head: head, route: "-",
+                              outcome: "no_route", close: bodyPending || !head.keepAlive)
+            return
+        }
+        let route = config.routes[routeIndex]
+        let ex = Exchange(requestID: requestID, route: route, config: config, head: head,
+                          clientAddress: peer.description, startNs: ctx.loop.now)
+        ex.bytesIn = UInt64(headBytes)
+        exchange = ex
+        if drainRequested { ex.closeAfter = true }
+
+        // Route-specific head limits (parsing used the largest of all routes).
+        if headBytes > route.headLimits.maxHeaderBytes || head.headers.count > route.headLimits.maxHeaderCount {
+            finishLocally(ex, response: LocalResponse(status: 431, code: "header_too_large",
+                                                      message: "request header fields exceed the route's limit"),
+                          outcome: "rejected", close: true)
+            return
+        }
+        if case .contentLength(let n) = head.framing, n > route.maxBodyBytes {
+            // Refused before any 100 Continue is sent.
+            finishLocally(ex, response: GatewayError.bodyTooLarge, outcome: "rejected", close: true)
+            return
+        }
+        let action = ex.runner.start()
+        perform(action, for: ex)
+    }
+
+    /// Carries out what the pipeline asks for, evaluating stages inline
+    /// until one holds, needs the body, answers, or all proceed.
+    func perform(_ first: PipelineRunner.Action, for ex: Exchange) {
+        var action = first
+        var steps = 0
+        while steps < 10_000 {
+            steps += 1
+            switch action {
+            case .evaluate(let index):
+                let verdict = ex.config.stages[index].evaluate(&ex.context)
+                if case .hold(let ticket, _, _) = verdict { ex.holdTicket = ticket }
+                action = ex.runner.event(.verdict(verdict))
+            case .forward:
+                forward(ex)
+                return
+            case .respond(let response, let outcome):
+                let bodyUnread = !ex.requestBodyDone
+                finishLocally(ex, response: response, outcome: outcome.rawValue, close: bodyUnread || ex.closeAfter)
+                return
+            case .hold(let timeoutMs):
+                hold(ex, timeoutMs: timeoutMs)
+                return
+            case .readBody(let limit):
+                startBuffering(ex, limit: limit)
+                return
+            case .abandon:
+                ex.outcome = "abandoned"
+                ex.errorCode = "client_closed"
+                ex.status = 499
+                close()
+                return
+            }
+        }
+        finishLocally(ex, response: LocalResponse(status: 500, code: "pipeline_error", message: "the pipeline did not settle"),
+                      outcome: "pipeline_error", close: true)
+    }
+
+    // MARK: hold
+
+    private func hold(_ ex: Exchange, timeoutMs: Int) {
+        state = .held
+        holdDeadline = ctx.loop.now &+ nanoseconds(ms: timeoutMs)
+        rearmTimer()
+        updateInterest()
+        guard let ticket = ex.holdTicket else { return }
+        let loop = ctx.loop
+        let target = LoopBound(self)
+        let token = LoopBound(ex)
+        ticket.bind { verdict in
+            loop.post { target.value.holdResolved(verdict, exchange: token.value) }
+        }
+    }
+
+    /// A ticket was resolved (delivered on this loop via post).
+    func holdResolved(_ verdict: StageVerdict, exchange ex: Exchange) {
+        guard state == .held, exchange === ex else { return }  // stale: expired, abandoned or a later exchange
+        holdDeadline = 0
+        ex.holdTicket = nil
+        let action = ex.runner.event(.holdResolved(verdict))
+        perform(action, for: ex)
+        processInput()
+        flush()
+    }
+
+    // MARK: body for stages
+
+    private func startBuffering(_ ex: Exchange, limit: Int) {
+        let cap = min(UInt64(max(limit, 0)), ex.route.maxBodyBytes)
+        if case .contentLength(let n) = ex.context.head.framing, n > cap {
+            let action = ex.runner.event(.bodyTooLarge)
+            perform(action, for: ex)
+            return
+        }
+        ex.bufferLimit = Int(cap)
+        ex.bufferedBody = []
+        state = .bufferingBody
+        sendContinueIfExpected(ex)
+        bodyDeadline = ctx.loop.now &+ ex.route.bodyReadNs
+        rearmTimer()
+        if !bufferBody() { updateInterest() }
+    }
+
+    /// Moves buffered input into the exchange's body. Returns true when the
+    /// state changed (body complete or refused), false when it needs more.
+    func bufferBody() -> Bool {
+        guard let ex = exchange else { return false }
+        var overflow = false
+        var failure: HTTPParseError?
+        if !input.isEmpty {
+            let consumed = input.withReadable { bytes -> Int in
+                do {
+                    return try ex.requestBody.read(bytes) { piece in
+                        if (ex.bufferedBody?.count ?? 0) + piece.count > ex.bufferLimit { overflow = true; return }
+                        ex.bufferedBody?.append(contentsOf: piece)
+                    }
+                } catch {
+                    failure = error
+                    return 0
+                }
+            }
+            input.consume(consumed)
+            ex.bytesIn &+= UInt64(consumed)
+            if consumed > 0 { bodyDeadline = ctx.loop.now &+ ex.route.bodyReadNs; rearmTimer() }
+        }
+        if let failure {
+            finishLocally(ex, response: LocalResponse(status: failure.status, code: failure.code, message: failure.message),
+                          outcome: "rejected", close: true)
+            return true
+        }
+        if overflow {
+            ex.bufferedBody = nil
+            let action = ex.runner.event(.bodyTooLarge)
+            state = .awaitingHead
+            perform(action, for: ex)
+            return true
+        }
+        if ex.requestBodyDone {
+            bodyDeadline = 0
+            state = .awaitingHead
+            ex.context.body = ex.bufferedBody
+            let action = ex.runner.event(.bodyBufferedSize(ex.bufferedBody?.count ?? 0))
+            perform(action, for: ex)
+            return true
+        }
+        return false
+    }
+
+    private func sendContinueIfExpected(_ ex: Exchange) {
+        if ex.context.head.expectsContinue && !ex.continueSent && !ex.requestBodyDone {
+            ex.continueSent = true
+            output.append(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        }
+    }
+
+    // MARK: forwarding
+
+    func forward(_ ex: Exchange) {
+        state = .proxying
+        if !ex.runner.hasBufferedBody { sendContinueIfExpected(ex) }
+        let head = ex.context.head
+        var headers = HeaderShaping.upstreamRequestHeaders(from: head, config: ex.config, route: ex.route,
+                                                           requestID: ex.requestID, clientIP: peerIP)
+        if let body = ex.bufferedBody {
+            if !body.isEmpty || head.framing != .none { headers.append(name: "Content-Length", value: String(body.count)) }
+            ex.upstreamWriter = .none
+        } else {
+            switch head.framing {
+            case .none: ex.upstreamWriter = .none
+            case .contentLength(let n): headers.append(name: "Content-Length", value: String(n)); ex.upstreamWriter = .raw
+            case .chunked, .untilClose: headers.append(name: "Transfer-Encoding", value: "chunked"); ex.upstreamWriter = .chunked
+            }
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512 + (ex.bufferedBody?.count ?? 0))
+        HTTPSerializer.writeRequestHead(method: head.method, target: ex.route.upstreamTarget(for: head.target),
+                                        headers: headers, into: &bytes)
+        if let body = ex.bufferedBody { bytes.append(contentsOf: body) }
+        let replayable = ex.bufferedBody != nil || head.framing == .none
+        ex.bufferedBody = nil
+        sendUpstream(ex, bytes: bytes, replayable: replayable)
+    }
+
+    /// Opens or reuses an upstream connection and queues the request.
+    func sendUpstream(_ ex: Exchange, bytes: [UInt8], replayable: Bool, fresh: Bool = false) {
+        ex.attempts += 1
+        let pool = ctx.pool(for: ex.route.upstream)
+        var conn: UpstreamConnection? = nil
+        while !fresh, let idle = pool.take() {
+            if idle.isReusable { conn = idle; break }
+            idle.close()
+        }
+        if conn == nil {
+            guard let address = ex.route.upstream.nextAddress() else {
+                upstreamFailed(GatewayError.upstreamUnavailable, outcome: "upstream_error")
+                return
+            }
+            do {
+                conn = try UpstreamConnection.open(to: address, pool: pool, ctx: ctx, connectNs: ex.route.upstreamConnectNs)
+            } catch {
+                ctx.logError("upstream connect failed", [("request_id", ex.requestID), ("error", error.description)])
+                upstreamFailed(GatewayError.upstreamConnectFailed, outcome: "upstream_error")
+                return
+            }
+        }
+        guard let up = conn else { return }
+        ex.upstream = up
+        ex.upstreamAddress = up.address.description
+        if ex.upstreamStartNs == 0 { ex.upstreamStartNs = ctx.loop.now }
+        ex.retryBytes = (replayable && up.wasUsed && ex.attempts == 1) ? bytes : nil
+        up.begin(owner: self, method: ex.method, responseTimeoutNs: ex.route.upstreamResponseNs)
+        up.output.append(bytes)
+        if ex.requestBodyDone {
+            up.requestComplete = true
+        } else {
+            bodyDeadline = ctx.loop.now &+ ex.route.bodyReadNs
+            rearmTimer()
+            pumpRequestBody(ex)
+        }
+        up.flush()
+    }
+
+    /// Moves buffered client body bytes to the upstream, re-framed, until the
+    /// body ends or the upstream's buffer is full (then reading pauses).
+    func pumpRequestBody(_ ex: Exchange) {
+        guard let up = ex.upstream, !ex.requestBodyDone else { return }
+        var failure: HTTPParseError?
+        while !input.isEmpty && !ex.requestBodyDone && up.output.count < Self.highWater {
+            let writer = ex.upstreamWriter
+            let consumed = input.withReadable { bytes -> Int in
+                let slice = UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, Self.highWater)])
+                do {
+                    return try ex.requestBody.read(slice) { piece in writer.write(piece, into: &up.output) }
+                } catch {
+                    failure = error
+                    return 0
+                }
+            }
+            if failure != nil { break }
+            if consumed == 0 { break }
+            input.consume(consumed)
+            ex.bytesIn &+= UInt64(consumed)
+            bodyDeadline = ctx.loop.now &+ ex.route.bodyReadNs
+        }
+        if let failure {
+            // The agent's body framing broke mid-stream: nothing more goes up.
+            ex.upstream = nil
+            up.detachOwner()
+            up.close()
+            if ex.responseStarted {
+                abort(reason: failure.code)
+            } else {
+                finishLocally(ex, response: LocalResponse(status: failure.status, code: failure.code, message: failure.message),
+                              outcome: "rejected", close: true)
+            }
+            return
+        }
+        if ex.requestBodyDone {
+            ex.upstreamWriter.finish(into: &up.output)
+            up.requestComplete = true
+            bodyDeadline = 0
+        } else if up.output.count >= Self.highWater {
+            upstreamBackpressure = true
+            bodyDeadline = 0  // the client is not at fault while we are not reading
+        }
+        rearmTimer()
+        up.flush()
+    }
+
+    private func bodyTimedOut(_ ex: Exchange) {
+        if ex.responseStarted {
+            ex.outcome = "client_timeout"
+            abort(reason: "body_timeout")
+        } else {
+            if let up = ex.upstream { ex.upstream = nil; up.detachOwner(); up.close() }
+            finishLocally(ex, response: GatewayError.bodyTimeout, outcome: "client_timeout", close: true)
+        }
+    }
+
+    // MARK: local answers
+
+    /// Ends `ex` with a local response (no upstream involved, or the
+    /// upstream failed before any response byte reached the client).
+    func finishLocally(_ ex: Exchange, response: LocalResponse, outcome: String, close: Bool) {
+        if let up = ex.upstream { ex.upstream = nil; up.detachOwner(); up.close() }
+        let closing = close || ex.closeAfter || drainRequested || !ex.requestBodyDone
+        ex.status = response.status
+        ex.outcome = outcome
+        ex.errorCode = response.code
+        let before = output.count
+        output.withAppendableArray {
+            LocalResponseWriter.write(response, requestID: ex.requestID, requestIDHeader: ex.config.requestIDHeader,
+                                      close: closing, headOnly: ex.isHead, into: &$0)
+        }
+        ex.bytesOut &+= UInt64(output.count - before)
+        endExchange(ex, closing: closing)
+    }
+
+    /// A local answer before an exchange object exists (no route).
+    private func respondStandalone(_ response: LocalResponse, requestID: String, head: RequestHead, route: String,
+                                   outcome: String, close: Bool) {
+        let closing = close || drainRequested
+        output.withAppendableArray {
+            LocalResponseWriter.write(response, requestID: requestID, requestIDHeader: ctx.config.requestIDHeader,
+                                      close: closing, headOnly: head.method == "HEAD", into: &$0)
+        }
+        logLocal(requestID: requestID, method: head.method, path: head.path, route: route, status: response.status,
+                 outcome: outcome, code: response.code)
+        if closing { state = .closing } else { startIdle() }
+    }
+
+    /// Logs the exchange and moves the connection on: next request, or close.
+    func endExchange(_ ex: Exchange, closing: Bool) {
+        ex.holdTicket?.cancel()
+        logExchange(ex)
+        exchange = nil
+        bodyDeadline = 0
+        holdDeadline = 0
+        upstreamBackpressure = false
+        if closing {
+            state = .closing
+        } else {
+            startIdle()
+        }
+    }
+
+    /// Ready for the next request on a kept-alive connection.
+    func startIdle() {
+        state = .awaitingHead
+        parser.reset()
+        headerDeadline = 0
+        if drainRequested && input.isEmpty { state = .closing; return }
+        idleDeadline = ctx.loop.now &+ ctx.config.idleKeepAliveNs
+        rearmTimer()
+    }
+
+    func logExchange(_ ex: Exchange) {
+        let now = ctx.loop.now
+        ctx.logAccess(AccessRecord(requestID: ex.requestID, route: ex.route.name, method: ex.method, path: ex.path,
+                                   status: ex.status, bytesIn: ex.bytesIn, bytesOut: ex.bytesOut,
+                                   totalNs: now &- ex.startNs,
+                                   upstreamNs: ex.upstreamStartNs == 0 ? nil : now &- ex.upstreamStartNs,
+                                   outcome: ex.outcome, errorCode: ex.errorCode, client: peer.description,
+                                   upstream: ex.upstreamAddress))
+    }
+}

@@ -1,0 +1,108 @@
+import GatehouseCore
+import HTTP1
+import Policy
+
+/// Response side of an exchange: callbacks from the upstream connection.
+extension DownstreamConnection {
+    /// The upstream's response head arrived: rewrite it and queue it.
+    func upstreamResponseHead(_ head: ResponseHead) {
+        guard let ex = exchange else { return }
+        ex.responseStarted = true
+        ex.status = head.status
+        var headers = HeaderShaping.clientResponseHeaders(from: head, config: ex.config, requestID: ex.requestID)
+        let clientHTTP11 = ex.context.head.version == .http1_1
+        if ex.isHead || head.framing == .none {
+            ex.clientWriter = .none
+            // A HEAD or 304 response's Content-Length describes the representation: keep it.
+            if let cl = head.headers.firstValue("content-length"), ex.isHead || head.status == 304 {
+                headers.append(name: "Content-Length", value: cl)
+            } else if head.status != 204 && head.status != 304 && !ex.isHead {
+                headers.append(name: "Content-Length", value: "0")
+            }
+        } else {
+            switch head.framing {
+            case .contentLength(let n):
+                headers.append(name: "Content-Length", value: String(n))
+                ex.clientWriter = .raw
+            case .chunked, .untilClose:
+                if clientHTTP11 {
+                    headers.append(name: "Transfer-Encoding", value: "chunked")
+                    ex.clientWriter = .chunked
+                } else {
+                    ex.clientWriter = .raw
+                    ex.closeAfter = true  // HTTP/1.0 client: the body ends at close
+                }
+            case .none:
+                ex.clientWriter = .none
+            }
+        }
+        if !ex.requestBodyDone { ex.closeAfter = true }  // response before the whole request: don't reuse
+        if drainRequested { ex.closeAfter = true }
+        if ex.closeAfter {
+            headers.append(name: "Connection", value: "close")
+        } else if !clientHTTP11 {
+            headers.append(name: "Connection", value: "keep-alive")
+        }
+        let before = output.count
+        output.withAppendableArray {
+            HTTPSerializer.writeResponseHead(status: head.status, reason: head.reason, headers: headers, into: &$0)
+        }
+        ex.bytesOut &+= UInt64(output.count - before)
+    }
+
+    /// Decoded response body bytes: frame them for the client.
+    func upstreamBodyData(_ data: UnsafeRawBufferPointer) {
+        guard let ex = exchange else { return }
+        let before = output.count
+        ex.clientWriter.write(data, into: &output)
+        ex.bytesOut &+= UInt64(output.count - before)
+    }
+
+    /// Whether the client's buffer is full enough that the upstream should stop reading.
+    var clientBackpressured: Bool { output.count >= Self.highWater }
+
+    /// The response ended cleanly.
+    func upstreamResponseComplete() {
+        guard let ex = exchange else { return }
+        ex.upstream = nil
+        let before = output.count
+        ex.clientWriter.finish(into: &output)
+        ex.bytesOut &+= UInt64(output.count - before)
+        if !ex.requestBodyDone {
+            // The upstream answered without reading the whole request body;
+            // the rest cannot be told apart from a next request: close.
+            ex.closeAfter = true
+        }
+        endExchange(ex, closing: ex.closeAfter)
+        processInput()
+        flush()
+    }
+
+    /// The upstream connection failed. Before any response byte reached the
+    /// client that is a local 502/503/504; after, the client connection is
+    /// aborted so it sees a cut-off message, never a clean end.
+    func upstreamFailed(_ response: LocalResponse, outcome: String) {
+        guard let ex = exchange else { return }
+        ex.upstream = nil
+        if ex.responseStarted {
+            ex.outcome = "upstream_aborted"
+            ex.errorCode = response.code
+            abort(reason: response.code)
+            return
+        }
+        finishLocally(ex, response: response, outcome: outcome, close: ex.closeAfter || !ex.requestBodyDone)
+        processInput()
+        flush()
+    }
+
+    /// A reused pooled connection died before answering: try once more on a
+    /// fresh connection if the request can be replayed (no streamed body).
+    func retryUpstream() -> Bool {
+        guard let ex = exchange, let bytes = ex.retryBytes, !ex.responseStarted else { return false }
+        ex.retryBytes = nil
+        ex.upstream = nil
+        sendUpstream(ex, bytes: bytes, replayable: false, fresh: true)
+        flush()
+        return true
+    }
+}

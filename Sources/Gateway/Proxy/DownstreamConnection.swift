@@ -1,0 +1,376 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinuxShims
+import GatehouseCore
+import HTTP1
+import Policy
+import Reactor
+
+/// Drives one client connection: reads and parses requests, runs the
+/// pipeline, hands the exchange to an upstream connection, and streams the
+/// response back. Requests on a connection are handled one at a time, in
+/// order (pipelined requests wait in the input buffer).
+///
+/// This file holds the connection's I/O and timers; the exchange logic is in
+/// the `+Exchange` and `+Response` extensions.
+final class DownstreamConnection: LoopHandler {
+    enum State {
+        /// Waiting for (the rest of) a request head.
+        case awaitingHead
+        /// Held by a stage until its ticket resolves or its deadline passes.
+        case held
+        /// Buffering the whole body for a stage that asked for it.
+        case bufferingBody
+        /// Forwarded: streaming the request body up and/or the response down.
+        case proxying
+        /// Writing a final response, then closing.
+        case closing
+        /// Output done; reading and discarding until the peer closes (lingering close).
+        case lingering
+        case closed
+    }
+
+    let fd: Int32
+    let peer: SocketAddress
+    let peerIP: String
+    unowned let ctx: LoopContext
+    var state = State.awaitingHead
+    var input = ByteQueue()
+    var output = ByteQueue()
+    var parser: RequestHeadParser
+    var exchange: Exchange?
+    private var registeredEvents: UInt32 = 0
+    /// Reading paused because the upstream's send buffer is full.
+    var upstreamBackpressure = false
+    var drainRequested = false
+
+    // Deadlines (monotonic ns, 0 = none).
+    var headerDeadline: UInt64 = 0
+    var idleDeadline: UInt64 = 0
+    var bodyDeadline: UInt64 = 0
+    var holdDeadline: UInt64 = 0
+    var lingerDeadline: UInt64 = 0
+
+    /// Output above this pauses the upstream's reading; below the low mark resumes it.
+    static let highWater = 256 * 1024
+    static let lowWater = 64 * 1024
+
+    init(fd: Int32, peer: SocketAddress, ctx: LoopContext) {
+        self.fd = fd
+        self.peer = peer
+        self.peerIP = peer.ipString
+        self.ctx = ctx
+        self.parser = RequestHeadParser(limits: ctx.config.parseLimits)
+        super.init()
+    }
+
+    func start() throws(SystemError) {
+        ctx.downstreams[ObjectIdentifier(self)] = self
+        registeredEvents = GH_EPOLLIN | GH_EPOLLRDHUP
+        try ctx.loop.register(fd: fd, handler: self, events: registeredEvents)
+        headerDeadline = ctx.loop.now &+ ctx.config.headerReadNs
+        rearmTimer()
+    }
+
+    // MARK: events
+
+    override func onEvents(_ events: UInt32) {
+        if state == .closed { return }
+        if events & GH_EPOLLOUT != 0 { flush() }
+        if state == .closed { return }
+        if events & GH_EPOLLIN != 0 {
+            readAvailable()
+        } else if events & (GH_EPOLLRDHUP | GH_EPOLLHUP | GH_EPOLLERR) != 0 {
+            peerHungUp()
+        }
+    }
+
+    private func readAvailable() {
+        let r = Socket.read(fd, into: ctx.scratch)
+        switch r {
+        case .bytes(let n):
+            if state == .lingering { return }
+            everReceived = true
+            input.append(UnsafeRawBufferPointer(rebasing: ctx.scratch[0..<n]))
+            processInput()
+            flush()
+        case .wouldBlock:
+            return
+        case .eof, .failed:
+            peerHungUp()
+        }
+    }
+
+    /// The client closed (or reset) its side.
+    private func peerHungUp() {
+        switch state {
+        case .held, .bufferingBody:
+            if let ex = exchange {
+                let action = ex.runner.event(.clientGone)
+                perform(action, for: ex)
+            } else {
+                close()
+            }
+        case .proxying:
+            if let ex = exchange {
+                ex.outcome = "abandoned"
+                ex.errorCode = "client_closed"
+                if ex.status == 0 { ex.status = 499 }
+            }
+            abort(reason: "client_closed")
+        default:
+            close()
+        }
+    }
+
+    // MARK: input
+
+    /// Advances the connection with whatever input is buffered. Loops (not
+    /// recursion) over pipelined requests answered locally.
+    func processInput() {
+        var guardCount = 0
+        while guardCount < 1024 {
+            guardCount += 1
+            switch state {
+            case .awaitingHead:
+                if input.isEmpty {
+                    updateInterest()
+                    return
+                }
+                if headerDeadline == 0 {
+                    // first byte of a new request on a kept-alive connection
+                    idleDeadline = 0
+                    headerDeadline = ctx.loop.now &+ ctx.config.headerReadNs
+                    rearmTimer()
+                }
+                let result = input.withReadable { parser.parse($0) }
+                switch result {
+                case .needMore:
+                    updateInterest()
+                    return
+                case .failed(let error):
+                    rejectMalformed(error)
+                    return
+                case .complete(let head, let consumed):
+                    input.consume(consumed)
+                    headerDeadline = 0
+                    beginExchange(head: head, headBytes: consumed)
+                }
+            case .bufferingBody:
+                if !bufferBody() { updateInterest(); return }
+            case .proxying:
+                if let ex = exchange, !ex.requestBodyDone {
+                    pumpRequestBody(ex)
+                }
+                updateInterest()
+                return
+            case .held, .closing, .lingering, .closed:
+                updateInterest()
+                return
+            }
+        }
+        updateInterest()
+    }
+
+    // MARK: output
+
+    /// Writes as much pending output as the socket takes.
+    func flush() {
+        while !output.isEmpty {
+            let r = output.withReadable { Socket.write(fd, $0) }
+            switch r {
+            case .bytes(let n):
+                output.consume(n)
+            case .wouldBlock:
+                updateInterest()
+                return
+            case .eof, .failed:
+                if let ex = exchange, ex.outcome == "ok" {
+                    ex.outcome = "abandoned"
+                    ex.errorCode = "client_write_failed"
+                }
+                abort(reason: "client_write_failed")
+                return
+            }
+        }
+        // Output drained.
+        if state == .closing {
+            beginLingeringClose()
+            return
+        }
+        if output.capacity > 256 * 1024 { output.releaseIfEmpty() }
+        if let up = exchange?.upstream, up.readPaused { up.resumeReading() }
+        updateInterest()
+    }
+
+    /// Called when the upstream side drained enough to accept more body.
+    func upstreamCanTakeMore() {
+        guard upstreamBackpressure else { return }
+        upstreamBackpressure = false
+        if let ex = exchange, state == .proxying {
+            pumpRequestBody(ex)
+            if !ex.requestBodyDone { bodyDeadline = ctx.loop.now &+ ex.route.bodyReadNs; rearmTimer() }
+        }
+        updateInterest()
+    }
+
+    // MARK: interest
+
+    private var wantsRead: Bool {
+        switch state {
+        case .awaitingHead, .bufferingBody, .lingering: return true
+        case .proxying:
+            guard let ex = exchange else { return false }
+            if !ex.requestBodyDone { return !upstreamBackpressure }
+            return false
+        case .held, .closing, .closed: return false
+        }
+    }
+
+    func updateInterest() {
+        if state == .closed { return }
+        var ev: UInt32 = 0
+        if wantsRead { ev |= GH_EPOLLIN }
+        if !output.isEmpty { ev |= GH_EPOLLOUT }
+        // Watch for hang-up while we are not reading (held, waiting for the upstream).
+        if state == .held || state == .proxying || state == .bufferingBody { ev |= GH_EPOLLRDHUP }
+        if ev != registeredEvents {
+            registeredEvents = ev
+            ctx.loop.modify(fd: fd, handler: self, events: ev)
+        }
+    }
+
+    // MARK: timers
+
+    func rearmTimer() {
+        var d: UInt64 = .max
+        for x in [headerDeadline, idleDeadline, bodyDeadline, holdDeadline, lingerDeadline] where x != 0 {
+            d = min(d, x)
+        }
+        if d != .max { ctx.loop.arm(self, at: d) }
+    }
+
+    override func onTimer(now: UInt64) {
+        if state == .closed { return }
+        if lingerDeadline != 0 && now >= lingerDeadline { close(); return }
+        if idleDeadline != 0 && now >= idleDeadline { close(); return }
+        if headerDeadline != 0 && now >= headerDeadline {
+            headerDeadline = 0
+            if state == .awaitingHead {
+                if input.isEmpty && exchange == nil && !everReceived {
+                    // Nothing ever arrived: a silent close, not a 408 into the void.
+                    close()
+                } else {
+                    respondAndClose(GatewayError.headerTimeout, requestID: ctx.ids.make(), outcome: "client_timeout")
+                }
+                return
+            }
+        }
+        if bodyDeadline != 0 && now >= bodyDeadline {
+            bodyDeadline = 0
+            if let ex = exchange, state == .bufferingBody || (state == .proxying && !ex.requestBodyDone) {
+                bodyTimedOut(ex)
+                return
+            }
+        }
+        if holdDeadline != 0 && now >= holdDeadline {
+            holdDeadline = 0
+            if state == .held, let ex = exchange {
+                ex.holdTicket?.cancel()
+                let action = ex.runner.event(.holdExpired)
+                perform(action, for: ex)
+                flush()
+                return
+            }
+        }
+        rearmTimer()
+    }
+
+    /// Whether any request byte has arrived on this connection.
+    var everReceived = false
+
+    // MARK: closing
+
+    /// Answers with a local error and closes after writing it (with a
+    /// lingering close so the client reads the answer rather than an RST).
+    func respondAndClose(_ response: LocalResponse, requestID: String, outcome: String) {
+        if let ex = exchange {
+            finishLocally(ex, response: response, outcome: outcome, close: true)
+        } else {
+            output.withAppendableArray {
+                LocalResponseWriter.write(response, requestID: requestID, requestIDHeader: ctx.config.requestIDHeader,
+                                          close: true, into: &$0)
+            }
+            logLocal(requestID: requestID, method: "-", path: "-", route: "-", status: response.status,
+                     outcome: outcome, code: response.code)
+            state = .closing
+            flush()
+        }
+    }
+
+    private func rejectMalformed(_ error: HTTPParseError) {
+        let response = LocalResponse(status: error.status, code: error.code, message: error.message)
+        respondAndClose(response, requestID: ctx.ids.make(), outcome: "rejected")
+    }
+
+    func logLocal(requestID: String, method: String, path: String, route: String, status: Int,
+                  outcome: String, code: String?) {
+        ctx.logAccess(AccessRecord(requestID: requestID, route: route, method: method, path: path, status: status,
+                                   bytesIn: 0, bytesOut: 0, totalNs: 0, upstreamNs: nil, outcome: outcome,
+                                   errorCode: code, client: peer.description, upstream: nil))
+    }
+
+    /// Half-closes our side and reads (discarding) until the client closes
+    /// or 2 s pass, so unread request bytes don't turn our close into an RST
+    /// that destroys the response in flight.
+    private func beginLingeringClose() {
+        state = .lingering
+        Socket.shutdownWrite(fd)
+        input.removeAll()
+        headerDeadline = 0; idleDeadline = 0; bodyDeadline = 0; holdDeadline = 0
+        lingerDeadline = ctx.loop.now &+ 2_000_000_000
+        rearmTimer()
+        updateInterest()
+    }
+
+    /// Drain (SIGTERM): idle connections close now; busy ones close after
+    /// their current exchange.
+    func drain() {
+        drainRequested = true
+        if state == .awaitingHead && input.isEmpty && exchange == nil { close() }
+    }
+
+    /// Closes at once with RST, cutting off any message in flight so the
+    /// client sees an aborted message rather than a clean end.
+    func abort(reason: String) {
+        if state == .closed { return }
+        if let ex = exchange {
+            if ex.outcome == "ok" { ex.outcome = "aborted"; ex.errorCode = ex.errorCode ?? reason }
+            if let up = ex.upstream { ex.upstream = nil; up.detachOwner(); up.close() }
+            ex.holdTicket?.cancel()
+            logExchange(ex)
+            exchange = nil
+        }
+        Socket.setLingerZero(fd)
+        close()
+    }
+
+    func close() {
+        if state == .closed { return }
+        if let ex = exchange {
+            if let up = ex.upstream { ex.upstream = nil; up.detachOwner(); up.close() }
+            ex.holdTicket?.cancel()
+            if ex.outcome == "ok" { ex.outcome = "abandoned" }
+            logExchange(ex)
+            exchange = nil
+        }
+        state = .closed
+        ctx.loop.unregister(fd: fd)
+        ctx.loop.detach(self)
+        Socket.close(fd)
+        input.removeAll()
+        output.removeAll()
+        ctx.connectionClosed(self)
+    }
+}

@@ -1,0 +1,63 @@
+import GatehouseCore
+import HTTP1
+import Policy
+
+/// One request/response exchange on a client connection: its identity, its
+/// progress through the pipeline and both bodies, and what gets logged.
+final class Exchange {
+    let requestID: String
+    let route: RuntimeRoute
+    let config: RuntimeConfig
+    let startNs: UInt64
+    var context: ExchangeContext
+    var runner: PipelineRunner
+    let method: String
+    let path: String
+    let isHead: Bool
+
+    // request body, client -> gateway
+    var requestBody: BodyReader
+    var bufferedBody: [UInt8]?
+    var bufferLimit = 0
+    var continueSent = false
+
+    // upstream side
+    var upstream: UpstreamConnection?
+    var upstreamWriter = BodyWriter.none
+    var retryBytes: [UInt8]?
+    var attempts = 0
+    var upstreamStartNs: UInt64 = 0
+    var upstreamAddress: String?
+
+    // response, gateway -> client
+    var responseStarted = false
+    var clientWriter = BodyWriter.none
+    var status = 0
+    var bytesIn: UInt64 = 0
+    var bytesOut: UInt64 = 0
+
+    // outcome
+    var outcome = "ok"
+    var errorCode: String?
+    var holdTicket: HoldTicket?
+    /// The client connection must close after this exchange (unread body,
+    /// Connection: close, HTTP/1.0, close-delimited response).
+    var closeAfter: Bool
+
+    init(requestID: String, route: RuntimeRoute, config: RuntimeConfig, head: RequestHead,
+         clientAddress: String, startNs: UInt64) {
+        self.requestID = requestID
+        self.route = route
+        self.config = config
+        self.startNs = startNs
+        method = head.method
+        path = head.path
+        isHead = head.method == "HEAD"
+        requestBody = BodyReader(framing: head.framing)
+        closeAfter = !head.keepAlive
+        context = ExchangeContext(requestID: requestID, routeName: route.name, clientAddress: clientAddress, head: head)
+        runner = PipelineRunner(stageCount: config.stages.count)
+    }
+
+    var requestBodyDone: Bool { requestBody.finished }
+}

@@ -1,0 +1,39 @@
+import GatehouseCore
+import HTTP1
+import Policy
+
+/// Serialises a `LocalResponse` with its JSON error body:
+/// `{"error":{"code":…,"message":…,"request_id":…}}`.
+enum LocalResponseWriter {
+    static func write(_ response: LocalResponse, requestID: String, requestIDHeader: String,
+                      close: Bool, headOnly: Bool = false, into out: inout [UInt8]) {
+        var body: [UInt8] = []
+        body.reserveCapacity(160)
+        body.append(contentsOf: Array("{\"error\":{\"code\":".utf8))
+        JSONOutput.appendString(response.code, to: &body)
+        body.append(contentsOf: Array(",\"message\":".utf8))
+        JSONOutput.appendString(response.message, to: &body)
+        body.append(contentsOf: Array(",\"request_id\":".utf8))
+        JSONOutput.appendString(requestID, to: &body)
+        body.append(contentsOf: Array("}}\n".utf8))
+
+        var headers = HTTPHeaders()
+        headers.append(name: "Content-Type", value: "application/json")
+        headers.append(name: "Content-Length", value: String(body.count))
+        headers.append(name: "Cache-Control", value: "no-store")
+        if !requestID.isEmpty { headers.append(name: requestIDHeader, value: requestID) }
+        for h in response.headers { headers.append(name: h.name, value: h.value) }
+        if close { headers.append(name: "Connection", value: "close") }
+        HTTPSerializer.writeResponseHead(status: response.status,
+                                         reason: HTTPSerializer.reasonPhrase(for: response.status),
+                                         headers: headers, into: &out)
+        if !headOnly { out.append(contentsOf: body) }
+    }
+
+    /// A response for a connection refused at accept time (no request read).
+    static func connectionLimitBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        write(GatewayError.connectionLimit, requestID: "", requestIDHeader: "X-Request-Id", close: true, into: &out)
+        return out
+    }
+}

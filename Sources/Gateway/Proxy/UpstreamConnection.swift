@@ -1,0 +1,334 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinuxShims
+import GatehouseCore
+import HTTP1
+import Policy
+import Reactor
+
+/// Drives one connection to an upstream: connects (nonblocking, with a
+/// deadline), writes the request, parses the response strictly and streams
+/// it to its owner. Returns to its pool only after a clean, complete
+/// exchange; a connection whose response was malformed, cut short, or
+/// followed by unsolicited bytes is closed, never reused.
+final class UpstreamConnection: LoopHandler {
+    enum State { case connecting, active, idle, closed }
+
+    let fd: Int32
+    let address: SocketAddress
+    unowned let ctx: LoopContext
+    unowned let pool: UpstreamPool
+    private(set) var state: State
+    var output = ByteQueue()
+    private var input = ByteQueue()
+    private var parser: ResponseHeadParser
+    private var owner: DownstreamConnection?
+    private var method = "GET"
+    private var head: ResponseHead?
+    private var body = BodyReader(framing: .none)
+    private var registeredEvents: UInt32 = 0
+    /// All request bytes are queued (head and body).
+    var requestComplete = false
+    /// Served at least one exchange before (so it may have gone stale).
+    private(set) var wasUsed = false
+    private var receivedAny = false
+    private(set) var readPaused = false
+    private var connectDeadline: UInt64 = 0
+    private var responseDeadline: UInt64 = 0
+    private var responseTimeoutNs: UInt64 = 0
+
+    private init(fd: Int32, address: SocketAddress, pool: UpstreamPool, ctx: LoopContext, connected: Bool) {
+        self.fd = fd
+        self.address = address
+        self.pool = pool
+        self.ctx = ctx
+        self.state = connected ? .active : .connecting
+        self.parser = ResponseHeadParser(limits: HTTPLimits(maxRequestLineBytes: 8192, maxHeaderBytes: 65536,
+                                                            maxHeaderCount: 200))
+        super.init()
+    }
+
+    /// Starts a nonblocking connect to `address`.
+    static func open(to address: SocketAddress, pool: UpstreamPool, ctx: LoopContext,
+                     connectNs: UInt64) throws(SystemError) -> UpstreamConnection {
+        let (fd, connected) = try Socket.connect(to: address)
+        let conn = UpstreamConnection(fd: fd, address: address, pool: pool, ctx: ctx, connected: connected)
+        conn.registeredEvents = GH_EPOLLOUT | GH_EPOLLRDHUP
+        do {
+            try ctx.loop.register(fd: fd, handler: conn, events: conn.registeredEvents)
+        } catch {
+            Socket.close(fd)
+            throw error
+        }
+        if !connected {
+            conn.connectDeadline = ctx.loop.now &+ connectNs
+            conn.rearmTimer()
+        }
+        return conn
+    }
+
+    /// Whether an idle pooled connection can take a new request.
+    var isReusable: Bool { state == .idle && input.isEmpty }
+
+    /// Binds this connection to an exchange.
+    func begin(owner: DownstreamConnection, method: String, responseTimeoutNs: UInt64) {
+        self.owner = owner
+        self.method = method
+        self.responseTimeoutNs = responseTimeoutNs
+        head = nil
+        parser.reset()
+        requestComplete = false
+        receivedAny = false
+        readPaused = false
+        if state == .idle { state = .active; wasUsed = true }
+        responseDeadline = ctx.loop.now &+ responseTimeoutNs
+        rearmTimer()
+    }
+
+    /// The owner went away; this connection must not call back.
+    func detachOwner() { owner = nil }
+
+    // MARK: events
+
+    override func onEvents(_ events: UInt32) {
+        switch state {
+        case .closed:
+            return
+        case .idle:
+            // An idle pooled connection has nothing to say: data or EOF
+            // means it is unusable (e.g. an unsolicited second response).
+            pool.remove(self)
+            close()
+        case .connecting:
+            if events & (GH_EPOLLOUT | GH_EPOLLERR | GH_EPOLLHUP) != 0 {
+                let err = Socket.pendingError(fd)
+                if err != 0 {
+                    ctx.logError("upstream connect failed", [("upstream", address.description),
+                                                             ("error", SystemError("connect", errno: err).description)])
+                    fail(GatewayError.upstreamConnectFailed)
+                    return
+                }
+                state = .active
+                connectDeadline = 0
+                flush()
+            }
+        case .active:
+            if events & GH_EPOLLOUT != 0 { flush() }
+            if state != .active { return }
+            if events & (GH_EPOLLIN | GH_EPOLLRDHUP | GH_EPOLLHUP | GH_EPOLLERR) != 0 && !readPaused {
+                readAvailable()
+            }
+        }
+    }
+
+    private func readAvailable() {
+        let r = Socket.read(fd, into: ctx.scratch)
+        switch r {
+        case .bytes(let n):
+            receivedAny = true
+            input.append(UnsafeRawBufferPointer(rebasing: ctx.scratch[0..<n]))
+            responseDeadline = ctx.loop.now &+ responseTimeoutNs
+            processResponse()
+            owner?.flush()
+        case .wouldBlock:
+            return
+        case .eof:
+            peerClosed(reset: false)
+        case .failed:
+            peerClosed(reset: true)
+        }
+    }
+
+    private func processResponse() {
+        var steps = 0
+        while steps < 64, state == .active, let owner, !readPaused {
+            steps += 1
+            if head == nil {
+                if input.isEmpty { break }
+                let result = input.withReadable { parser.parse($0, requestMethod: method) }
+                switch result {
+                case .needMore:
+                    updateInterest()
+                    return
+                case .failed(let error):
+                    ctx.logError("malformed upstream response", [("upstream", address.description), ("code", error.code)])
+                    fail(GatewayError.upstreamMalformed)
+                    return
+                case .complete(let h, let consumed):
+                    input.consume(consumed)
+                    if h.status == 101 {
+                        fail(GatewayError.upstreamProtocol)
+                        return
+                    }
+                    if h.isInformational {
+                        parser.reset()  // 1xx interim responses are not relayed
+                        continue
+                    }
+                    head = h
+                    body = BodyReader(framing: h.framing)
+                    owner.upstreamResponseHead(h)
+                    if body.finished { finishResponse(); return }
+                }
+            } else {
+                if input.isEmpty { break }
+                var failure: HTTPParseError?
+                let consumed = input.withReadable { bytes -> Int in
+                    do {
+                        return try body.read(bytes) { owner.upstreamBodyData($0) }
+                    } catch {
+                        failure = error
+                        return 0
+                    }
+                }
+                if failure != nil {
+                    ctx.logError("malformed upstream body", [("upstream", address.description), ("code", failure!.code)])
+                    fail(GatewayError.upstreamMalformed)
+                    return
+                }
+                input.consume(consumed)
+                if body.finished { finishResponse(); return }
+                if owner.clientBackpressured { readPaused = true }
+            }
+        }
+        updateInterest()
+    }
+
+    /// The client drained its buffer: continue with what we hold, then read.
+    func resumeReading() {
+        guard readPaused, state == .active else { return }
+        readPaused = false
+        processResponse()
+        updateInterest()
+    }
+
+    private func finishResponse() {
+        guard let h = head else { return }
+        let extra = !input.isEmpty
+        if extra {
+            ctx.logWarning("upstream sent bytes after a complete response; discarding the connection",
+                           [("upstream", address.description)])
+        }
+        let reusable = h.keepAlive && requestComplete && output.isEmpty && !extra
+            && h.framing != .untilClose && !ctx.draining
+        let o = owner
+        owner = nil
+        head = nil
+        responseDeadline = 0
+        if reusable && pool.put(self) {
+            state = .idle
+            input.releaseIfEmpty()
+            output.releaseIfEmpty()
+            updateInterest()
+        } else {
+            close()
+        }
+        o?.upstreamResponseComplete()
+    }
+
+    private func peerClosed(reset: Bool) {
+        if head != nil, !reset, body.peerClosed() {
+            finishResponse()
+            return
+        }
+        if head == nil && !receivedAny && wasUsed, let o = owner {
+            // A stale keep-alive connection: the request may be replayed once.
+            owner = nil
+            close()
+            if o.retryUpstream() { return }
+            o.upstreamFailed(GatewayError.upstreamClosed, outcome: "upstream_error")
+            return
+        }
+        fail(GatewayError.upstreamClosed)
+    }
+
+    /// Ends the exchange with an upstream error and closes this connection.
+    private func fail(_ response: LocalResponse) {
+        let o = owner
+        owner = nil
+        close()
+        o?.upstreamFailed(response, outcome: "upstream_error")
+    }
+
+    // MARK: writing
+
+    func flush() {
+        guard state == .active else { return }
+        while !output.isEmpty {
+            let r = output.withReadable { Socket.write(fd, $0) }
+            switch r {
+            case .bytes(let n):
+                output.consume(n)
+                responseDeadline = ctx.loop.now &+ responseTimeoutNs
+            case .wouldBlock:
+                updateInterest()
+                return
+            case .eof, .failed:
+                // Writing failed; a response may still be readable (e.g. an
+                // early 413 from the upstream). Stop sending and let reads decide.
+                output.removeAll()
+                requestComplete = false
+                updateInterest()
+                return
+            }
+        }
+        if output.count < DownstreamConnection.lowWater, let o = owner { o.upstreamCanTakeMore() }
+        updateInterest()
+    }
+
+    private func updateInterest() {
+        guard state != .closed else { return }
+        var ev: UInt32 = GH_EPOLLRDHUP
+        switch state {
+        case .connecting: ev |= GH_EPOLLOUT
+        case .idle: ev |= GH_EPOLLIN
+        case .active:
+            if !readPaused { ev |= GH_EPOLLIN }
+            if !output.isEmpty { ev |= GH_EPOLLOUT }
+        case .closed: return
+        }
+        if readPaused { ev &= ~GH_EPOLLRDHUP }
+        if ev != registeredEvents {
+            registeredEvents = ev
+            ctx.loop.modify(fd: fd, handler: self, events: ev)
+        }
+    }
+
+    // MARK: timers
+
+    private func rearmTimer() {
+        var d: UInt64 = .max
+        if connectDeadline != 0 { d = min(d, connectDeadline) }
+        if responseDeadline != 0 { d = min(d, responseDeadline) }
+        if d != .max { ctx.loop.arm(self, at: d) }
+    }
+
+    override func onTimer(now: UInt64) {
+        if state == .closed { return }
+        if connectDeadline != 0 && now >= connectDeadline && state == .connecting {
+            fail(GatewayError.upstreamConnectTimeout)
+            return
+        }
+        if responseDeadline != 0 && now >= responseDeadline && state == .active && owner != nil {
+            if readPaused {
+                // We stopped reading because the client is slow; not the upstream's fault.
+                responseDeadline = now &+ responseTimeoutNs
+            } else {
+                fail(GatewayError.upstreamTimeout)
+                return
+            }
+        }
+        rearmTimer()
+    }
+
+    func close() {
+        if state == .closed { return }
+        state = .closed
+        owner = nil
+        ctx.loop.unregister(fd: fd)
+        ctx.loop.detach(self)
+        Socket.close(fd)
+        input.removeAll()
+        output.removeAll()
+    }
+}

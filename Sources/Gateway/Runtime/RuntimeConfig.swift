@@ -1,0 +1,124 @@
+import GatehouseCore
+import GatewayConfig
+import HTTP1
+import Policy
+import Reactor
+
+/// A route prepared for the data path: limits in parser form, timeouts in
+/// nanoseconds, the upstream target with resolved addresses.
+public final class RuntimeRoute: Sendable {
+    public let name: String
+    let index: Int
+    let pathPrefix: String
+    let stripPrefix: Bool
+    let upstream: UpstreamTarget
+    /// The Host header sent upstream: the upstream URL's authority.
+    let upstreamAuthority: String
+    let basePath: String
+    let headLimits: HTTPLimits
+    let maxBodyBytes: UInt64
+    let headerReadNs: UInt64
+    let bodyReadNs: UInt64
+    let idleKeepAliveNs: UInt64
+    let upstreamConnectNs: UInt64
+    let upstreamResponseNs: UInt64
+
+    init(index: Int, config: RouteConfig, upstream: UpstreamTarget) {
+        self.index = index
+        name = config.name
+        pathPrefix = config.pathPrefix
+        stripPrefix = config.stripPrefix
+        self.upstream = upstream
+        upstreamAuthority = config.upstream.authority
+        basePath = config.upstream.basePath
+        headLimits = HTTPLimits(maxRequestLineBytes: config.limits.maxRequestLineBytes,
+                                maxHeaderBytes: config.limits.maxHeaderBytes,
+                                maxHeaderCount: config.limits.maxHeaderCount)
+        maxBodyBytes = config.limits.maxBodyBytes
+        headerReadNs = nanoseconds(ms: config.timeouts.headerReadMs)
+        bodyReadNs = nanoseconds(ms: config.timeouts.bodyReadMs)
+        idleKeepAliveNs = nanoseconds(ms: config.timeouts.idleKeepAliveMs)
+        upstreamConnectNs = nanoseconds(ms: config.timeouts.upstreamConnectMs)
+        upstreamResponseNs = nanoseconds(ms: config.timeouts.upstreamResponseMs)
+    }
+
+    /// The request target to send upstream for a client target
+    /// (`/path?query`): base path + (prefix-stripped) path + query.
+    func upstreamTarget(for clientTarget: String) -> String {
+        if basePath.isEmpty && !stripPrefix { return clientTarget }
+        var rest = Substring(clientTarget)
+        if stripPrefix && pathPrefix != "/" && rest.hasPrefix(pathPrefix) {
+            rest = rest.dropFirst(pathPrefix.utf8.count)
+        }
+        if rest.isEmpty || rest.first == "?" { rest = "/" + rest }
+        return basePath + rest
+    }
+}
+
+/// Everything the data path needs from a loaded config, immutable. Loops
+/// hold a reference; a reload builds a new one and swaps it in atomically
+/// per loop, while exchanges in flight keep the one they started with.
+public final class RuntimeConfig: Sendable {
+    public let source: GatehouseConfig
+    public let routes: [RuntimeRoute]
+    let routeTable: RouteTable
+    /// Limits for parsing a request head before its route is known: the
+    /// largest any route allows; the route's own limits are checked after.
+    let parseLimits: HTTPLimits
+    let requestIDHeader: String
+    let requestIDHeaderLower: String
+    let trustIncomingRequestID: Bool
+    let trustIncomingForwarded: Bool
+    let viaValue: String
+    let stages: [any RequestStage]
+    let accessLog: Bool
+    let headerReadNs: UInt64
+    let idleKeepAliveNs: UInt64
+    let drainNs: UInt64
+
+    /// Resolves every upstream host (blocking: call off the loops).
+    public init(config: GatehouseConfig, stages: [any RequestStage]) throws(SystemError) {
+        source = config
+        var targets: [String: UpstreamTarget] = [:]
+        var built: [RuntimeRoute] = []
+        for (i, r) in config.routes.enumerated() {
+            let key = "\(r.upstream.host):\(r.upstream.port)"
+            let target: UpstreamTarget
+            if let t = targets[key] {
+                target = t
+            } else {
+                let addrs = try Resolver.resolve(host: r.upstream.host, port: r.upstream.port)
+                target = UpstreamTarget(url: r.upstream, addresses: addrs)
+                targets[key] = target
+            }
+            built.append(RuntimeRoute(index: i, config: r, upstream: target))
+        }
+        routes = built
+        routeTable = RouteTable(routes: config.routes)
+        var limits = HTTPLimits(maxRequestLineBytes: config.limits.maxRequestLineBytes,
+                                maxHeaderBytes: config.limits.maxHeaderBytes,
+                                maxHeaderCount: config.limits.maxHeaderCount)
+        for r in built {
+            limits.maxRequestLineBytes = max(limits.maxRequestLineBytes, r.headLimits.maxRequestLineBytes)
+            limits.maxHeaderBytes = max(limits.maxHeaderBytes, r.headLimits.maxHeaderBytes)
+            limits.maxHeaderCount = max(limits.maxHeaderCount, r.headLimits.maxHeaderCount)
+        }
+        parseLimits = limits
+        requestIDHeader = config.requestID.header
+        requestIDHeaderLower = config.requestID.header.lowercased()
+        trustIncomingRequestID = config.requestID.trustIncoming
+        trustIncomingForwarded = config.forwarded.trustIncoming
+        viaValue = config.forwarded.via
+        self.stages = stages
+        accessLog = config.accessLog
+        headerReadNs = nanoseconds(ms: config.timeouts.headerReadMs)
+        idleKeepAliveNs = nanoseconds(ms: config.timeouts.idleKeepAliveMs)
+        drainNs = nanoseconds(ms: config.timeouts.drainMs)
+    }
+
+    /// Every distinct upstream target, for the resolver thread.
+    var targets: [UpstreamTarget] {
+        var seen = Set<ObjectIdentifier>()
+        return routes.compactMap { seen.insert(ObjectIdentifier($0.upstream)).inserted ? $0.upstream : nil }
+    }
+}

@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GatehouseCore
+import GatewayConfig
+import Policy
+import Reactor
+import Synchronization
+
+/// The daemon: N event loops (one thread each), each with its own
+/// SO_REUSEPORT listener per configured listener, sharing one immutable
+/// `RuntimeConfig`.
+///
+/// Lifecycle: `start()` binds and starts the loops; `drain()` (SIGTERM,
+/// SIGINT) stops accepting, lets in-flight exchanges finish up to the drain
+/// deadline, then stops; `waitUntilStopped()` blocks until every loop ended.
+public final class GatewayServer: Sendable {
+    public let config: RuntimeConfig
+    private let shared: GatewayShared
+    private let loops: [EventLoop]
+    private let contexts = Mutex<[Int: LoopBound<LoopContext>]>([:])
+    private let stoppedLoops = Atomic<Int>(0)
+    private let boundAddresses = Mutex<[SocketAddress]>([])
+    private let started = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
+
+    /// Prepares the loops. Resolves upstream names (blocking): call off-loop.
+    public init(config: GatehouseConfig, stages: [any RequestStage] = []) throws(SystemError) {
+        self.config = try RuntimeConfig(config: config, stages: stages)
+        shared = GatewayShared(maxConnections: config.limits.maxConnections)
+        var built: [EventLoop] = []
+        for i in 0..<max(1, config.loops) { built.append(try EventLoop(index: i)) }
+        loops = built
+    }
+
+    /// The addresses actually bound, in listener order (ports resolved when 0 was configured).
+    public var listenAddresses: [SocketAddress] { boundAddresses.withLock { $0 } }
+
+    /// Binds every listener on every loop and starts the loop threads.
+    public func start() throws(SystemError) {
+        precondition(!started.exchange(true, ordering: .acquiringAndReleasing), "start() called twice")
+        // Bind on the calling thread so bind errors surface here.
+        var perLoopFDs: [[(Int32, String)]] = Array(repeating: [], count: loops.count)
+        var bound: [SocketAddress] = []
+        do {
+            for (li, l) in config.source.listeners.enumerated() {
+                guard var address = SocketAddress(ip: l.address, port: l.port) else {
+                    throw SystemError("inet_pton", errno: EINVAL, note: "listener \(l.name): \(l.address)")
+                }
+                for loopIndex in 0..<loops.count {
+                    let fd = try Socket.listen(on: address, reusePort: true)
+                    if loopIndex == 0 && l.port == 0 {
+                        // Every loop must share the ephemeral port the first bind got.
+                        let actual = try Socket.localAddress(fd)
+                        address = SocketAddress(ip: l.address, port: actual.port)!
+                    }
+                    perLoopFDs[loopIndex].append((fd, l.name.isEmpty ? "listener-\(li)" : l.name))
+                }
+                bound.append(address)
+            }
+        } catch {
+            for fds in perLoopFDs { for (fd, _) in fds { Socket.close(fd) } }
+            throw error
+        }
+        boundAddresses.withLock { $0 = bound }
+
+        for (i, loop) in loops.enumerated() {
+            let fds = perLoopFDs[i]
+            let boundLoop = LoopBound(loop)
+            let me = self
+            OSThread.spawn(name: "gh-loop-\(i)") {
+                let loop = boundLoop.value
+                let ctx = LoopContext(loop: loop, shared: me.shared, config: me.config)
+                me.contexts.withLock { $0[i] = LoopBound(ctx) }
+                for (fd, name) in fds {
+                    do {
+                        ctx.listeners.append(try Listener(fd: fd, name: name, ctx: ctx))
+                    } catch {
+                        EventLog.emit(level: "error", message: "listener registration failed",
+                                      fields: [("error", error.description)])
+                        Socket.close(fd)
+                    }
+                }
+                loop.run()
+                me.stoppedLoops.wrappingAdd(1, ordering: .releasing)
+                _ = ctx  // keep the context alive for the loop's life
+            }
+        }
+        startResolver()
+    }
+
+    /// Graceful stop: no new connections; in-flight exchanges finish, up to
+    /// the configured drain deadline, then everything left is aborted.
+    public func drain() {
+        if stopping.exchange(true, ordering: .acquiringAndReleasing) { return }
+        let drainNs = config.drainNs
+        for loop in loops {
+            let boundLoop = LoopBound(loop)
+            let me = self
+            loop.post {
+                guard let ctx = me.contexts.withLock({ $0[boundLoop.value.index] })?.value else {
+                    boundLoop.value.stop()
+                    return
+                }
+                let deadline = ctx.loop.now &+ drainNs
+                let timer = DrainTimer(ctx: ctx)
+                ctx.loop.attach(timer)
+                ctx.loop.arm(timer, at: deadline)
+                ctx.beginDrain(deadline: deadline)
+            }
+        }
+    }
+
+    /// Blocks until every loop has stopped.
+    public func waitUntilStopped() {
+        while stoppedLoops.load(ordering: .acquiring) < loops.count { usleep(10_000) }
+    }
+
+    /// Open client connections right now (all loops).
+    public var openConnections: Int { shared.openConnections }
+
+    /// Re-resolves upstream names every 30 s on its own thread, never on a loop.
+    private func startResolver() {
+        let targets = config.targets.filter { SocketAddress(ip: $0.url.host, port: $0.url.port) == nil }
+        if targets.isEmpty { return }
+        let me = self
+        OSThread.spawn(name: "gh-resolver") {
+            while !me.stopping.load(ordering: .relaxed) {
+                for _ in 0..<300 where !me.stopping.load(ordering: .relaxed) { usleep(100_000) }
+                for t in targets {
+                    do {
+                        let list = try Resolver.resolve(host: t.url.host, port: t.url.port)
+                        t.update(list)
+                    } catch {
+                        // Keep the last good addresses.
+                        EventLog.emit(level: "warn", message: "upstream re-resolution failed; keeping previous addresses",
+                                      fields: [("host", t.url.host), ("error", error.description)])
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Fires at the drain deadline and aborts what is still open.
+final class DrainTimer: LoopHandler {
+    unowned let ctx: LoopContext
+    init(ctx: LoopContext) { self.ctx = ctx }
+    override func onTimer(now: UInt64) { ctx.forceClose() }
+}

@@ -1,2 +1,0 @@
-/// The `Policy` module. See Docs/ARCHITECTURE.md.
-public enum PolicyModule {}

@@ -1,0 +1,39 @@
+import HTTP1
+
+/// What a request stage sees of one exchange. Stages may edit the request
+/// head (add or remove headers) and read the body once they asked for it.
+public struct ExchangeContext: Sendable {
+    public let requestID: String
+    public let routeName: String
+    /// The agent's address, `ip:port`.
+    public let clientAddress: String
+    public var head: RequestHead
+    /// The whole request body, present only after a stage returned
+    /// `.needBody` and the driver buffered it.
+    public var body: [UInt8]?
+    /// Facts earlier stages established for later ones and for recording
+    /// (for example the verified subject). Keys are stage-defined.
+    public var attributes: [String: String]
+
+    public init(requestID: String, routeName: String, clientAddress: String, head: RequestHead,
+                body: [UInt8]? = nil, attributes: [String: String] = [:]) {
+        self.requestID = requestID
+        self.routeName = routeName
+        self.clientAddress = clientAddress
+        self.head = head
+        self.body = body
+        self.attributes = attributes
+    }
+}
+
+/// One request-side policy stage. Stages are shared by all loops, so they
+/// must be immutable or internally synchronised (`Sendable`), and must not
+/// block: anything slow returns `.hold` and resolves the ticket later.
+public protocol RequestStage: Sendable {
+    /// A short stable name for logs and recordings.
+    var name: String { get }
+    /// Decides about the exchange. Called again after `.needBody` with
+    /// `context.body` set, and never again after `.hold` (the ticket carries
+    /// the decision).
+    func evaluate(_ context: inout ExchangeContext) -> StageVerdict
+}

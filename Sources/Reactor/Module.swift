@@ -1,2 +1,0 @@
-/// The `Reactor` module. See Docs/ARCHITECTURE.md.
-public enum ReactorModule {}
