@@ -25,11 +25,11 @@ let package = Package(
                 dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "GatewayConfig", "CLinuxShims"],
                 swiftSettings: strict),
         .executableTarget(name: "gatehouse",
-                          dependencies: ["Gateway", "GatewayConfig",
+                          dependencies: ["Gateway", "GatewayConfig", "GatehouseCore", "CLinuxShims",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .target(name: "GatehouseTestSupport",
-                dependencies: ["GatehouseCore", "CLinuxShims"],
+                dependencies: ["GatehouseCore", "Policy", "HTTP1"],
                 path: "Sources/GatehouseTestSupport", swiftSettings: strict),
 
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"], swiftSettings: strict),

@@ -1,2 +1,0 @@
-/// The `GatehouseTestSupport` module. See Docs/ARCHITECTURE.md.
-public enum GatehouseTestSupportModule {}

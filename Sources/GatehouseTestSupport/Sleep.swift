@@ -1,0 +1,5 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func usleepShim(_ micros: UInt32) { usleep(micros) }

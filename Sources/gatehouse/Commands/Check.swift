@@ -1,0 +1,21 @@
+import ArgumentParser
+import GatewayConfig
+
+/// `gatehouse check --config PATH`: validates without starting anything.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate a config file. Exits 0 when valid; otherwise prints file:line:column: message and exits 1.")
+
+    @Option(name: .long, help: "Path to the gatehouse JSON config.")
+    var config: String
+
+    func run() throws {
+        switch ConfigLoader.load(path: config) {
+        case .success(let loaded):
+            print("\(config): ok (\(loaded.listeners.count) listener(s), \(loaded.routes.count) route(s))")
+        case .failure(let errors):
+            printToStderr(errors.description)
+            throw ExitCode(1)
+        }
+    }
+}
