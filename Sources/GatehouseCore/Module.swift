@@ -1,2 +1,0 @@
-/// The `GatehouseCore` module. See Docs/ARCHITECTURE.md.
-public enum GatehouseCoreModule {}
