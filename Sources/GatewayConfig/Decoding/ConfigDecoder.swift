@@ -1,0 +1,48 @@
+import GatehouseCore
+
+/// Turns a parsed JSON document into a ``GatehouseConfig``, recording every
+/// problem in `sink`. The result is only meaningful if `sink` has no errors.
+struct ConfigDecoder {
+    let sink: JSONDiagnosticSink
+    let sourcePath: String
+    let defaultLoops: Int
+
+    func decode(_ root: JSONNode) -> GatehouseConfig? {
+        guard let top = ObjectReader(root, context: "the top-level object",
+                                     description: "the top-level value", sink: sink) else { return nil }
+        defer { top.finish() }
+
+        let loops = top.int("loops", in: 1...256)?.value ?? defaultLoops
+        let limits = LimitsDecoding.decode(top.object("limits", context: "limits"),
+                                           base: LimitsConfig(), scope: .global)
+        let timeouts = TimeoutsDecoding.decode(top.object("timeouts", context: "timeouts"),
+                                               base: TimeoutsConfig(), scope: .global)
+        let requestID = HeaderSettingsDecoding.requestID(top.object("request_id", context: "request_id"))
+        let forwarded = HeaderSettingsDecoding.forwarded(top.object("forwarded", context: "forwarded"))
+        let accessLog = top.bool("access_log")?.value ?? true
+
+        var listeners: [DecodedListener] = []
+        if let array = top.array("listeners", required: true, nonEmpty: true) {
+            for (index, node) in array.value.enumerated() {
+                if let listener = ListenerDecoding.decode(node, index: index, sink: sink) {
+                    listeners.append(listener)
+                }
+            }
+            ListenerDecoding.checkUnique(listeners, sink: sink)
+        }
+
+        var routes: [DecodedRoute] = []
+        if let array = top.array("routes", required: true, nonEmpty: true) {
+            for node in array.value {
+                if let route = RouteDecoding.decode(node, globalLimits: limits, globalTimeouts: timeouts, sink: sink) {
+                    routes.append(route)
+                }
+            }
+            RouteDecoding.checkUnique(routes, sink: sink)
+        }
+
+        return GatehouseConfig(sourcePath: sourcePath, loops: loops, listeners: listeners.map(\.config),
+                               limits: limits, timeouts: timeouts, requestID: requestID, forwarded: forwarded,
+                               routes: routes.map(\.config), accessLog: accessLog)
+    }
+}

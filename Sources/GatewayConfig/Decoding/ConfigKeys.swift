@@ -1,0 +1,22 @@
+/// The keys each configuration object accepts. The decoders read exactly
+/// these; tests check them against the JSON Schema and the decoders'
+/// unknown-key messages.
+enum ConfigKeys {
+    static let topLevel: Set<String> = [
+        "access_log", "forwarded", "limits", "listeners", "loops", "request_id", "routes", "timeouts",
+    ]
+    static let listener: Set<String> = ["address", "description", "name", "port"]
+    static let route: Set<String> = [
+        "description", "hosts", "limits", "name", "path_prefix", "strip_prefix", "timeouts", "upstream",
+    ]
+    static let globalLimits: Set<String> = routeLimits.union(["max_connections"])
+    static let routeLimits: Set<String> = [
+        "max_body_bytes", "max_header_bytes", "max_header_count", "max_request_line_bytes",
+    ]
+    static let globalTimeouts: Set<String> = routeTimeouts.union(["drain_ms"])
+    static let routeTimeouts: Set<String> = [
+        "body_read_ms", "header_read_ms", "idle_keepalive_ms", "upstream_connect_ms", "upstream_response_ms",
+    ]
+    static let requestID: Set<String> = ["header", "trust_incoming"]
+    static let forwarded: Set<String> = ["trust_incoming", "via"]
+}

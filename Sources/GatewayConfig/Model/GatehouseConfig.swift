@@ -1,0 +1,48 @@
+/// The complete, validated gateway configuration. See Docs/CONFIG.md.
+public struct GatehouseConfig: Sendable {
+    /// The file the configuration was loaded from (as given to the loader).
+    public var sourcePath: String
+    /// Number of event loops (`"loops"`, 1...256). Defaults to the number of
+    /// online CPU cores, clamped to that range.
+    public var loops: Int
+    /// Listening sockets (`"listeners"`, non-empty).
+    public var listeners: [ListenerConfig]
+    /// Global limits (`"limits"`); routes inherit unset values from here.
+    public var limits: LimitsConfig
+    /// Global timeouts (`"timeouts"`); routes inherit unset values from here.
+    public var timeouts: TimeoutsConfig
+    /// Request ID handling (`"request_id"`).
+    public var requestID: RequestIDConfig
+    /// Forwarded-header handling (`"forwarded"`).
+    public var forwarded: ForwardedConfig
+    /// Routes (`"routes"`, non-empty), in file order. Selection is by
+    /// specificity, not order: see ``RouteTable``.
+    public var routes: [RouteConfig]
+    /// Whether to write an access log line per request (`"access_log"`, default `true`).
+    public var accessLog: Bool
+    /// Non-fatal findings of the loader (e.g. a host listed twice in a route).
+    public var warnings: [ConfigDiagnostic]
+
+    /// Creates a configuration; every setting except listeners and routes has its default.
+    public init(sourcePath: String = "<memory>",
+                loops: Int = SystemInfo.defaultLoopCount,
+                listeners: [ListenerConfig],
+                limits: LimitsConfig = LimitsConfig(),
+                timeouts: TimeoutsConfig = TimeoutsConfig(),
+                requestID: RequestIDConfig = RequestIDConfig(),
+                forwarded: ForwardedConfig = ForwardedConfig(),
+                routes: [RouteConfig],
+                accessLog: Bool = true,
+                warnings: [ConfigDiagnostic] = []) {
+        self.sourcePath = sourcePath
+        self.loops = loops
+        self.listeners = listeners
+        self.limits = limits
+        self.timeouts = timeouts
+        self.requestID = requestID
+        self.forwarded = forwarded
+        self.routes = routes
+        self.accessLog = accessLog
+        self.warnings = warnings
+    }
+}

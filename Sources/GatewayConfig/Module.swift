@@ -1,2 +1,0 @@
-/// The `GatewayConfig` module. See Docs/ARCHITECTURE.md.
-public enum GatewayConfigModule {}

@@ -1,2 +1,0 @@
-import XCTest
-final class GatehouseCoreTestsSmoke: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
