@@ -163,6 +163,14 @@ final class ChunkedDecoderTests: XCTestCase {
         assertFails("0\r\nnocolon\r\n\r\n", "invalid_chunk")
     }
 
+    func testResponseDecoderErrorsAre502() throws {
+        var d = ChunkedDecoder(forResponse: true)
+        XCTAssertThrowsError(try decodeAll(Array("zz\r\n".utf8), &d)) { error in
+            XCTAssertEqual((error as? HTTPParseError)?.status, 502)
+            XCTAssertEqual((error as? HTTPParseError)?.code, "invalid_chunk")
+        }
+    }
+
     func testLineAndTrailerLimits() {
         assertFails("1;" + String(repeating: "a", count: 20) + "\r\n", "invalid_chunk",
                     decoder: ChunkedDecoder(maxChunkLineBytes: 16))
