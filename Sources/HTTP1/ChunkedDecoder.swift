@@ -8,8 +8,8 @@
 /// chunk extensions (`;name`, `;name=token`, `;name="quoted"`, BWS around) are checked
 /// lexically and discarded; every line ends in CRLF, bare CR/LF fail; chunk data must be
 /// followed by exactly CRLF; trailer fields are validated with head field rules and
-/// discarded. Errors carry status 400 (use 502 for upstream bodies), code `invalid_chunk`
-/// or `chunk_size_overflow`.
+/// discarded. Errors have code `invalid_chunk` or `chunk_size_overflow` and status 400,
+/// or 502 when the decoder was created with `forResponse: true` (upstream bodies).
 public struct ChunkedDecoder: Sendable {
     /// One decoding event, as returned by ``next(_:)``.
     public enum Step: Sendable, Equatable {
@@ -38,6 +38,7 @@ public struct ChunkedDecoder: Sendable {
 
     private let maxChunkLineBytes: Int
     private let maxTrailerBytes: Int
+    private let forResponse: Bool
     private var state: State = .size
     private var size: UInt64 = 0
     private var digits = 0
@@ -47,10 +48,12 @@ public struct ChunkedDecoder: Sendable {
     private var trailerLine: [UInt8] = []
 
     /// `maxChunkLineBytes` bounds a chunk-size line including extensions;
-    /// `maxTrailerBytes` bounds the whole trailer section.
-    public init(maxChunkLineBytes: Int = 4096, maxTrailerBytes: Int = 8192) {
+    /// `maxTrailerBytes` bounds the whole trailer section. `forResponse` only changes the
+    /// `status` of thrown errors (502 instead of 400).
+    public init(maxChunkLineBytes: Int = 4096, maxTrailerBytes: Int = 8192, forResponse: Bool = false) {
         self.maxChunkLineBytes = maxChunkLineBytes
         self.maxTrailerBytes = maxTrailerBytes
+        self.forResponse = forResponse
     }
 
     /// True once the last chunk and trailers have been consumed.
@@ -83,6 +86,15 @@ public struct ChunkedDecoder: Sendable {
     /// Returns the event and how many bytes of `input` were consumed (for `.data`, the
     /// range ends exactly at `consumed`).
     public mutating func next(_ input: UnsafeRawBufferPointer) throws(HTTPParseError) -> (step: Step, consumed: Int) {
+        do {
+            return try step(input)
+        } catch {
+            if forResponse { throw HTTPParseError(status: 502, code: error.code, message: error.message) }
+            throw error
+        }
+    }
+
+    private mutating func step(_ input: UnsafeRawBufferPointer) throws(HTTPParseError) -> (step: Step, consumed: Int) {
         let t = ByteClass.shared
         let n = input.count
         var i = 0

@@ -73,7 +73,7 @@ struct FieldSection: Sendable {
         (fields[i].valueStart + base, fields[i].valueEnd + base)
     }
 
-    /// Whether field `i` is `Connection` (used when walking repeated fields).
+    /// Whether field `i` has the given lower-case name (used when walking repeated fields).
     @inline(__always)
     func nameIs(_ p: UnsafeRawBufferPointer, _ i: Int, _ name: StaticString) -> Bool {
         matches(p, fields[i].nameStart + base, fields[i].nameEnd + base, name)

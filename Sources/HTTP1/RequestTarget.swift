@@ -47,15 +47,14 @@ enum RequestTarget {
 
     /// Returns the offset after `http://` / `https://` (scheme case-insensitive), if present.
     private static func schemeEnd(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Int? {
-        let http: StaticString = "http://"
-        let https: StaticString = "https://"
-        for scheme in [http, https] {
+        func match(_ scheme: StaticString) -> Int? {
             let n = scheme.utf8CodeUnitCount
-            if e - s >= n && bytesEqualLowercase(p, s, s + n, UnsafeBufferPointer(start: scheme.utf8Start, count: n)) {
-                return s + n
-            }
+            guard e - s >= n,
+                  bytesEqualLowercase(p, s, s + n, UnsafeBufferPointer(start: scheme.utf8Start, count: n))
+            else { return nil }
+            return s + n
         }
-        return nil
+        return match("http://") ?? match("https://")
     }
 
     /// Validates `p[s..<e]`, which starts with '/' (or '?' for `http://host?q`).
