@@ -24,6 +24,7 @@ public final class LogSink: Sendable {
     private let state = Mutex(State())
     private let wake = Condition()
     private let maxPendingBytes: Int
+    private static let wakeThreshold = 256 * 1024
 
     /// The process-wide sink used by the daemon.
     public static let shared = LogSink()
@@ -36,13 +37,16 @@ public final class LogSink: Sendable {
     /// Queues `bytes` (complete lines) for `stream`. Never blocks on I/O.
     public func submit(_ bytes: [UInt8], to stream: Stream) {
         if bytes.isEmpty { return }
-        let accepted = state.withLock { s -> Bool in
+        // The writer wakes on its own every few milliseconds; it is signalled
+        // only when a lot is pending, so a busy loop does not pay a futex
+        // wake-up (and a context switch) per iteration.
+        let urgent = state.withLock { s -> Bool in
             if s.pendingBytes + bytes.count > maxPendingBytes { s.dropped += 1; return false }
             s.pending.append((stream, bytes))
             s.pendingBytes += bytes.count
-            return true
+            return s.pendingBytes > Self.wakeThreshold || stream == .stderr
         }
-        if accepted { wake.signal() }
+        if urgent { wake.signal() }
     }
 
     /// Convenience for rare events (start-up, errors): one line of text.
@@ -62,7 +66,7 @@ public final class LogSink: Sendable {
 
     fileprivate func runWriter() {
         while true {
-            wake.wait(timeoutMs: 200)
+            wake.wait(timeoutMs: 20)
             let (batch, dropped) = state.withLock { s -> ([(Stream, [UInt8])], Int) in
                 let b = s.pending
                 s.pending.removeAll(keepingCapacity: true)

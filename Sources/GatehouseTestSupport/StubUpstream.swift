@@ -19,7 +19,7 @@ public final class StubUpstream: @unchecked Sendable {
     private let connections = Atomic<Int>(0)
     /// When true, request bodies are counted, not stored (for huge uploads).
     public let discardBodies: Bool
-    private let bodyBytes = Atomic<Int>(0)
+    private let bodyBytes = AtomicCounter()
 
     public init(discardBodies: Bool = false, handler: @escaping Handler = StubUpstream.echo) throws {
         self.handler = handler
@@ -51,7 +51,7 @@ public final class StubUpstream: @unchecked Sendable {
     /// Connections accepted so far.
     public var connectionCount: Int { connections.load(ordering: .relaxed) }
     /// Body bytes received (when discarding bodies).
-    public var receivedBodyBytes: Int { bodyBytes.load(ordering: .relaxed) }
+    public var receivedBodyBytes: Int { bodyBytes.value }
 
     public func stop() {
         stopped.store(true, ordering: .relaxed)
@@ -82,7 +82,7 @@ public final class StubUpstream: @unchecked Sendable {
             let counter = bodyBytes
             let discard = discardBodies
             guard let request = try? TestHTTP.read(from: sock, isResponse: false,
-                                                   sink: discard ? { counter.wrappingAdd($0.count, ordering: .relaxed) } : nil)
+                                                   sink: discard ? { counter.add($0.count) } : nil)
             else { return }
             recorded.withLock { $0.append(request) }
             do { try handler(request, conn) } catch { return }
@@ -115,4 +115,12 @@ public final class StubConnection: @unchecked Sendable {
     public func close() { closed = true; sock.close() }
     /// Closes with RST.
     public func reset() { closed = true; sock.reset() }
+}
+
+/// A shareable atomic counter.
+public final class AtomicCounter: Sendable {
+    private let storage = Atomic<Int>(0)
+    public init() {}
+    public func add(_ n: Int) { storage.wrappingAdd(n, ordering: .relaxed) }
+    public var value: Int { storage.load(ordering: .relaxed) }
 }

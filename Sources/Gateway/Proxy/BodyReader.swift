@@ -17,11 +17,12 @@ struct BodyReader {
     /// Body bytes delivered so far (decoded, without framing).
     private(set) var delivered: UInt64 = 0
 
-    init(framing: BodyFraming) {
+    /// `forResponse` makes framing errors carry 502 (the upstream's fault) instead of 400.
+    init(framing: BodyFraming, forResponse: Bool = false) {
         switch framing {
         case .none: mode = .none; finished = true
         case .contentLength(let n): mode = .length(LengthDecoder(length: n)); finished = n == 0
-        case .chunked: mode = .chunked(ChunkedDecoder()); finished = false
+        case .chunked: mode = .chunked(ChunkedDecoder(forResponse: forResponse)); finished = false
         case .untilClose: mode = .untilClose; finished = false
         }
     }

@@ -16,7 +16,7 @@ extension DownstreamConnection {
             requestID = ctx.ids.make()
         }
 
-        guard let routeIndex = config.routeTable.route(host: head.host, path: head.path) else {
+        guard let routeIndex = config.routeTable.route(host: head.host, path: String(head.path)) else {
             let bodyPending = head.framing != .none
             respondStandalone(GatewayError.noRoute, requestID: requestID, head: head, route: "-",
                               outcome: "no_route", close: bodyPending || !head.keepAlive)
@@ -24,7 +24,7 @@ extension DownstreamConnection {
         }
         let route = config.routes[routeIndex]
         let ex = Exchange(requestID: requestID, route: route, config: config, head: head,
-                          clientAddress: peer.description, startNs: ctx.loop.now)
+                          clientAddress: peerDescription, startNs: ctx.loop.now)
         ex.bytesIn = UInt64(headBytes)
         exchange = ex
         if drainRequested { ex.closeAfter = true }
@@ -135,7 +135,7 @@ extension DownstreamConnection {
         var failure: HTTPParseError?
         if !input.isEmpty {
             let consumed = input.withReadable { bytes -> Int in
-                do {
+                do throws(HTTPParseError) {
                     return try ex.requestBody.read(bytes) { piece in
                         if (ex.bufferedBody?.count ?? 0) + piece.count > ex.bufferLimit { overflow = true; return }
                         ex.bufferedBody?.append(contentsOf: piece)
@@ -231,7 +231,7 @@ extension DownstreamConnection {
         }
         guard let up = conn else { return }
         ex.upstream = up
-        ex.upstreamAddress = up.address.description
+        ex.upstreamAddress = up.addressDescription
         if ex.upstreamStartNs == 0 { ex.upstreamStartNs = ctx.loop.now }
         ex.retryBytes = (replayable && up.wasUsed && ex.attempts == 1) ? bytes : nil
         up.begin(owner: self, method: ex.method, responseTimeoutNs: ex.route.upstreamResponseNs)
@@ -255,7 +255,7 @@ extension DownstreamConnection {
             let writer = ex.upstreamWriter
             let consumed = input.withReadable { bytes -> Int in
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, Self.highWater)])
-                do {
+                do throws(HTTPParseError) {
                     return try ex.requestBody.read(slice) { piece in writer.write(piece, into: &up.output) }
                 } catch {
                     failure = error
@@ -293,7 +293,7 @@ extension DownstreamConnection {
         up.flush()
     }
 
-    private func bodyTimedOut(_ ex: Exchange) {
+    func bodyTimedOut(_ ex: Exchange) {
         if ex.responseStarted {
             ex.outcome = "client_timeout"
             abort(reason: "body_timeout")
@@ -330,7 +330,7 @@ extension DownstreamConnection {
             LocalResponseWriter.write(response, requestID: requestID, requestIDHeader: ctx.config.requestIDHeader,
                                       close: closing, headOnly: head.method == "HEAD", into: &$0)
         }
-        logLocal(requestID: requestID, method: head.method, path: head.path, route: route, status: response.status,
+        logLocal(requestID: requestID, method: head.method, path: String(head.path), route: route, status: response.status,
                  outcome: outcome, code: response.code)
         if closing { state = .closing } else { startIdle() }
     }
@@ -366,7 +366,7 @@ extension DownstreamConnection {
                                    status: ex.status, bytesIn: ex.bytesIn, bytesOut: ex.bytesOut,
                                    totalNs: now &- ex.startNs,
                                    upstreamNs: ex.upstreamStartNs == 0 ? nil : now &- ex.upstreamStartNs,
-                                   outcome: ex.outcome, errorCode: ex.errorCode, client: peer.description,
+                                   outcome: ex.outcome, errorCode: ex.errorCode, client: peerDescription,
                                    upstream: ex.upstreamAddress))
     }
 }

@@ -34,6 +34,8 @@ final class DownstreamConnection: LoopHandler {
     let fd: Int32
     let peer: SocketAddress
     let peerIP: String
+    /// `ip:port` of the client, formatted once per connection.
+    let peerDescription: String
     unowned let ctx: LoopContext
     var state = State.awaitingHead
     var input = ByteQueue()
@@ -41,6 +43,8 @@ final class DownstreamConnection: LoopHandler {
     var parser: RequestHeadParser
     var exchange: Exchange?
     private var registeredEvents: UInt32 = 0
+    /// The last write hit EAGAIN: wait for EPOLLOUT.
+    private var writeBlocked = false
     /// Reading paused because the upstream's send buffer is full.
     var upstreamBackpressure = false
     var drainRequested = false
@@ -55,11 +59,14 @@ final class DownstreamConnection: LoopHandler {
     /// Output above this pauses the upstream's reading; below the low mark resumes it.
     static let highWater = 256 * 1024
     static let lowWater = 64 * 1024
+    /// Pipelined bytes read ahead while an exchange is in flight.
+    static let pipelineBufferLimit = 64 * 1024
 
     init(fd: Int32, peer: SocketAddress, ctx: LoopContext) {
         self.fd = fd
         self.peer = peer
         self.peerIP = peer.ipString
+        self.peerDescription = peer.description
         self.ctx = ctx
         self.parser = RequestHeadParser(limits: ctx.config.parseLimits)
         super.init()
@@ -183,6 +190,7 @@ final class DownstreamConnection: LoopHandler {
             case .bytes(let n):
                 output.consume(n)
             case .wouldBlock:
+                writeBlocked = true
                 updateInterest()
                 return
             case .eof, .failed:
@@ -195,6 +203,7 @@ final class DownstreamConnection: LoopHandler {
             }
         }
         // Output drained.
+        writeBlocked = false
         if state == .closing {
             beginLingeringClose()
             return
@@ -223,7 +232,10 @@ final class DownstreamConnection: LoopHandler {
         case .proxying:
             guard let ex = exchange else { return false }
             if !ex.requestBodyDone { return !upstreamBackpressure }
-            return false
+            // Waiting for the response: keep reading (pipelined requests,
+            // hang-ups) but only up to a bound, so a pipelining client
+            // cannot make us buffer without limit.
+            return input.count < Self.pipelineBufferLimit
         case .held, .closing, .closed: return false
         }
     }
@@ -232,9 +244,10 @@ final class DownstreamConnection: LoopHandler {
         if state == .closed { return }
         var ev: UInt32 = 0
         if wantsRead { ev |= GH_EPOLLIN }
-        if !output.isEmpty { ev |= GH_EPOLLOUT }
-        // Watch for hang-up while we are not reading (held, waiting for the upstream).
-        if state == .held || state == .proxying || state == .bufferingBody { ev |= GH_EPOLLRDHUP }
+        // Writes are optimistic; EPOLLOUT is wanted only after one would have blocked.
+        if writeBlocked { ev |= GH_EPOLLOUT }
+        // Always watch for hang-up: it is how a held exchange learns the client left.
+        ev |= GH_EPOLLRDHUP
         if ev != registeredEvents {
             registeredEvents = ev
             ctx.loop.modify(fd: fd, handler: self, events: ev)
@@ -318,7 +331,7 @@ final class DownstreamConnection: LoopHandler {
                   outcome: String, code: String?) {
         ctx.logAccess(AccessRecord(requestID: requestID, route: route, method: method, path: path, status: status,
                                    bytesIn: 0, bytesOut: 0, totalNs: 0, upstreamNs: nil, outcome: outcome,
-                                   errorCode: code, client: peer.description, upstream: nil))
+                                   errorCode: code, client: peerDescription, upstream: nil))
     }
 
     /// Half-closes our side and reads (discarding) until the client closes

@@ -51,7 +51,7 @@ final class Exchange {
         self.config = config
         self.startNs = startNs
         method = head.method
-        path = head.path
+        path = String(head.path)
         isHead = head.method == "HEAD"
         requestBody = BodyReader(framing: head.framing)
         closeAfter = !head.keepAlive

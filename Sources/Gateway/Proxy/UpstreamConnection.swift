@@ -17,6 +17,8 @@ final class UpstreamConnection: LoopHandler {
 
     let fd: Int32
     let address: SocketAddress
+    /// `ip:port`, formatted once per connection for logs.
+    let addressDescription: String
     unowned let ctx: LoopContext
     unowned let pool: UpstreamPool
     private(set) var state: State
@@ -28,6 +30,8 @@ final class UpstreamConnection: LoopHandler {
     private var head: ResponseHead?
     private var body = BodyReader(framing: .none)
     private var registeredEvents: UInt32 = 0
+    /// The last write hit EAGAIN: wait for EPOLLOUT.
+    private var writeBlocked = false
     /// All request bytes are queued (head and body).
     var requestComplete = false
     /// Served at least one exchange before (so it may have gone stale).
@@ -41,6 +45,7 @@ final class UpstreamConnection: LoopHandler {
     private init(fd: Int32, address: SocketAddress, pool: UpstreamPool, ctx: LoopContext, connected: Bool) {
         self.fd = fd
         self.address = address
+        self.addressDescription = address.description
         self.pool = pool
         self.ctx = ctx
         self.state = connected ? .active : .connecting
@@ -104,7 +109,7 @@ final class UpstreamConnection: LoopHandler {
             if events & (GH_EPOLLOUT | GH_EPOLLERR | GH_EPOLLHUP) != 0 {
                 let err = Socket.pendingError(fd)
                 if err != 0 {
-                    ctx.logError("upstream connect failed", [("upstream", address.description),
+                    ctx.logError("upstream connect failed", [("upstream", addressDescription),
                                                              ("error", SystemError("connect", errno: err).description)])
                     fail(GatewayError.upstreamConnectFailed)
                     return
@@ -152,7 +157,7 @@ final class UpstreamConnection: LoopHandler {
                     updateInterest()
                     return
                 case .failed(let error):
-                    ctx.logError("malformed upstream response", [("upstream", address.description), ("code", error.code)])
+                    ctx.logError("malformed upstream response", [("upstream", addressDescription), ("code", error.code)])
                     fail(GatewayError.upstreamMalformed)
                     return
                 case .complete(let h, let consumed):
@@ -166,7 +171,7 @@ final class UpstreamConnection: LoopHandler {
                         continue
                     }
                     head = h
-                    body = BodyReader(framing: h.framing)
+                    body = BodyReader(framing: h.framing, forResponse: true)
                     owner.upstreamResponseHead(h)
                     if body.finished { finishResponse(); return }
                 }
@@ -174,7 +179,7 @@ final class UpstreamConnection: LoopHandler {
                 if input.isEmpty { break }
                 var failure: HTTPParseError?
                 let consumed = input.withReadable { bytes -> Int in
-                    do {
+                    do throws(HTTPParseError) {
                         return try body.read(bytes) { owner.upstreamBodyData($0) }
                     } catch {
                         failure = error
@@ -182,7 +187,7 @@ final class UpstreamConnection: LoopHandler {
                     }
                 }
                 if failure != nil {
-                    ctx.logError("malformed upstream body", [("upstream", address.description), ("code", failure!.code)])
+                    ctx.logError("malformed upstream body", [("upstream", addressDescription), ("code", failure!.code)])
                     fail(GatewayError.upstreamMalformed)
                     return
                 }
@@ -207,7 +212,7 @@ final class UpstreamConnection: LoopHandler {
         let extra = !input.isEmpty
         if extra {
             ctx.logWarning("upstream sent bytes after a complete response; discarding the connection",
-                           [("upstream", address.description)])
+                           [("upstream", addressDescription)])
         }
         let reusable = h.keepAlive && requestComplete && output.isEmpty && !extra
             && h.framing != .untilClose && !ctx.draining
@@ -261,6 +266,7 @@ final class UpstreamConnection: LoopHandler {
                 output.consume(n)
                 responseDeadline = ctx.loop.now &+ responseTimeoutNs
             case .wouldBlock:
+                writeBlocked = true
                 updateInterest()
                 return
             case .eof, .failed:
@@ -272,6 +278,7 @@ final class UpstreamConnection: LoopHandler {
                 return
             }
         }
+        writeBlocked = false
         if output.count < DownstreamConnection.lowWater, let o = owner { o.upstreamCanTakeMore() }
         updateInterest()
     }
@@ -284,7 +291,7 @@ final class UpstreamConnection: LoopHandler {
         case .idle: ev |= GH_EPOLLIN
         case .active:
             if !readPaused { ev |= GH_EPOLLIN }
-            if !output.isEmpty { ev |= GH_EPOLLOUT }
+            if writeBlocked { ev |= GH_EPOLLOUT }
         case .closed: return
         }
         if readPaused { ev &= ~GH_EPOLLRDHUP }

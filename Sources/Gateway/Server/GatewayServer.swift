@@ -42,7 +42,7 @@ public final class GatewayServer: Sendable {
         // Bind on the calling thread so bind errors surface here.
         var perLoopFDs: [[(Int32, String)]] = Array(repeating: [], count: loops.count)
         var bound: [SocketAddress] = []
-        do {
+        do throws(SystemError) {
             for (li, l) in config.source.listeners.enumerated() {
                 guard var address = SocketAddress(ip: l.address, port: l.port) else {
                     throw SystemError("inet_pton", errno: EINVAL, note: "listener \(l.name): \(l.address)")
@@ -73,7 +73,7 @@ public final class GatewayServer: Sendable {
                 let ctx = LoopContext(loop: loop, shared: me.shared, config: me.config)
                 me.contexts.withLock { $0[i] = LoopBound(ctx) }
                 for (fd, name) in fds {
-                    do {
+                    do throws(SystemError) {
                         ctx.listeners.append(try Listener(fd: fd, name: name, ctx: ctx))
                     } catch {
                         EventLog.emit(level: "error", message: "listener registration failed",
@@ -128,7 +128,7 @@ public final class GatewayServer: Sendable {
             while !me.stopping.load(ordering: .relaxed) {
                 for _ in 0..<300 where !me.stopping.load(ordering: .relaxed) { usleep(100_000) }
                 for t in targets {
-                    do {
+                    do throws(SystemError) {
                         let list = try Resolver.resolve(host: t.url.host, port: t.url.port)
                         t.update(list)
                     } catch {

@@ -69,5 +69,11 @@ struct Serve: ParsableCommand {
 func printToStderr(_ text: String) {
     var t = text
     if !t.hasSuffix("\n") { t += "\n" }
-    _ = t.withCString { fputs($0, stderr) }
+    var bytes = Array(t.utf8)
+    var off = 0
+    while off < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + off, $0.count - off) }
+        if n <= 0 { break }
+        off += n
+    }
 }
