@@ -33,6 +33,8 @@ final class JSONParserRejectionTests: XCTestCase {
         assertRejects("[NaN]", at: 1, 2, "NaN is not allowed in JSON")
         assertRejects("[Infinity]", at: 1, 2, "Infinity is not allowed in JSON")
         assertRejects("[-Infinity]", at: 1, 2, "Infinity is not allowed in JSON")
+        assertRejects("[-NaN]", at: 1, 2, "NaN is not allowed in JSON")
+        assertRejects("[-Inf]", at: 1, 3, "expected a digit after '-'")
     }
 
     func testNumberGrammar() {

@@ -81,6 +81,7 @@ final class ObjectReaderTests: XCTestCase {
         let sink = JSONDiagnosticSink()
         let reader = try XCTUnwrap(ObjectReader(try JSONParser.parse(#"{"a": 1}"#), context: "empty", sink: sink))
         reader.finish()
+        reader.finish()
         XCTAssertEqual(messages(sink), ["1:2: unknown key \"a\" in empty; no keys are allowed here"])
     }
 

@@ -11,8 +11,9 @@ extension JSONScanner {
         var isInteger = true
         if peek == UInt8(ascii: "-") {
             advance()
-            if peek == UInt8(ascii: "I") || peek == UInt8(ascii: "N") {
-                throw error("\(currentWord() == "NaN" ? "NaN" : "Infinity") is not allowed in JSON", at: startLocation)
+            let word = currentWord()
+            if word == "Infinity" || word == "NaN" {
+                throw error("\(word) is not allowed in JSON", at: startLocation)
             }
         }
         if peek == UInt8(ascii: "0") {

@@ -22,6 +22,7 @@ public final class ObjectReader {
     private let members: [JSONMember]
     private var known: Set<String> = []
     private var rejected: Set<String> = []
+    private var finished = false
 
     /// Starts reading `node`. If it is not an object, records
     /// `<description> must be an object, got <type>` and returns `nil`.
@@ -111,7 +112,10 @@ public final class ObjectReader {
     public var knownKeys: [String] { known.sorted() }
 
     /// Reports every member whose key was never asked for, in document order.
+    /// Calling it again does nothing.
     public func finish() {
+        guard !finished else { return }
+        finished = true
         let expected = knownKeys
         for member in members where !known.contains(member.key) && !rejected.contains(member.key) {
             let hint = expected.isEmpty ? "no keys are allowed here" : "expected one of: \(expected.joined(separator: ", "))"

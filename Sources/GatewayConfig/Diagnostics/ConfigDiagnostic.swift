@@ -6,6 +6,9 @@ import GatehouseCore
 /// scalars). Problems that have no position in the file (e.g. it cannot be
 /// read) use line 0 and column 0.
 public struct ConfigDiagnostic: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Error or warning (``DiagnosticSeverity`` from GatehouseCore).
+    public typealias Severity = DiagnosticSeverity
+
     /// The configuration file path, as given to the loader.
     public var file: String
     /// 1-based line, or 0.
@@ -13,12 +16,12 @@ public struct ConfigDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
     /// 1-based column in characters, or 0.
     public var column: Int
     /// Error or warning.
-    public var severity: DiagnosticSeverity
+    public var severity: Severity
     /// The explanation, without position or severity.
     public var message: String
 
     /// Creates a diagnostic.
-    public init(file: String, line: Int, column: Int, severity: DiagnosticSeverity = .error, message: String) {
+    public init(file: String, line: Int, column: Int, severity: Severity = .error, message: String) {
         self.file = file
         self.line = line
         self.column = column
