@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Side-by-side pass-through benchmark: nginx, HAProxy and Gatehouse as
+# reverse proxies in front of the same nginx upstream (1 KiB JSON), all on
+# loopback. Prints median requests/s, p50 and p99 per proxy over several
+# rounds, and each proxy's ratio to nginx. Then memory figures for
+# Gatehouse: idle RSS, RSS with 10,000 idle keep-alive connections, and
+# peak RSS while streaming 1 GiB through it in each direction.
+#
+# Usage: Benchmarks/compare.sh [--rounds N] [--duration S] [--connections C] [--skip-memory]
+# Needs: wrk, nginx (nginx-light), haproxy, curl, python3; a release build
+# (it runs `swift build -c release` itself).
+set -euo pipefail
+
+ROUNDS=3
+DURATION=10
+CONNS=64
+SKIP_MEMORY=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --connections) CONNS="$2"; shift 2 ;;
+    --skip-memory) SKIP_MEMORY=1; shift ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
+LOOPS=2
+UP_PORT=19000; NGINX_PORT=19001; HAPROXY_PORT=19002; GH_PORT=19003; SINK_PORT=19004
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$WORK/up.pid" ] && kill "$(cat "$WORK/up.pid")" 2>/dev/null || true
+  [ -f "$WORK/px.pid" ] && kill "$(cat "$WORK/px.pid")" 2>/dev/null || true
+  sleep 0.3
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in wrk nginx haproxy curl python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light haproxy curl)" >&2; exit 1; }
+done
+
+echo "building gatehouse (release)..." >&2
+(cd "$ROOT" && ./scripts/swift-locked build -c release >/dev/null)
+GH_BIN="$ROOT/.build/release/gatehouse"
+
+python3 -c 'import json; print(json.dumps({"items":[{"id":i,"name":"item-%04d"%i,"ok":True} for i in range(26)]})[:1024].ljust(1024))' > "$WORK/body.json"
+truncate -s 1G "$WORK/big.bin"
+
+cat > "$WORK/upstream.conf" <<NGX
+worker_processes 1;
+pid $WORK/up.pid;
+error_log $WORK/up-error.log;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  client_max_body_size 0;
+  server {
+    listen 127.0.0.1:$UP_PORT backlog=4096;
+    keepalive_requests 1000000;
+    location = /big { alias $WORK/big.bin; }
+    location / { default_type application/json; root $WORK; try_files /body.json =404; }
+    location = /ok { return 204; }
+  }
+}
+NGX
+
+cat > "$WORK/proxy.conf" <<NGX
+worker_processes 2;
+pid $WORK/px.pid;
+error_log $WORK/px-error.log;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  upstream up { server 127.0.0.1:$UP_PORT; keepalive 256; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    keepalive_requests 1000000;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGX
+
+cat > "$WORK/haproxy.cfg" <<HAP
+global
+  nbthread 2
+  maxconn 8000
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend be
+backend be
+  server up 127.0.0.1:$UP_PORT
+HAP
+
+cat > "$WORK/gatehouse.json" <<GH
+{
+  "loops": $LOOPS,
+  "access_log": false,
+  "limits": { "max_connections": 20000, "max_body_bytes": 2147483648 },
+  "listeners": [ { "address": "127.0.0.1", "port": $GH_PORT } ],
+  "routes": [
+    { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT" },
+    { "name": "sink", "path_prefix": "/sink", "upstream": "http://127.0.0.1:$SINK_PORT" }
+  ]
+}
+GH
+
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+nginx -c "$WORK/upstream.conf"
+nginx -c "$WORK/proxy.conf"
+python3 "$ROOT/Benchmarks/sink_server.py" "$SINK_PORT" &
+PIDS+=("$!")
+haproxy -f "$WORK/haproxy.cfg" -D -p "$WORK/haproxy.pid"
+PIDS+=("$(cat "$WORK/haproxy.pid")")
+"$GH_BIN" serve --config "$WORK/gatehouse.json" >/dev/null 2>"$WORK/gh.err" &
+GH_PID=$!
+PIDS+=("$GH_PID")
+for port in $UP_PORT $NGINX_PORT $HAPROXY_PORT $GH_PORT; do
+  for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+done
+
+run_wrk() {  # port -> "rps p50_ms p99_ms"
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$1/" 2>/dev/null | python3 -c '
+import sys, re
+text = sys.stdin.read()
+def ms(label):
+    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    if not m: return float("nan")
+    v, u = float(m.group(1)), m.group(2)
+    return v / 1000 if u == "us" else v * 1000 if u == "s" else v
+rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+errs = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(rps.group(1) if rps else "nan", ms("50%"), ms("99%"), errs.group(1) if errs else 0)
+'
+}
+
+declare -A RESULTS
+NAMES=(nginx haproxy gatehouse)
+declare -A PORTS=([nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [gatehouse]=$GH_PORT)
+for name in "${NAMES[@]}"; do run_wrk "${PORTS[$name]}" >/dev/null; done  # warm-up
+for round in $(seq 1 "$ROUNDS"); do
+  for name in "${NAMES[@]}"; do
+    RESULTS[$name]+="$(run_wrk "${PORTS[$name]}");"
+  done
+done
+
+echo
+echo "pass-through, $CONNS connections, ${DURATION}s x $ROUNDS rounds (medians), upstream: nginx 1 KiB JSON"
+python3 - "${RESULTS[nginx]}" "${RESULTS[haproxy]}" "${RESULTS[gatehouse]}" <<'PY'
+import sys, statistics
+names = ["nginx", "haproxy", "gatehouse"]
+rows = {}
+for name, raw in zip(names, sys.argv[1:]):
+    runs = [list(map(float, r.split())) for r in raw.strip(";").split(";") if r.strip()]
+    rows[name] = [statistics.median(col) for col in zip(*runs)]
+base = rows["nginx"]
+print(f"{'proxy':<10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'rps/nginx':>10} {'p99/nginx':>10}")
+for n in names:
+    rps, p50, p99, errs = rows[n]
+    print(f"{n:<10} {rps:>10.0f} {p50:>8.2f} {p99:>8.2f} {errs:>8.0f} {rps/base[0]:>10.2f} {p99/base[2]:>10.2f}")
+PY
+
+if [ "$SKIP_MEMORY" = 1 ]; then exit 0; fi
+
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+hwm() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+echo
+echo "gatehouse memory ($LOOPS loops)"
+# Restart for clean numbers.
+kill "$GH_PID"; wait "$GH_PID" 2>/dev/null || true
+"$GH_BIN" serve --config "$WORK/gatehouse.json" >/dev/null 2>"$WORK/gh.err" &
+GH_PID=$!; PIDS+=("$GH_PID")
+for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$GH_PORT/" && break; sleep 0.1; done
+IDLE=$(rss "$GH_PID")
+echo "  idle RSS (after one request):          $((IDLE / 1024)) MiB ($IDLE KiB)"
+python3 "$ROOT/Benchmarks/idle_connections.py" --port "$GH_PORT" --count 10000 --hold 3 --pid "$GH_PID" > "$WORK/idle.txt"
+HELD=$(cat "$WORK/idle.txt")
+echo "  RSS with 10,000 idle keep-alive conns: $((HELD / 1024)) MiB (+$(((HELD - IDLE) / 1024)) MiB)"
+sleep 1
+curl -sS -o /dev/null -w "  (download: HTTP %{http_code}, %{size_download} bytes, %{time_total}s)\n" "http://127.0.0.1:$GH_PORT/big"
+DOWN=$(hwm "$GH_PID")
+echo "  peak RSS after a 1 GiB download:       $((DOWN / 1024)) MiB"
+head -c 1073741824 /dev/zero | curl -sS -o /dev/null -w "  (upload: HTTP %{http_code}, %{size_upload} bytes, %{time_total}s)\n" -X POST -H 'Content-Type: application/octet-stream' --data-binary @- "http://127.0.0.1:$GH_PORT/sink" || true
+UP=$(hwm "$GH_PID")
+echo "  peak RSS after a 1 GiB chunked upload: $((UP / 1024)) MiB"

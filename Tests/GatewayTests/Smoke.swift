@@ -1,2 +1,0 @@
-import XCTest
-final class GatewayTestsSmoke: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

@@ -1,2 +1,0 @@
-import XCTest
-final class PolicyTestsSmoke: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

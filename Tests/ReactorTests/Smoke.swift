@@ -1,2 +1,0 @@
-import XCTest
-final class ReactorTestsSmoke: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

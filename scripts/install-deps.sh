@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the Debian packages Gatehouse needs to build, test and benchmark,
+# skipping those already present. Needs root (or sudo) on a Debian machine
+# that already has the Swift toolchain.
+set -eu
+
+PACKAGES="libssl-dev libsqlite3-dev libvectorscan-dev pkg-config curl openssl python3 python3-pip"
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES="$PACKAGES wrk nginx-light haproxy hyperfine"
+fi
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -n "$missing" ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "installing:$missing" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi
