@@ -284,6 +284,7 @@ final class DownstreamConnection: LoopHandler {
             bodyDeadline = 0
             if let ex = exchange, state == .bufferingBody || (state == .proxying && !ex.requestBodyDone) {
                 bodyTimedOut(ex)
+                flush()  // a timer is not followed by a flush: send the 408 now
                 return
             }
         }
