@@ -251,16 +251,30 @@ extension DownstreamConnection {
     func pumpRequestBody(_ ex: Exchange) {
         guard let up = ex.upstream, !ex.requestBodyDone else { return }
         var failure: HTTPParseError?
+        // Only a chunked body can pass max_body_bytes here (a larger
+        // Content-Length was refused up front): stop it at the limit.
+        let maxBody = ex.route.maxBodyBytes
         while !input.isEmpty && !ex.requestBodyDone && up.output.count < Self.highWater {
             let writer = ex.upstreamWriter
+            let base = ex.requestBody.delivered
+            var seen: UInt64 = 0
+            var overflow = false
             let consumed = input.withReadable { bytes -> Int in
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, Self.highWater)])
                 do throws(HTTPParseError) {
-                    return try ex.requestBody.read(slice) { piece in writer.write(piece, into: &up.output) }
+                    return try ex.requestBody.read(slice) { piece in
+                        seen &+= UInt64(piece.count)
+                        if overflow || base &+ seen > maxBody { overflow = true; return }
+                        writer.write(piece, into: &up.output)
+                    }
                 } catch {
                     failure = error
                     return 0
                 }
+            }
+            if overflow {
+                let r = GatewayError.bodyTooLarge
+                failure = HTTPParseError(status: r.status, code: r.code, message: r.message)
             }
             if failure != nil { break }
             if consumed == 0 { break }
@@ -278,6 +292,7 @@ extension DownstreamConnection {
             } else {
                 finishLocally(ex, response: LocalResponse(status: failure.status, code: failure.code, message: failure.message),
                               outcome: "rejected", close: true)
+                flush()  // may run from upstreamCanTakeMore, which is not followed by a flush
             }
             return
         }
