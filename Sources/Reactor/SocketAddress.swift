@@ -18,20 +18,22 @@ public struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
         self.length = length
     }
 
-    /// Parses an IPv4 or IPv6 literal (no brackets). Returns nil for names.
+    /// Parses an IPv4 or IPv6 literal (no brackets). Returns nil for names
+    /// and for ports outside 0...65535.
     public init?(ip: String, port: Int) {
+        guard let port = UInt16(exactly: port) else { return nil }
         var st = sockaddr_storage()
         if ip.contains(":") {
             var a6 = sockaddr_in6()
             a6.sin6_family = sa_family_t(AF_INET6)
-            a6.sin6_port = in_port_t(UInt16(port).bigEndian)
+            a6.sin6_port = in_port_t(port.bigEndian)
             guard inet_pton(AF_INET6, ip, &a6.sin6_addr) == 1 else { return nil }
             withUnsafeMutableBytes(of: &st) { dst in withUnsafeBytes(of: a6) { dst.copyMemory(from: $0) } }
             self.init(storage: st, length: socklen_t(MemoryLayout<sockaddr_in6>.size))
         } else {
             var a4 = sockaddr_in()
             a4.sin_family = sa_family_t(AF_INET)
-            a4.sin_port = in_port_t(UInt16(port).bigEndian)
+            a4.sin_port = in_port_t(port.bigEndian)
             guard inet_pton(AF_INET, ip, &a4.sin_addr) == 1 else { return nil }
             withUnsafeMutableBytes(of: &st) { dst in withUnsafeBytes(of: a4) { dst.copyMemory(from: $0) } }
             self.init(storage: st, length: socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -86,6 +88,9 @@ public struct SocketAddress: Sendable, Equatable, CustomStringConvertible {
 /// time and from the resolver thread, never on an event loop.
 public enum Resolver {
     public static func resolve(host: String, port: Int) throws(SystemError) -> [SocketAddress] {
+        guard (0...65535).contains(port) else {
+            throw SystemError("getaddrinfo", errno: EINVAL, note: "\(host): port \(port) out of range")
+        }
         if let literal = SocketAddress(ip: host, port: port) { return [literal] }
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
