@@ -73,8 +73,9 @@ public enum JSONOutput {
     /// Appends a decimal integer.
     public static func appendInt<T: BinaryInteger>(_ v: T, to out: inout [UInt8]) {
         if v == 0 { out.append(UInt8(ascii: "0")); return }
-        var value = v
-        if value < 0 { out.append(UInt8(ascii: "-")); value = 0 - value }
+        // Work on the magnitude: negating T.min (e.g. Int.min) would trap.
+        var value = v.magnitude
+        if v < 0 { out.append(UInt8(ascii: "-")) }
         var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                   UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
