@@ -19,6 +19,7 @@ public enum OSThread {
         var tid = pthread_t()
         let rc = pthread_create(&tid, nil, { arg in
             let box = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
+            setCurrentThreadName(box.name)
             box.body()
             return nil
         }, box.toOpaque())
@@ -28,4 +29,17 @@ public enum OSThread {
         }
         pthread_detach(tid)
     }
+}
+
+/// Names the calling thread (what `top -H`, gdb and /proc show). Writes
+/// /proc/thread-self/comm, the file behind prctl(PR_SET_NAME), because
+/// pthread_setname_np and prctl are not importable from Swift here. Best
+/// effort: without /proc the thread simply keeps its inherited name.
+private func setCurrentThreadName(_ name: String) {
+    var bytes = Array(name.utf8.prefix(15))
+    if bytes.isEmpty { return }
+    let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+    if fd < 0 { return }
+    _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
 }
