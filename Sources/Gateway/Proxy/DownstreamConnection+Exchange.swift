@@ -233,8 +233,9 @@ extension DownstreamConnection {
         ex.upstream = up
         ex.upstreamAddress = up.addressDescription
         if ex.upstreamStartNs == 0 { ex.upstreamStartNs = ctx.loop.now }
-        ex.retryBytes = (replayable && up.wasUsed && ex.attempts == 1) ? bytes : nil
         up.begin(owner: self, method: ex.method, responseTimeoutNs: ex.route.upstreamResponseNs)
+        // After begin(): it is what marks a reused pooled connection as wasUsed.
+        ex.retryBytes = (replayable && up.wasUsed && ex.attempts == 1) ? bytes : nil
         up.output.append(bytes)
         if ex.requestBodyDone {
             up.requestComplete = true
