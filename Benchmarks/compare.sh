@@ -27,6 +27,7 @@ done
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
+chmod 755 "$WORK"  # nginx workers run as nobody and must read the bodies
 LOOPS=2
 UP_PORT=19000; NGINX_PORT=19001; HAPROXY_PORT=19002; GH_PORT=19003; SINK_PORT=19004
 PIDS=()
@@ -189,6 +190,6 @@ sleep 1
 curl -sS -o /dev/null -w "  (download: HTTP %{http_code}, %{size_download} bytes, %{time_total}s)\n" "http://127.0.0.1:$GH_PORT/big"
 DOWN=$(hwm "$GH_PID")
 echo "  peak RSS after a 1 GiB download:       $((DOWN / 1024)) MiB"
-head -c 1073741824 /dev/zero | curl -sS -o /dev/null -w "  (upload: HTTP %{http_code}, %{size_upload} bytes, %{time_total}s)\n" -X POST -H 'Content-Type: application/octet-stream' --data-binary @- "http://127.0.0.1:$GH_PORT/sink" || true
+head -c 1073741824 /dev/zero | curl -sS -o /dev/null -w "  (upload: HTTP %{http_code}, %{size_upload} bytes, %{time_total}s)\n" -X POST -H 'Content-Type: application/octet-stream' -T - "http://127.0.0.1:$GH_PORT/sink" || true
 UP=$(hwm "$GH_PID")
 echo "  peak RSS after a 1 GiB chunked upload: $((UP / 1024)) MiB"

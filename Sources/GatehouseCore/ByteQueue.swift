@@ -19,7 +19,7 @@ public struct ByteQueue {
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         if bytes.isEmpty { return }
         compactIfWorthIt(adding: bytes.count)
-        storage.append(contentsOf: bytes)
+        storage.appendBytes(bytes)
     }
 
     @inlinable

@@ -1,3 +1,5 @@
+import GatehouseCore
+
 /// Ordered list of header fields backed by one contiguous byte buffer.
 ///
 /// Preserves the original name case, order and duplicates exactly as received, so a
@@ -125,23 +127,30 @@ public struct HTTPHeaders: Sendable, Equatable {
     }
 
     /// Appends a field from raw bytes, with the same sanitising rules as ``append(name:value:)``.
+    /// The field is stored as a complete `Name: value\r\n` line, so ``write(into:)``
+    /// can copy it, and its neighbours, in one run.
     public mutating func append(nameBytes: UnsafeRawBufferPointer, valueBytes: UnsafeRawBufferPointer) {
         let nameStart = storage.count
-        storage.append(contentsOf: nameBytes)
+        storage.appendBytes(nameBytes)
         if nameBytes.isEmpty { storage.append(UInt8(ascii: "_")) }
         let nameEnd = storage.count
-        storage.append(contentsOf: valueBytes)
+        storage.append(asciiColon)
+        storage.append(asciiSP)
+        let valueStart = storage.count
+        storage.appendBytes(valueBytes)
         let valueEnd = storage.count
+        storage.append(asciiCR)
+        storage.append(asciiLF)
         let t = ByteClass.shared
         storage.withUnsafeMutableBufferPointer { s in
             for i in nameStart..<nameEnd where t[s[i]] & ByteClass.tchar == 0 {
                 s[i] = UInt8(ascii: "_")
             }
-            for i in nameEnd..<valueEnd where t[s[i]] & ByteClass.fieldValue == 0 {
+            for i in valueStart..<valueEnd where t[s[i]] & ByteClass.fieldValue == 0 {
                 s[i] = asciiSP
             }
         }
-        fields.append(Field(nameStart: nameStart, nameEnd: nameEnd, valueStart: nameEnd, valueEnd: valueEnd))
+        fields.append(Field(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: valueEnd))
     }
 
     /// Removes every field named `lowercaseName` (ASCII case-insensitive).
@@ -171,6 +180,16 @@ public struct HTTPHeaders: Sendable, Equatable {
         }
     }
 
+    /// Removes every field for which `shouldRemove` returns true, given the field
+    /// name's bytes exactly as received (original case). Allocation-free: the
+    /// per-request hop-by-hop stripping uses this.
+    public mutating func removeAll(whereNameBytes shouldRemove: (UnsafeRawBufferPointer) -> Bool) {
+        let storage = self.storage
+        storage.withUnsafeBytes { p in
+            fields.removeAll { f in shouldRemove(UnsafeRawBufferPointer(rebasing: p[f.nameStart..<f.nameEnd])) }
+        }
+    }
+
     /// Replaces all fields named like `name` (case-insensitive) by one field `name: value`
     /// appended at the end.
     public mutating func set(name: String, value: String) {
@@ -180,16 +199,48 @@ public struct HTTPHeaders: Sendable, Equatable {
 
     /// Writes `Name: value\r\n` for every field, in order, into `out`.
     public func write(into out: inout [UInt8]) {
+        write(into: &out, skippingNames: { _ in false })
+    }
+
+    /// Writes every field whose name `skip` rejects, in order. Fields whose
+    /// stored bytes already form a canonical `Name: value\r\n` line (the usual
+    /// case, both for parsed and appended fields) are copied as lines, and runs
+    /// of adjacent lines as one copy, so forwarding a head costs a few memcpys.
+    public func write(into out: inout [UInt8], skippingNames skip: (UnsafeRawBufferPointer) -> Bool) {
         out.reserveCapacity(out.count + storage.count + fields.count * 4)
         storage.withUnsafeBytes { p in
+            var runStart = -1
+            var runEnd = -1
             for f in fields {
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[f.nameStart..<f.nameEnd]))
+                let name = UnsafeRawBufferPointer(rebasing: p[f.nameStart..<f.nameEnd])
+                if skip(name) { continue }
+                let lineEnd = f.valueEnd + 2
+                let canonical = f.valueStart == f.nameEnd + 2 && lineEnd <= p.count
+                    && p[f.nameEnd] == asciiColon && p[f.nameEnd + 1] == asciiSP
+                    && p[f.valueEnd] == asciiCR && p[f.valueEnd + 1] == asciiLF
+                if canonical {
+                    if f.nameStart == runEnd {
+                        runEnd = lineEnd
+                    } else {
+                        if runStart >= 0 { out.appendBytes(UnsafeRawBufferPointer(rebasing: p[runStart..<runEnd])) }
+                        runStart = f.nameStart
+                        runEnd = lineEnd
+                    }
+                    continue
+                }
+                if runStart >= 0 {
+                    out.appendBytes(UnsafeRawBufferPointer(rebasing: p[runStart..<runEnd]))
+                    runStart = -1
+                    runEnd = -1
+                }
+                out.appendBytes(name)
                 out.append(asciiColon)
                 out.append(asciiSP)
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[f.valueStart..<f.valueEnd]))
+                out.appendBytes(UnsafeRawBufferPointer(rebasing: p[f.valueStart..<f.valueEnd]))
                 out.append(asciiCR)
                 out.append(asciiLF)
             }
+            if runStart >= 0 { out.appendBytes(UnsafeRawBufferPointer(rebasing: p[runStart..<runEnd])) }
         }
     }
 

@@ -1,3 +1,5 @@
+import GatehouseCore
+
 /// Writes HTTP/1.1 heads and chunked framing into byte buffers.
 ///
 /// Always emits `HTTP/1.1`. The caller owns framing: it must already have set the
@@ -6,13 +8,19 @@ public enum HTTPSerializer {
     /// Appends `METHOD target HTTP/1.1\r\n`, the fields and the terminating `\r\n`.
     public static func writeRequestHead(method: String, target: String, headers: HTTPHeaders,
                                         into out: inout [UInt8]) {
+        writeRequestLine(method: method, target: target, into: &out)
+        headers.write(into: &out)
+        out.append(asciiCR)
+        out.append(asciiLF)
+    }
+
+    /// Appends only `METHOD target HTTP/1.1\r\n`; the caller writes the fields and the
+    /// final CRLF (used by the proxy to write filtered fields without copying them).
+    public static func writeRequestLine(method: String, target: String, into out: inout [UInt8]) {
         out.append(contentsOf: method.utf8)
         out.append(asciiSP)
         out.append(contentsOf: target.utf8)
         appendLiteral(" HTTP/1.1\r\n", to: &out)
-        headers.write(into: &out)
-        out.append(asciiCR)
-        out.append(asciiLF)
     }
 
     /// Appends `HTTP/1.1 status reason\r\n`, the fields and the terminating `\r\n`.
@@ -20,19 +28,71 @@ public enum HTTPSerializer {
     /// are replaced by spaces.
     public static func writeResponseHead(status: Int, reason: String, headers: HTTPHeaders,
                                          into out: inout [UInt8]) {
+        writeStatusLine(status: status, reason: reason, into: &out)
+        headers.write(into: &out)
+        out.append(asciiCR)
+        out.append(asciiLF)
+    }
+
+    /// Appends only `HTTP/1.1 status reason\r\n` (see ``writeRequestLine(method:target:into:)``).
+    public static func writeStatusLine(status: Int, reason: String, into out: inout [UInt8]) {
         appendLiteral("HTTP/1.1 ", to: &out)
         let code = min(max(status, 0), 999)
         out.append(UInt8(truncatingIfNeeded: 0x30 + code / 100))
         out.append(UInt8(truncatingIfNeeded: 0x30 + code / 10 % 10))
         out.append(UInt8(truncatingIfNeeded: 0x30 + code % 10))
         out.append(asciiSP)
-        let t = ByteClass.shared
-        for b in reason.utf8 {
-            out.append(t[b] & ByteClass.fieldValue != 0 ? b : asciiSP)
-        }
+        appendSanitized(reason, allowed: ByteClass.fieldValue, replacement: asciiSP, into: &out)
         out.append(asciiCR)
         out.append(asciiLF)
-        headers.write(into: &out)
+    }
+
+    /// Appends one field line `name: value\r\n`, sanitising as ``HTTPHeaders/append(name:value:)``
+    /// does (a CTL in the value becomes a space, a non-token name byte `_`).
+    public static func writeField(name: StaticString, value: String, into out: inout [UInt8]) {
+        appendLiteral(name, to: &out)
+        out.append(asciiColon)
+        out.append(asciiSP)
+        appendSanitized(value, allowed: ByteClass.fieldValue, replacement: asciiSP, into: &out)
+        out.append(asciiCR)
+        out.append(asciiLF)
+    }
+
+    /// ``writeField(name:value:into:)`` for a name known only at run time.
+    public static func writeField(name: String, value: String, into out: inout [UInt8]) {
+        appendSanitized(name, allowed: ByteClass.tchar, replacement: UInt8(ascii: "_"), into: &out)
+        out.append(asciiColon)
+        out.append(asciiSP)
+        appendSanitized(value, allowed: ByteClass.fieldValue, replacement: asciiSP, into: &out)
+        out.append(asciiCR)
+        out.append(asciiLF)
+    }
+
+    /// Appends `text`'s bytes, replacing any byte outside the `allowed` class.
+    /// The common all-valid case is one check pass and one memcpy.
+    private static func appendSanitized(_ text: String, allowed: UInt8, replacement: UInt8, into out: inout [UInt8]) {
+        let t = ByteClass.shared
+        let clean = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for b in bytes where t[b] & allowed == 0 { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if clean == true { return }
+        for b in text.utf8 { out.append(t[b] & allowed != 0 ? b : replacement) }
+    }
+
+    /// Appends a decimal field value such as a Content-Length.
+    public static func writeField(name: StaticString, decimal: UInt64, into out: inout [UInt8]) {
+        appendLiteral(name, to: &out)
+        out.append(asciiColon)
+        out.append(asciiSP)
+        JSONOutput.appendInt(decimal, to: &out)
+        out.append(asciiCR)
+        out.append(asciiLF)
+    }
+
+    /// Appends the CRLF that ends a head.
+    public static func endHead(into out: inout [UInt8]) {
         out.append(asciiCR)
         out.append(asciiLF)
     }
@@ -53,11 +113,11 @@ public enum HTTPSerializer {
                 len += 1
                 size >>= 4
             } while size != 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: h[(16 - len)...]))
+            out.appendBytes(UnsafeRawBufferPointer(rebasing: h[(16 - len)...]))
         }
         out.append(asciiCR)
         out.append(asciiLF)
-        out.append(contentsOf: data)
+        out.appendBytes(data)
         out.append(asciiCR)
         out.append(asciiLF)
     }

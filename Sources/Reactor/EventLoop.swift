@@ -131,7 +131,12 @@ public final class EventLoop: @unchecked Sendable {
     public var timerCount: Int { timers.count }
 
     private func fireTimers() {
-        while let earliest = timers.earliest, earliest <= now {
+        // Bounded by the heap size at entry: a handler that re-arms at or
+        // before `now` from `onTimer` fires on the next iteration instead
+        // of spinning here forever.
+        var budget = timers.count
+        while budget > 0, let earliest = timers.earliest, earliest <= now {
+            budget -= 1
             let e = timers.pop()!
             guard let h = lookup(e.key), h.heapDeadline == e.deadline else { continue }
             h.heapDeadline = 0

@@ -21,41 +21,41 @@ struct AccessRecord {
 /// Formats access records as JSON lines into a loop's log buffer.
 enum AccessLog {
     static func append(_ r: AccessRecord, clock: inout WallClockFormatter, to out: inout [UInt8]) {
-        out.append(contentsOf: Array("{\"time\":\"".utf8))
+        out.appendLiteral("{\"time\":\"")
         clock.appendNow(to: &out)
-        out.append(contentsOf: Array("\",\"type\":\"access\",\"request_id\":".utf8))
+        out.appendLiteral("\",\"type\":\"access\",\"request_id\":")
         JSONOutput.appendString(r.requestID, to: &out)
-        out.append(contentsOf: Array(",\"route\":".utf8))
+        out.appendLiteral(",\"route\":")
         JSONOutput.appendString(r.route, to: &out)
-        out.append(contentsOf: Array(",\"client\":".utf8))
+        out.appendLiteral(",\"client\":")
         JSONOutput.appendString(r.client, to: &out)
-        out.append(contentsOf: Array(",\"method\":".utf8))
+        out.appendLiteral(",\"method\":")
         JSONOutput.appendString(r.method, to: &out)
-        out.append(contentsOf: Array(",\"path\":".utf8))
+        out.appendLiteral(",\"path\":")
         JSONOutput.appendString(r.path, to: &out)
-        out.append(contentsOf: Array(",\"status\":".utf8))
+        out.appendLiteral(",\"status\":")
         JSONOutput.appendInt(r.status, to: &out)
-        out.append(contentsOf: Array(",\"bytes_in\":".utf8))
+        out.appendLiteral(",\"bytes_in\":")
         JSONOutput.appendInt(r.bytesIn, to: &out)
-        out.append(contentsOf: Array(",\"bytes_out\":".utf8))
+        out.appendLiteral(",\"bytes_out\":")
         JSONOutput.appendInt(r.bytesOut, to: &out)
-        out.append(contentsOf: Array(",\"duration_ms\":".utf8))
+        out.appendLiteral(",\"duration_ms\":")
         JSONOutput.appendMilliseconds(nanos: r.totalNs, to: &out)
         if let u = r.upstreamNs {
-            out.append(contentsOf: Array(",\"upstream_ms\":".utf8))
+            out.appendLiteral(",\"upstream_ms\":")
             JSONOutput.appendMilliseconds(nanos: u, to: &out)
         }
         if let up = r.upstream {
-            out.append(contentsOf: Array(",\"upstream\":".utf8))
+            out.appendLiteral(",\"upstream\":")
             JSONOutput.appendString(up, to: &out)
         }
-        out.append(contentsOf: Array(",\"outcome\":".utf8))
+        out.appendLiteral(",\"outcome\":")
         JSONOutput.appendString(r.outcome, to: &out)
         if let code = r.errorCode {
-            out.append(contentsOf: Array(",\"error_code\":".utf8))
+            out.appendLiteral(",\"error_code\":")
             JSONOutput.appendString(code, to: &out)
         }
-        out.append(contentsOf: Array("}\n".utf8))
+        out.appendLiteral("}\n")
     }
 }
 
@@ -63,11 +63,11 @@ enum AccessLog {
 enum EventLog {
     static func line(level: String, message: String, fields: [(String, String)] = [],
                      clock: inout WallClockFormatter, to out: inout [UInt8]) {
-        out.append(contentsOf: Array("{\"time\":\"".utf8))
+        out.appendLiteral("{\"time\":\"")
         clock.appendNow(to: &out)
-        out.append(contentsOf: Array("\",\"level\":".utf8))
+        out.appendLiteral("\",\"level\":")
         JSONOutput.appendString(level, to: &out)
-        out.append(contentsOf: Array(",\"msg\":".utf8))
+        out.appendLiteral(",\"msg\":")
         JSONOutput.appendString(message, to: &out)
         for (k, v) in fields {
             out.append(UInt8(ascii: ","))
@@ -75,7 +75,7 @@ enum EventLog {
             out.append(UInt8(ascii: ":"))
             JSONOutput.appendString(v, to: &out)
         }
-        out.append(contentsOf: Array("}\n".utf8))
+        out.appendLiteral("}\n")
     }
 
     /// For threads without a loop (start-up, resolver, signals).

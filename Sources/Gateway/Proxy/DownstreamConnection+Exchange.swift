@@ -185,22 +185,22 @@ extension DownstreamConnection {
         state = .proxying
         if !ex.runner.hasBufferedBody { sendContinueIfExpected(ex) }
         let head = ex.context.head
-        var headers = HeaderShaping.upstreamRequestHeaders(from: head, config: ex.config, route: ex.route,
-                                                           requestID: ex.requestID, clientIP: peerIP)
+        let framing: HeaderShaping.Framing
         if let body = ex.bufferedBody {
-            if !body.isEmpty || head.framing != .none { headers.append(name: "Content-Length", value: String(body.count)) }
+            framing = (!body.isEmpty || head.framing != .none) ? .contentLength(UInt64(body.count)) : .none
             ex.upstreamWriter = .none
         } else {
             switch head.framing {
-            case .none: ex.upstreamWriter = .none
-            case .contentLength(let n): headers.append(name: "Content-Length", value: String(n)); ex.upstreamWriter = .raw
-            case .chunked, .untilClose: headers.append(name: "Transfer-Encoding", value: "chunked"); ex.upstreamWriter = .chunked
+            case .none: framing = .none; ex.upstreamWriter = .none
+            case .contentLength(let n): framing = .contentLength(n); ex.upstreamWriter = .raw
+            case .chunked, .untilClose: framing = .chunked; ex.upstreamWriter = .chunked
             }
         }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(512 + (ex.bufferedBody?.count ?? 0))
-        HTTPSerializer.writeRequestHead(method: head.method, target: ex.route.upstreamTarget(for: head.target),
-                                        headers: headers, into: &bytes)
+        bytes.reserveCapacity(1024 + (ex.bufferedBody?.count ?? 0))
+        HeaderShaping.writeUpstreamRequest(head, target: ex.route.upstreamTarget(for: head.target), framing: framing,
+                                           config: ex.config, route: ex.route, requestID: ex.requestID,
+                                           clientIP: peerIP, into: &bytes)
         if let body = ex.bufferedBody { bytes.append(contentsOf: body) }
         let replayable = ex.bufferedBody != nil || head.framing == .none
         ex.bufferedBody = nil

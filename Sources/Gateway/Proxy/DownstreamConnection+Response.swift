@@ -9,43 +9,44 @@ extension DownstreamConnection {
         guard let ex = exchange else { return }
         ex.responseStarted = true
         ex.status = head.status
-        var headers = HeaderShaping.clientResponseHeaders(from: head, config: ex.config, requestID: ex.requestID)
         let clientHTTP11 = ex.context.head.version == .http1_1
+        let framing: HeaderShaping.Framing
         if ex.isHead || head.framing == .none {
             ex.clientWriter = .none
             // A HEAD or 304 response's Content-Length describes the representation: keep it.
-            if let cl = head.headers.firstValue("content-length"), ex.isHead || head.status == 304 {
-                headers.append(name: "Content-Length", value: cl)
-            } else if head.status != 204 && head.status != 304 && !ex.isHead {
-                headers.append(name: "Content-Length", value: "0")
+            if ex.isHead || head.status == 304, let cl = head.headers.firstValue("content-length"), let n = UInt64(cl) {
+                framing = .contentLength(n)
+            } else if head.status != 204 && head.status != 304 && !ex.isHead && !head.isInformational {
+                framing = .contentLength(0)
+            } else {
+                framing = .none
             }
         } else {
             switch head.framing {
             case .contentLength(let n):
-                headers.append(name: "Content-Length", value: String(n))
+                framing = .contentLength(n)
                 ex.clientWriter = .raw
             case .chunked, .untilClose:
                 if clientHTTP11 {
-                    headers.append(name: "Transfer-Encoding", value: "chunked")
+                    framing = .chunked
                     ex.clientWriter = .chunked
                 } else {
+                    framing = .none
                     ex.clientWriter = .raw
                     ex.closeAfter = true  // HTTP/1.0 client: the body ends at close
                 }
             case .none:
+                framing = .none
                 ex.clientWriter = .none
             }
         }
         if !ex.requestBodyDone { ex.closeAfter = true }  // response before the whole request: don't reuse
         if drainRequested { ex.closeAfter = true }
-        if ex.closeAfter {
-            headers.append(name: "Connection", value: "close")
-        } else if !clientHTTP11 {
-            headers.append(name: "Connection", value: "keep-alive")
-        }
         let before = output.count
         output.withAppendableArray {
-            HTTPSerializer.writeResponseHead(status: head.status, reason: head.reason, headers: headers, into: &$0)
+            HeaderShaping.writeClientResponse(head, framing: framing, close: ex.closeAfter,
+                                              keepAliveHTTP10: !clientHTTP11, config: ex.config,
+                                              requestID: ex.requestID, into: &$0)
         }
         ex.bytesOut &+= UInt64(output.count - before)
     }

@@ -36,7 +36,7 @@ final class DownstreamConnection: LoopHandler {
     let peerIP: String
     /// `ip:port` of the client, formatted once per connection.
     let peerDescription: String
-    unowned let ctx: LoopContext
+    unowned(unsafe) let ctx: LoopContext
     var state = State.awaitingHead
     var input = ByteQueue()
     var output = ByteQueue()

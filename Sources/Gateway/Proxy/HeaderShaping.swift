@@ -1,67 +1,111 @@
 import HTTP1
 
-/// Header rewriting between the two sides: strips hop-by-hop fields (RFC
-/// 9110 §7.6.1) and those the message's `Connection` names, and adds the
-/// proxy's own fields. Framing headers are always removed here and set by
-/// the caller, so every forwarded message carries exactly one.
+/// Writes the heads the gateway forwards, straight into the output buffer:
+/// the received fields minus the hop-by-hop ones (RFC 9110 §7.6.1) and those
+/// the message's `Connection` names, then the proxy's own fields, then
+/// exactly one framing field. Nothing is copied into an intermediate header
+/// list: runs of kept fields are copied as they were received.
 enum HeaderShaping {
-    /// Fields never forwarded in either direction.
-    private static let hopByHop: Set<String> = [
+    /// How the forwarded message's body is framed.
+    enum Framing {
+        /// No framing field (no body, or a HEAD/304 answer without a length).
+        case none
+        case contentLength(UInt64)
+        case chunked
+    }
+
+    /// Fields never forwarded in either direction (the gateway sets framing itself).
+    private static let hopByHop = HeaderNameSet([
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
         "upgrade", "content-length", "proxy-authorization", "proxy-authenticate",
-    ]
+    ])
+
+    /// Request fields the gateway always sets itself.
+    private static let replacedOnRequests = HeaderNameSet(["host", "expect"])
 
     /// Fields replaced on requests when incoming forwarding data is not trusted.
-    private static let forwardingFields: Set<String> = [
+    private static let forwardingFields = HeaderNameSet([
         "forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
-    ]
+    ])
 
-    /// Builds the upstream request's headers from the client's.
-    static func upstreamRequestHeaders(from head: RequestHead, config: RuntimeConfig, route: RuntimeRoute,
-                                       requestID: String, clientIP: String) -> HTTPHeaders {
-        var h = head.headers
-        let named = head.connectionTokens
+    private static let xForwardedFor: [UInt8] = Array("x-forwarded-for".utf8)
+
+    /// Writes the upstream request head.
+    static func writeUpstreamRequest(_ head: RequestHead, target: String, framing: Framing, config: RuntimeConfig,
+                                     route: RuntimeRoute, requestID: String, clientIP: String,
+                                     into out: inout [UInt8]) {
+        HTTPSerializer.writeRequestLine(method: head.method, target: target, into: &out)
+        let named = connectionNamed(head.connectionTokens)
         let trustForwarded = config.trustIncomingForwarded
-        let idHeader = config.requestIDHeaderLower
-        h.removeAll { name in
-            hopByHop.contains(name) || named.contains(name) || name == "host" || name == "expect"
-                || name == idHeader || (!trustForwarded && forwardingFields.contains(name))
-        }
-        h.append(name: "Host", value: route.upstreamAuthority)
-        h.append(name: config.requestIDHeader, value: requestID)
+        let idHeader = config.requestIDHeaderBytes
+        // A trusted incoming chain is extended in one field ("a, b, us"):
+        // some upstreams read only the first or last X-Forwarded-For field.
+        let priorFor = trustForwarded ? head.headers.values("x-forwarded-for") : []
+        head.headers.write(into: &out, skippingNames: { name in
+            hopByHop.contains(name) || replacedOnRequests.contains(name)
+                || HeaderNameSet.equalsLowercase(name, idHeader)
+                || (!trustForwarded && forwardingFields.contains(name))
+                || (!priorFor.isEmpty && HeaderNameSet.equalsLowercase(name, xForwardedFor))
+                || (named?.contains(name) ?? false)
+        })
+        HTTPSerializer.writeField(name: "Host", value: route.upstreamAuthority, into: &out)
+        HTTPSerializer.writeField(name: config.requestIDHeader, value: requestID, into: &out)
 
-        let forNode = clientIP.contains(":") ? "\"[\(clientIP)]\"" : clientIP
-        if trustForwarded, let prior = head.headers.values("x-forwarded-for").last {
-            h.removeAll { $0 == "x-forwarded-for" }
-            h.append(name: "X-Forwarded-For", value: prior + ", " + clientIP)
-        } else {
-            h.append(name: "X-Forwarded-For", value: clientIP)
-        }
+        let forwardedFor = priorFor.isEmpty ? clientIP : priorFor.joined(separator: ", ") + ", " + clientIP
+        HTTPSerializer.writeField(name: "X-Forwarded-For", value: forwardedFor, into: &out)
         if !trustForwarded || !head.headers.contains("x-forwarded-proto") {
-            h.append(name: "X-Forwarded-Proto", value: "http")
+            HTTPSerializer.writeField(name: "X-Forwarded-Proto", value: "http", into: &out)
         }
-        if !trustForwarded || !head.headers.contains("x-forwarded-host"), !head.host.isEmpty {
-            h.append(name: "X-Forwarded-Host", value: head.host)
+        if (!trustForwarded || !head.headers.contains("x-forwarded-host")) && !head.host.isEmpty {
+            HTTPSerializer.writeField(name: "X-Forwarded-Host", value: head.host, into: &out)
         }
-        var element = "for=\(forNode);proto=http"
-        if !head.host.isEmpty { element += ";host=\"\(head.host)\"" }
-        h.append(name: "Forwarded", value: element)
-        h.append(name: "Via", value: viaEntry(head.version, config.viaValue))
-        return h
+        var element = clientIP.utf8.contains(UInt8(ascii: ":")) ? "for=\"[" + clientIP + "]\"" : "for=" + clientIP
+        element += ";proto=http"
+        if !head.host.isEmpty { element += ";host=\"" + head.host + "\"" }
+        HTTPSerializer.writeField(name: "Forwarded", value: element, into: &out)
+        writeVia(head.version, config.viaValue, into: &out)
+        writeFraming(framing, into: &out)
+        HTTPSerializer.endHead(into: &out)
     }
 
-    /// Builds the client response's headers from the upstream's.
-    static func clientResponseHeaders(from head: ResponseHead, config: RuntimeConfig, requestID: String) -> HTTPHeaders {
-        var h = head.headers
-        let named = head.connectionTokens
-        let idHeader = config.requestIDHeaderLower
-        h.removeAll { name in hopByHop.contains(name) || named.contains(name) || name == idHeader }
-        h.append(name: "Via", value: viaEntry(head.version, config.viaValue))
-        h.append(name: config.requestIDHeader, value: requestID)
-        return h
+    /// Writes the client response head.
+    static func writeClientResponse(_ head: ResponseHead, framing: Framing, close: Bool, keepAliveHTTP10: Bool,
+                                    config: RuntimeConfig, requestID: String, into out: inout [UInt8]) {
+        HTTPSerializer.writeStatusLine(status: head.status, reason: head.reason, into: &out)
+        let named = connectionNamed(head.connectionTokens)
+        let idHeader = config.requestIDHeaderBytes
+        head.headers.write(into: &out, skippingNames: { name in
+            hopByHop.contains(name) || HeaderNameSet.equalsLowercase(name, idHeader)
+                || (named?.contains(name) ?? false)
+        })
+        writeVia(head.version, config.viaValue, into: &out)
+        HTTPSerializer.writeField(name: config.requestIDHeader, value: requestID, into: &out)
+        if close {
+            HTTPSerializer.writeField(name: "Connection", value: "close", into: &out)
+        } else if keepAliveHTTP10 {
+            HTTPSerializer.writeField(name: "Connection", value: "keep-alive", into: &out)
+        }
+        writeFraming(framing, into: &out)
+        HTTPSerializer.endHead(into: &out)
     }
 
-    private static func viaEntry(_ version: HTTPVersion, _ pseudonym: String) -> String {
-        (version == .http1_0 ? "1.0 " : "1.1 ") + pseudonym
+    private static func writeFraming(_ framing: Framing, into out: inout [UInt8]) {
+        switch framing {
+        case .none: break
+        case .contentLength(let n): HTTPSerializer.writeField(name: "Content-Length", decimal: n, into: &out)
+        case .chunked: HTTPSerializer.writeField(name: "Transfer-Encoding", value: "chunked", into: &out)
+        }
+    }
+
+    private static func writeVia(_ version: HTTPVersion, _ pseudonym: String, into out: inout [UInt8]) {
+        HTTPSerializer.writeField(name: "Via", value: (version == .http1_0 ? "1.0 " : "1.1 ") + pseudonym, into: &out)
+    }
+
+    /// The extra fields a message's `Connection` header names; nil when it
+    /// names none beyond `close`/`keep-alive` (the common case, no allocation).
+    private static func connectionNamed(_ tokens: [String]) -> HeaderNameSet? {
+        var extra = false
+        for t in tokens where t != "close" && t != "keep-alive" { extra = true; break }
+        return extra ? HeaderNameSet(tokens) : nil
     }
 }

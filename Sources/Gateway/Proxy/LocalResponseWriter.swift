@@ -9,13 +9,13 @@ enum LocalResponseWriter {
                       close: Bool, headOnly: Bool = false, into out: inout [UInt8]) {
         var body: [UInt8] = []
         body.reserveCapacity(160)
-        body.append(contentsOf: Array("{\"error\":{\"code\":".utf8))
+        body.appendLiteral("{\"error\":{\"code\":")
         JSONOutput.appendString(response.code, to: &body)
-        body.append(contentsOf: Array(",\"message\":".utf8))
+        body.appendLiteral(",\"message\":")
         JSONOutput.appendString(response.message, to: &body)
-        body.append(contentsOf: Array(",\"request_id\":".utf8))
+        body.appendLiteral(",\"request_id\":")
         JSONOutput.appendString(requestID, to: &body)
-        body.append(contentsOf: Array("}}\n".utf8))
+        body.appendLiteral("}}\n")
 
         var headers = HTTPHeaders()
         headers.append(name: "Content-Type", value: "application/json")

@@ -19,8 +19,8 @@ final class UpstreamConnection: LoopHandler {
     let address: SocketAddress
     /// `ip:port`, formatted once per connection for logs.
     let addressDescription: String
-    unowned let ctx: LoopContext
-    unowned let pool: UpstreamPool
+    unowned(unsafe) let ctx: LoopContext
+    unowned(unsafe) let pool: UpstreamPool
     private(set) var state: State
     var output = ByteQueue()
     private var input = ByteQueue()

@@ -67,6 +67,7 @@ public final class RuntimeConfig: Sendable {
     let parseLimits: HTTPLimits
     let requestIDHeader: String
     let requestIDHeaderLower: String
+    let requestIDHeaderBytes: [UInt8]
     let trustIncomingRequestID: Bool
     let trustIncomingForwarded: Bool
     let viaValue: String
@@ -106,6 +107,7 @@ public final class RuntimeConfig: Sendable {
         parseLimits = limits
         requestIDHeader = config.requestID.header
         requestIDHeaderLower = config.requestID.header.lowercased()
+        requestIDHeaderBytes = Array(requestIDHeaderLower.utf8)
         trustIncomingRequestID = config.requestID.trustIncoming
         trustIncomingForwarded = config.forwarded.trustIncoming
         viaValue = config.forwarded.via

@@ -144,7 +144,7 @@ public final class GatewayServer: Sendable {
 
 /// Fires at the drain deadline and aborts what is still open.
 final class DrainTimer: LoopHandler {
-    unowned let ctx: LoopContext
+    unowned(unsafe) let ctx: LoopContext
     init(ctx: LoopContext) { self.ctx = ctx }
     override func onTimer(now: UInt64) { ctx.forceClose() }
 }

@@ -10,7 +10,7 @@ import Reactor
 final class Listener: LoopHandler {
     let fd: Int32
     let name: String
-    unowned let ctx: LoopContext
+    unowned(unsafe) let ctx: LoopContext
     private var closed = false
     private static let refusal = LocalResponseWriter.connectionLimitBytes()
 
