@@ -74,8 +74,12 @@ public enum JSONOutput {
     public static func appendInt<T: BinaryInteger>(_ v: T, to out: inout [UInt8]) {
         if v == 0 { out.append(UInt8(ascii: "0")); return }
         // Work on the magnitude: negating T.min (e.g. Int.min) would trap.
-        var value = v.magnitude
         if v < 0 { out.append(UInt8(ascii: "-")) }
+        if let small = UInt64(exactly: v.magnitude) {
+            appendDecimal(small, to: &out)
+            return
+        }
+        var value = v.magnitude
         var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                   UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -88,6 +92,24 @@ public enum JSONOutput {
             }
             var k = count - 1
             while k >= 0 { out.append(p[k]); k -= 1 }
+        }
+    }
+
+    /// Appends a non-negative decimal. Not generic, so it compiles to plain
+    /// 64-bit arithmetic (the generic path cost thousands of instructions per
+    /// call in the proxy's profile).
+    public static func appendDecimal(_ v: UInt64, to out: inout [UInt8]) {
+        if v < 10 { out.append(UInt8(truncatingIfNeeded: 0x30 &+ v)); return }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch
+        var value = v
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { p in
+            while value > 0 {
+                p[23 - count] = UInt8(truncatingIfNeeded: 0x30 &+ value % 10)
+                value /= 10
+                count += 1
+            }
+            out.appendBytes(UnsafeRawBufferPointer(rebasing: p[(24 - count)...]))
         }
     }
 

@@ -1,3 +1,5 @@
+import GatehouseCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -81,6 +83,10 @@ struct FieldSection: Sendable {
 
     /// Copies the field bytes once into an `HTTPHeaders` value.
     func makeHeaders(_ p: UnsafeRawBufferPointer, end: Int) -> HTTPHeaders {
-        HTTPHeaders(storage: Array(UnsafeRawBufferPointer(rebasing: p[base..<end])), fields: fields)
+        // Through a typed buffer: Array(UnsafeRawBufferPointer) copies byte by byte.
+        let bytes = UnsafeRawBufferPointer(rebasing: p[base..<end])
+        var storage: [UInt8] = []
+        storage.appendBytes(bytes)
+        return HTTPHeaders(storage: storage, fields: fields)
     }
 }

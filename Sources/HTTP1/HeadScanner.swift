@@ -136,6 +136,27 @@ struct FieldLine: Sendable {
 }
 
 extension HeadScanner {
+    /// Skips, eight bytes at a time, a run of bytes that are certainly legal in
+    /// a field value (no byte below 0x20 and no DEL; obs-text is legal). Stops
+    /// at the first word holding anything else and leaves it to the exact
+    /// per-byte check, which also handles HTAB.
+    @inline(__always)
+    static func skipPlainValueBytes(_ p: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
+        guard let raw = p.baseAddress else { return start }
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= end {
+            let w = (raw + i).loadUnaligned(as: UInt64.self)
+            let below20 = (w &- 0x2020_2020_2020_2020) & ~w & highs
+            let d = w ^ 0x7F7F_7F7F_7F7F_7F7F
+            let del = (d &- ones) & ~d & highs
+            if below20 | del != 0 { break }
+            i += 8
+        }
+        return i
+    }
+
     /// Parses and validates one field line `p[start..<end]` (CRLF excluded) per RFC 9110/9112:
     /// no obs-fold, non-empty `tchar` name directly followed by ':', value of VCHAR /
     /// obs-text / SP / HTAB with surrounding OWS stripped. Used for head fields and for
@@ -160,7 +181,7 @@ extension HeadScanner {
         i += 1
         while i < end && p[i].isOWS { i += 1 }
         let valueStart = i
-        var valueEnd = i
+        i = skipPlainValueBytes(p, from: i, to: end)
         while i < end {
             let b = p[i]
             if t[b] & ByteClass.fieldValue == 0 {
@@ -168,8 +189,9 @@ extension HeadScanner {
                 throw .invalidHeaderValue(role, "control character in field value")
             }
             i += 1
-            if !b.isOWS { valueEnd = i }
         }
+        var valueEnd = end
+        while valueEnd > valueStart && p[valueEnd - 1].isOWS { valueEnd -= 1 }
         return FieldLine(nameStart: start, nameEnd: nameEnd, valueStart: valueStart, valueEnd: valueEnd)
     }
 }

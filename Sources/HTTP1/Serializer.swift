@@ -68,17 +68,51 @@ public enum HTTPSerializer {
         out.append(asciiLF)
     }
 
+    /// Appends the opening `name: ` of a field whose value the caller writes in
+    /// pieces with ``appendFieldValue(_:into:)``, then ``endField(into:)``.
+    public static func beginField(name: StaticString, into out: inout [UInt8]) {
+        appendLiteral(name, to: &out)
+        out.append(asciiColon)
+        out.append(asciiSP)
+    }
+
+    /// Appends part of a field value, sanitised (a CTL becomes a space).
+    public static func appendFieldValue(_ text: String, into out: inout [UInt8]) {
+        appendSanitized(text, allowed: ByteClass.fieldValue, replacement: asciiSP, into: &out)
+    }
+
+    /// Appends part of a field value that was already validated (a request ID
+    /// that passed its charset check, a Host the parser accepted): no re-check.
+    public static func appendValidatedFieldValue(_ text: String, into out: inout [UInt8]) {
+        if let done = text.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) { return done }
+        out.append(contentsOf: text.utf8)
+    }
+
+    /// Appends literal bytes of a field value (must be valid field-value text).
+    public static func appendFieldValue(literal: StaticString, into out: inout [UInt8]) {
+        appendLiteral(literal, to: &out)
+    }
+
+    /// Ends a field started with ``beginField(name:into:)``.
+    public static func endField(into out: inout [UInt8]) {
+        out.append(asciiCR)
+        out.append(asciiLF)
+    }
+
     /// Appends `text`'s bytes, replacing any byte outside the `allowed` class.
     /// The common all-valid case is one check pass and one memcpy.
     private static func appendSanitized(_ text: String, allowed: UInt8, replacement: UInt8, into out: inout [UInt8]) {
         let t = ByteClass.shared
-        let clean = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            for b in bytes where t[b] & allowed == 0 { return false }
-            out.append(contentsOf: bytes)
-            return true
+        var text = text
+        text.withUTF8 { bytes in
+            var clean = true
+            for b in bytes where t[b] & allowed == 0 { clean = false; break }
+            if clean {
+                out.append(contentsOf: bytes)
+            } else {
+                for b in bytes { out.append(t[b] & allowed != 0 ? b : replacement) }
+            }
         }
-        if clean == true { return }
-        for b in text.utf8 { out.append(t[b] & allowed != 0 ? b : replacement) }
     }
 
     /// Appends a decimal field value such as a Content-Length.
@@ -86,7 +120,7 @@ public enum HTTPSerializer {
         appendLiteral(name, to: &out)
         out.append(asciiColon)
         out.append(asciiSP)
-        JSONOutput.appendInt(decimal, to: &out)
+        JSONOutput.appendDecimal(decimal, to: &out)
         out.append(asciiCR)
         out.append(asciiLF)
     }

@@ -200,7 +200,7 @@ extension DownstreamConnection {
         bytes.reserveCapacity(1024 + (ex.bufferedBody?.count ?? 0))
         HeaderShaping.writeUpstreamRequest(head, target: ex.route.upstreamTarget(for: head.target), framing: framing,
                                            config: ex.config, route: ex.route, requestID: ex.requestID,
-                                           clientIP: peerIP, into: &bytes)
+                                           clientIP: peerIP, lines: clientLines, into: &bytes)
         if let body = ex.bufferedBody { bytes.append(contentsOf: body) }
         let replayable = ex.bufferedBody != nil || head.framing == .none
         ex.bufferedBody = nil

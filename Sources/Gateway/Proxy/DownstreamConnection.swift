@@ -36,6 +36,8 @@ final class DownstreamConnection: LoopHandler {
     let peerIP: String
     /// `ip:port` of the client, formatted once per connection.
     let peerDescription: String
+    /// Forwarding header lines for this client, built once per connection.
+    let clientLines: HeaderShaping.ClientLines
     unowned(unsafe) let ctx: LoopContext
     var state = State.awaitingHead
     var input = ByteQueue()
@@ -67,6 +69,7 @@ final class DownstreamConnection: LoopHandler {
         self.peer = peer
         self.peerIP = peer.ipString
         self.peerDescription = peer.description
+        self.clientLines = HeaderShaping.ClientLines(clientIP: peerIP)
         self.ctx = ctx
         self.parser = RequestHeadParser(limits: ctx.config.parseLimits)
         super.init()

@@ -30,9 +30,24 @@ enum HeaderShaping {
 
     private static let xForwardedFor: [UInt8] = Array("x-forwarded-for".utf8)
 
+    /// Per-connection header bytes that depend only on the client address,
+    /// built once when the connection is accepted.
+    struct ClientLines {
+        /// `X-Forwarded-For: ip\r\nX-Forwarded-Proto: http\r\n`
+        let forwardedForAndProto: [UInt8]
+        /// `Forwarded: for=ip;proto=http` (IPv6 quoted and bracketed), without CRLF.
+        let forwardedPrefix: [UInt8]
+
+        init(clientIP: String) {
+            forwardedForAndProto = Array("X-Forwarded-For: \(clientIP)\r\nX-Forwarded-Proto: http\r\n".utf8)
+            let node = clientIP.utf8.contains(UInt8(ascii: ":")) ? "\"[\(clientIP)]\"" : clientIP
+            forwardedPrefix = Array("Forwarded: for=\(node);proto=http".utf8)
+        }
+    }
+
     /// Writes the upstream request head.
     static func writeUpstreamRequest(_ head: RequestHead, target: String, framing: Framing, config: RuntimeConfig,
-                                     route: RuntimeRoute, requestID: String, clientIP: String,
+                                     route: RuntimeRoute, requestID: String, clientIP: String, lines: ClientLines,
                                      into out: inout [UInt8]) {
         HTTPSerializer.writeRequestLine(method: head.method, target: target, into: &out)
         let named = connectionNamed(head.connectionTokens)
@@ -48,22 +63,34 @@ enum HeaderShaping {
                 || (!priorFor.isEmpty && HeaderNameSet.equalsLowercase(name, xForwardedFor))
                 || (named?.contains(name) ?? false)
         })
-        HTTPSerializer.writeField(name: "Host", value: route.upstreamAuthority, into: &out)
-        HTTPSerializer.writeField(name: config.requestIDHeader, value: requestID, into: &out)
+        out.append(contentsOf: route.hostLine)
+        out.append(contentsOf: config.requestIDPrefix)
+        HTTPSerializer.appendValidatedFieldValue(requestID, into: &out)
+        HTTPSerializer.endField(into: &out)
 
-        let forwardedFor = priorFor.isEmpty ? clientIP : priorFor.joined(separator: ", ") + ", " + clientIP
-        HTTPSerializer.writeField(name: "X-Forwarded-For", value: forwardedFor, into: &out)
-        if !trustForwarded || !head.headers.contains("x-forwarded-proto") {
-            HTTPSerializer.writeField(name: "X-Forwarded-Proto", value: "http", into: &out)
+        if !trustForwarded {
+            out.append(contentsOf: lines.forwardedForAndProto)
+        } else {
+            let forwardedFor = priorFor.isEmpty ? clientIP : priorFor.joined(separator: ", ") + ", " + clientIP
+            HTTPSerializer.writeField(name: "X-Forwarded-For", value: forwardedFor, into: &out)
+            if !head.headers.contains("x-forwarded-proto") {
+                HTTPSerializer.writeField(name: "X-Forwarded-Proto", value: "http", into: &out)
+            }
         }
         if (!trustForwarded || !head.headers.contains("x-forwarded-host")) && !head.host.isEmpty {
-            HTTPSerializer.writeField(name: "X-Forwarded-Host", value: head.host, into: &out)
+            HTTPSerializer.beginField(name: "X-Forwarded-Host", into: &out)
+            HTTPSerializer.appendValidatedFieldValue(head.host, into: &out)
+            HTTPSerializer.endField(into: &out)
         }
-        var element = clientIP.utf8.contains(UInt8(ascii: ":")) ? "for=\"[" + clientIP + "]\"" : "for=" + clientIP
-        element += ";proto=http"
-        if !head.host.isEmpty { element += ";host=\"" + head.host + "\"" }
-        HTTPSerializer.writeField(name: "Forwarded", value: element, into: &out)
-        writeVia(head.version, config.viaValue, into: &out)
+        // Forwarded: for=IP;proto=http;host="host"
+        out.append(contentsOf: lines.forwardedPrefix)
+        if !head.host.isEmpty {
+            HTTPSerializer.appendFieldValue(literal: ";host=\"", into: &out)
+            HTTPSerializer.appendValidatedFieldValue(head.host, into: &out)
+            HTTPSerializer.appendFieldValue(literal: "\"", into: &out)
+        }
+        HTTPSerializer.endField(into: &out)
+        writeVia(head.version, config, into: &out)
         writeFraming(framing, into: &out)
         HTTPSerializer.endHead(into: &out)
     }
@@ -78,8 +105,10 @@ enum HeaderShaping {
             hopByHop.contains(name) || HeaderNameSet.equalsLowercase(name, idHeader)
                 || (named?.contains(name) ?? false)
         })
-        writeVia(head.version, config.viaValue, into: &out)
-        HTTPSerializer.writeField(name: config.requestIDHeader, value: requestID, into: &out)
+        writeVia(head.version, config, into: &out)
+        out.append(contentsOf: config.requestIDPrefix)
+        HTTPSerializer.appendValidatedFieldValue(requestID, into: &out)
+        HTTPSerializer.endField(into: &out)
         if close {
             HTTPSerializer.writeField(name: "Connection", value: "close", into: &out)
         } else if keepAliveHTTP10 {
@@ -97,8 +126,8 @@ enum HeaderShaping {
         }
     }
 
-    private static func writeVia(_ version: HTTPVersion, _ pseudonym: String, into out: inout [UInt8]) {
-        HTTPSerializer.writeField(name: "Via", value: (version == .http1_0 ? "1.0 " : "1.1 ") + pseudonym, into: &out)
+    private static func writeVia(_ version: HTTPVersion, _ config: RuntimeConfig, into out: inout [UInt8]) {
+        out.append(contentsOf: version == .http1_0 ? config.via10Line : config.via11Line)
     }
 
     /// The extra fields a message's `Connection` header names; nil when it

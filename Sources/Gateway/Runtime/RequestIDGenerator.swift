@@ -7,7 +7,6 @@ import Glibc
 /// ID costs a few multiplications and no syscall or lock.
 struct RequestIDGenerator {
     private var state: UInt64
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     init() {
         var seed: UInt64 = 0
@@ -25,14 +24,15 @@ struct RequestIDGenerator {
     mutating func make() -> String {
         let a = next(), b = next()
         return String(unsafeUninitializedCapacity: 32) { buf in
-            var i = 0
-            for word in [a, b] {
-                var shift: UInt64 = 60
-                for _ in 0..<16 {
-                    buf[i] = Self.hex[Int((word >> shift) & 0xF)]
-                    i += 1
-                    shift &-= 4
-                }
+            @inline(__always) func digit(_ v: UInt64) -> UInt8 {
+                let d = UInt8(truncatingIfNeeded: v & 0xF)
+                return d < 10 ? 0x30 &+ d : 0x57 &+ d  // 0-9, a-f
+            }
+            var shift: UInt64 = 60
+            for i in 0..<16 {
+                buf[i] = digit(a >> shift)
+                buf[i + 16] = digit(b >> shift)
+                shift &-= 4
             }
             return 32
         }

@@ -14,6 +14,8 @@ public final class RuntimeRoute: Sendable {
     let upstream: UpstreamTarget
     /// The Host header sent upstream: the upstream URL's authority.
     let upstreamAuthority: String
+    /// `Host: authority\r\n`, sent upstream on every request.
+    let hostLine: [UInt8]
     let basePath: String
     let headLimits: HTTPLimits
     let maxBodyBytes: UInt64
@@ -30,6 +32,7 @@ public final class RuntimeRoute: Sendable {
         stripPrefix = config.stripPrefix
         self.upstream = upstream
         upstreamAuthority = config.upstream.authority
+        hostLine = Array("Host: \(config.upstream.authority)\r\n".utf8)
         basePath = config.upstream.basePath
         headLimits = HTTPLimits(maxRequestLineBytes: config.limits.maxRequestLineBytes,
                                 maxHeaderBytes: config.limits.maxHeaderBytes,
@@ -71,6 +74,11 @@ public final class RuntimeConfig: Sendable {
     let trustIncomingRequestID: Bool
     let trustIncomingForwarded: Bool
     let viaValue: String
+    /// Whole header lines built once at load: `Via: 1.1 gatehouse\r\n`, …
+    let via11Line: [UInt8]
+    let via10Line: [UInt8]
+    /// `X-Request-Id: ` (the configured header name, colon, space).
+    let requestIDPrefix: [UInt8]
     let stages: [any RequestStage]
     let accessLog: Bool
     let headerReadNs: UInt64
@@ -111,6 +119,9 @@ public final class RuntimeConfig: Sendable {
         trustIncomingRequestID = config.requestID.trustIncoming
         trustIncomingForwarded = config.forwarded.trustIncoming
         viaValue = config.forwarded.via
+        via11Line = Array("Via: 1.1 \(config.forwarded.via)\r\n".utf8)
+        via10Line = Array("Via: 1.0 \(config.forwarded.via)\r\n".utf8)
+        requestIDPrefix = Array("\(config.requestID.header): ".utf8)
         self.stages = stages
         accessLog = config.accessLog
         headerReadNs = nanoseconds(ms: config.timeouts.headerReadMs)
