@@ -27,7 +27,11 @@ final class UpstreamConnection: LoopHandler {
     private var parser: ResponseHeadParser
     private var owner: DownstreamConnection?
     private var method = "GET"
-    private var head: ResponseHead?
+    /// The response head has arrived (only what is needed afterwards is kept,
+    /// not the head itself: copying heads showed up in the profile).
+    private var haveHead = false
+    private var responseKeepAlive = false
+    private var responseCloseDelimited = false
     private var body = BodyReader(framing: .none)
     private var registeredEvents: UInt32 = 0
     /// The last write hit EAGAIN: wait for EPOLLOUT.
@@ -81,7 +85,7 @@ final class UpstreamConnection: LoopHandler {
         self.owner = owner
         self.method = method
         self.responseTimeoutNs = responseTimeoutNs
-        head = nil
+        haveHead = false
         parser.reset()
         requestComplete = false
         receivedAny = false
@@ -149,7 +153,7 @@ final class UpstreamConnection: LoopHandler {
         var steps = 0
         while steps < 64, state == .active, let owner, !readPaused {
             steps += 1
-            if head == nil {
+            if !haveHead {
                 if input.isEmpty { break }
                 let result = input.withReadable { parser.parse($0, requestMethod: method) }
                 switch result {
@@ -170,7 +174,9 @@ final class UpstreamConnection: LoopHandler {
                         parser.reset()  // 1xx interim responses are not relayed
                         continue
                     }
-                    head = h
+                    haveHead = true
+                    responseKeepAlive = h.keepAlive
+                    responseCloseDelimited = h.framing == .untilClose
                     body = BodyReader(framing: h.framing, forResponse: true)
                     owner.upstreamResponseHead(h)
                     if body.finished { finishResponse(); return }
@@ -208,17 +214,17 @@ final class UpstreamConnection: LoopHandler {
     }
 
     private func finishResponse() {
-        guard let h = head else { return }
+        guard haveHead else { return }
         let extra = !input.isEmpty
         if extra {
             ctx.logWarning("upstream sent bytes after a complete response; discarding the connection",
                            [("upstream", addressDescription)])
         }
-        let reusable = h.keepAlive && requestComplete && output.isEmpty && !extra
-            && h.framing != .untilClose && !ctx.draining
+        let reusable = responseKeepAlive && requestComplete && output.isEmpty && !extra
+            && !responseCloseDelimited && !ctx.draining
         let o = owner
         owner = nil
-        head = nil
+        haveHead = false
         responseDeadline = 0
         if reusable && pool.put(self) {
             state = .idle
@@ -232,11 +238,11 @@ final class UpstreamConnection: LoopHandler {
     }
 
     private func peerClosed(reset: Bool) {
-        if head != nil, !reset, body.peerClosed() {
+        if haveHead, !reset, body.peerClosed() {
             finishResponse()
             return
         }
-        if head == nil && !receivedAny && wasUsed, let o = owner {
+        if !haveHead && !receivedAny && wasUsed, let o = owner {
             // A stale keep-alive connection: the request may be replayed once.
             owner = nil
             close()
