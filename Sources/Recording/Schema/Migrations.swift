@@ -18,11 +18,6 @@ enum Migrations {
         if current > latestVersion {
             throw .schemaTooNew(found: current, supported: latestVersion)
         }
-        if current == 0 {
-            // Must precede the first table: lets retention hand freed pages
-            // back to the file system a few at a time.
-            do { try db.execute("PRAGMA auto_vacuum = INCREMENTAL") } catch { throw .storage(error) }
-        }
         if current == latestVersion { return }
         for version in (current + 1)...latestVersion {
             do throws(SQLiteError) {
@@ -127,6 +122,7 @@ enum Migrations {
         event           TEXT    NOT NULL,
         approver        TEXT,
         ticket          TEXT,
+        reason          TEXT
     );
     CREATE INDEX approval_events_exchange ON approval_events (exchange_id);
     """

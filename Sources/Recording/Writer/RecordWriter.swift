@@ -34,6 +34,12 @@ final class RecordWriter: @unchecked Sendable {
         if db.isReadOnly { throw .readOnly(path: config.path) }
         do throws(SQLiteError) {
             db.setBusyTimeout(ms: 5000)
+            if try db.scalarInt("SELECT count(*) FROM sqlite_schema") == 0 {
+                // Only possible while the file is still empty (before WAL
+                // mode writes its header): lets retention hand freed pages
+                // back to the file system a few at a time.
+                try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            }
             let mode = try db.scalarText("PRAGMA journal_mode = WAL")
             if mode?.lowercased() != "wal" {
                 throw SQLiteError(extendedCode: SQLITE_ERROR, message: "journal_mode is \(mode ?? "unknown"), WAL required",
