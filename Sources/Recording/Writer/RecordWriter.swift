@@ -20,6 +20,8 @@ final class RecordWriter: @unchecked Sendable {
     private let walCounter = WALFrameCounter()
     /// True while the last batch failed; the next success logs a recovery.
     private var failing = false
+    /// `refusedSubmits` when last looked at, to alert on new refusals.
+    private var refusedSeen = 0
 
     init(config: RecorderConfiguration, stats: StatisticsBox, log: LogSink) throws(RecordingError) {
         self.config = config
@@ -47,6 +49,9 @@ final class RecordWriter: @unchecked Sendable {
             }
             try db.execute("PRAGMA synchronous = \(config.synchronous == .full ? "FULL" : "NORMAL")")
             try db.execute("PRAGMA foreign_keys = ON")
+            // Statement journals (one per record savepoint) stay in memory
+            // instead of spilling to files in /var/tmp.
+            try db.execute("PRAGMA temp_store = MEMORY")
         } catch {
             throw .storage(error)
         }
@@ -99,18 +104,25 @@ final class RecordWriter: @unchecked Sendable {
     /// One group commit: every record in `batch` in a single `BEGIN
     /// IMMEDIATE … COMMIT`; completions run only after the commit (or with
     /// the failure, if the batch as a whole could not be written).
+    ///
+    /// The batch is first written plainly. If one record fails on its own
+    /// (a duplicate request ID), the transaction is rolled back and the batch
+    /// written again with each record in its own savepoint, so that record
+    /// alone is rejected. Savepoints cost a page copy per modified page, so
+    /// they are used only when needed.
     func writeBatch(_ batch: [(AuditRecord, RecordCompletion?)]) {
-        var results: [Result<Void, RecordingError>] = []
-        results.reserveCapacity(batch.count)
+        let results: [Result<Void, RecordingError>]
         do {
-            try WriterStatements.run(statements.begin)
-            for (record, _) in batch {
-                results.append(try applyInSavepoint(record))
+            do throws(BatchAbort) {
+                results = try transaction(batch, isolated: false)
+            } catch .needsIsolation {
+                rollbackAfterFailure()
+                results = try transaction(batch, isolated: true)
             }
-            try WriterStatements.run(statements.commit)
         } catch {
             rollbackAfterFailure()
-            batchFailed(error, batch: batch)
+            guard case .storage(let e) = error else { return }
+            batchFailed(e, batch: batch)
             return
         }
         var committed = 0
@@ -131,24 +143,74 @@ final class RecordWriter: @unchecked Sendable {
         }
     }
 
+    /// Why a batch transaction stopped.
+    enum BatchAbort: Error {
+        /// The store failed: the batch fails as a whole.
+        case storage(SQLiteError)
+        /// One record failed on its own: write again with savepoints.
+        case needsIsolation
+    }
+
+    private func transaction(_ batch: [(AuditRecord, RecordCompletion?)], isolated: Bool) throws(BatchAbort) -> [Result<Void, RecordingError>] {
+        var results: [Result<Void, RecordingError>] = []
+        results.reserveCapacity(batch.count)
+        var needsIsolation = false
+        do throws(SQLiteError) {
+            try WriterStatements.run(statements.begin)
+            records: for (record, _) in batch {
+                if isolated {
+                    results.append(try applyInSavepoint(record))
+                    continue
+                }
+                var updates: [SessionCache.Update] = []
+                let r: Result<Void, RecordingError>
+                do throws(SQLiteError) {
+                    r = try apply(record, cacheUpdates: &updates)
+                } catch {
+                    if error.isStorageFailure { throw error }
+                    needsIsolation = true
+                    break records
+                }
+                if case .success = r { for u in updates { sessions.apply(u) } }
+                results.append(r)
+            }
+            if !needsIsolation { try WriterStatements.run(statements.commit) }
+        } catch {
+            throw .storage(error)
+        }
+        if needsIsolation { throw .needsIsolation }
+        return results
+    }
+
+    /// Writes one record's rows. A `.failure` result means nothing was
+    /// written for it (checked before any write, or found by a statement
+    /// that changed nothing); a thrown error may leave partial rows, which
+    /// the caller undoes.
+    private func apply(_ record: AuditRecord, cacheUpdates: inout [SessionCache.Update]) throws(SQLiteError) -> Result<Void, RecordingError> {
+        switch record {
+        case .start(let s):
+            try applyStart(s, cacheUpdates: &cacheUpdates)
+            return .success(())
+        case .outcome(let o):
+            return try applyOutcome(o, cacheUpdates: &cacheUpdates)
+        case .complete(let s, let o):
+            if o.outcome == .inFlight {
+                return .failure(.invalidRecord("complete record for \(o.requestID) has outcome in_flight"))
+            }
+            try applyStart(s, cacheUpdates: &cacheUpdates)
+            return try applyOutcome(o, cacheUpdates: &cacheUpdates)
+        }
+    }
+
     /// Applies one record inside `SAVEPOINT record`: a record-level failure
     /// (duplicate request ID, unknown exchange) undoes just that record.
     /// Storage failures propagate and fail the whole batch.
     private func applyInSavepoint(_ record: AuditRecord) throws(SQLiteError) -> Result<Void, RecordingError> {
         try WriterStatements.run(statements.savepoint)
-        let result: Result<Void, RecordingError>
         var cacheUpdates: [SessionCache.Update] = []
-        do {
-            switch record {
-            case .start(let s):
-                try applyStart(s, cacheUpdates: &cacheUpdates)
-                result = .success(())
-            case .outcome(let o):
-                result = try applyOutcome(o, cacheUpdates: &cacheUpdates)
-            case .complete(let s, let o):
-                try applyStart(s, cacheUpdates: &cacheUpdates)
-                result = try applyOutcome(o, cacheUpdates: &cacheUpdates)
-            }
+        let result: Result<Void, RecordingError>
+        do throws(SQLiteError) {
+            result = try apply(record, cacheUpdates: &cacheUpdates)
         } catch {
             if error.isStorageFailure { throw error }
             try WriterStatements.run(statements.rollbackToSavepoint)
@@ -186,6 +248,15 @@ final class RecordWriter: @unchecked Sendable {
     /// Checkpoints and prunes between batches, a bounded amount each time.
     func maintain(idle: Bool) {
         let now = MonotonicClock.now()
+        let refused = stats.snapshot.refusedSubmits
+        if refused > refusedSeen {
+            // Producers only count refusals; the alert is raised here so an
+            // event loop never formats or logs on that path.
+            if alerts.alert("queue_full", "recording queue is over its bound; strict exchanges are refused with 503 audit_unavailable",
+                            fields: [("refused_since_last_alert", String(refused - refusedSeen))]) {
+                refusedSeen = refused
+            }
+        }
         let frames = walCounter.frames
         if checkpointer.isDue(now: now, walFrames: frames) {
             do {

@@ -1,5 +1,4 @@
 import GatehouseCore
-import Synchronization
 
 /// The session store's write side. One recorder per daemon: it owns the
 /// only read-write connection, used solely by its writer thread.
@@ -13,7 +12,6 @@ public final class Recorder: Sendable {
     private let queue: RecordQueue
     private let stats = StatisticsBox()
     private let stopped = Latch()
-    private let closing = Mutex(false)
 
     /// The configuration the recorder was opened with.
     public let configuration: RecorderConfiguration
@@ -33,6 +31,12 @@ public final class Recorder: Sendable {
             handoff.take().run(queue: queue)
             stopped.open()
         }
+    }
+
+    /// A recorder dropped without `close()` still drains its queue and
+    /// closes the file; it just is not waited for.
+    deinit {
+        queue.close()
     }
 
     /// Queues `record` for the writer. Returns false at once, queuing
@@ -70,7 +74,6 @@ public final class Recorder: Sendable {
     /// timeout). Idempotent.
     @discardableResult
     public func close(timeoutMs: Int = 30_000) -> Bool {
-        closing.withLock { $0 = true }
         queue.close()
         return stopped.wait(timeoutMs: timeoutMs)
     }
