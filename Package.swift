@@ -20,11 +20,15 @@ let package = Package(
         // C shims: macros and inline helpers Swift cannot import directly.
         .target(name: "CLinuxShims", path: "Sources/CLinuxShims"),
 
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+
         .target(name: "GatehouseCore", swiftSettings: dataPath),
         .target(name: "Reactor", dependencies: ["GatehouseCore", "CLinuxShims"], swiftSettings: dataPath),
         .target(name: "HTTP1", dependencies: ["GatehouseCore"], swiftSettings: dataPath),
         .target(name: "Policy", dependencies: ["GatehouseCore", "HTTP1"], swiftSettings: dataPath),
         .target(name: "GatewayConfig", dependencies: ["GatehouseCore"], swiftSettings: strict),
+        .target(name: "Recording", dependencies: ["GatehouseCore", "CSQLite"], swiftSettings: strict),
         .target(name: "Gateway",
                 dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "GatewayConfig", "CLinuxShims"],
                 swiftSettings: dataPath),
@@ -42,6 +46,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "HTTP1", "GatehouseCore"], swiftSettings: strict),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "GatehouseCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "GatehouseCore"], swiftSettings: strict),
         .testTarget(name: "GatewayTests",
                     dependencies: ["Gateway", "GatewayConfig", "Policy", "HTTP1", "GatehouseCore", "GatehouseTestSupport"],
                     swiftSettings: strict),

@@ -1,0 +1,44 @@
+/// A body as recorded: its first `cap` bytes plus its full length. Event
+/// loops build it while streaming (`append` per chunk) so memory stays
+/// bounded by the cap whatever the body's size.
+public struct CapturedBody: Sendable, Equatable {
+    /// The recorder's default cap: 1 MiB.
+    public static let defaultCap = 1 << 20
+
+    public private(set) var bytes: [UInt8]
+    /// Every byte seen, kept or not.
+    public private(set) var totalLength: Int
+    public let cap: Int
+
+    /// True when bytes beyond the cap were dropped.
+    public var truncated: Bool { totalLength > bytes.count }
+
+    /// An empty capture keeping at most `cap` bytes.
+    public init(cap: Int = CapturedBody.defaultCap) {
+        self.cap = max(cap, 0)
+        self.bytes = []
+        self.totalLength = 0
+    }
+
+    /// A capture of a complete body.
+    public init(_ body: [UInt8], cap: Int = CapturedBody.defaultCap) {
+        self.init(cap: cap)
+        append(body)
+    }
+
+    /// Appends one chunk (after masking), keeping only what fits the cap.
+    public mutating func append(_ chunk: some Collection<UInt8>) {
+        totalLength += chunk.count
+        let room = cap - bytes.count
+        if room <= 0 { return }
+        if chunk.count <= room { bytes.append(contentsOf: chunk) } else { bytes.append(contentsOf: chunk.prefix(room)) }
+    }
+
+    /// The same body under a smaller cap (the recorder applies its own).
+    func capped(to limit: Int) -> CapturedBody {
+        if limit >= bytes.count { return self }
+        var c = self
+        c.bytes.removeSubrange(max(limit, 0)...)
+        return c
+    }
+}

@@ -1,0 +1,129 @@
+/// The schema, as numbered migrations. `PRAGMA user_version` holds the
+/// number of migrations applied; opening a store applies the missing ones in
+/// order, each in its own transaction. Never edit a shipped migration: add a
+/// new one. Docs/RECORDING.md describes every table and column.
+enum Migrations {
+    /// Migration N is `all[N - 1]`.
+    static let all: [String] = [v1]
+
+    /// The schema version this build writes.
+    static var latestVersion: Int { all.count }
+
+    /// Applies every migration newer than the file's `user_version`.
+    /// Throws `RecordingError.schemaTooNew` when the file was written by a
+    /// newer build (it would be unsafe to write with an older schema).
+    static func migrate(_ db: Database) throws(RecordingError) {
+        let current: Int
+        do { current = Int(try db.scalarInt("PRAGMA user_version") ?? 0) } catch { throw .storage(error) }
+        if current > latestVersion {
+            throw .schemaTooNew(found: current, supported: latestVersion)
+        }
+        if current == latestVersion { return }
+        for version in (current + 1)...latestVersion {
+            do throws(SQLiteError) {
+                try db.execute("BEGIN IMMEDIATE")
+                do throws(SQLiteError) {
+                    try db.execute(all[version - 1])
+                    try db.execute("PRAGMA user_version = \(version)")
+                    try db.execute("COMMIT")
+                } catch {
+                    try? db.execute("ROLLBACK")
+                    throw error
+                }
+            } catch {
+                throw .migrationFailed(version: version, error)
+            }
+        }
+    }
+
+    /// 1: sessions, exchanges, decisions, approval events.
+    static let v1 = """
+    CREATE TABLE sessions (
+        id               INTEGER PRIMARY KEY,
+        key_kind         TEXT    NOT NULL,
+        key              TEXT    NOT NULL,
+        started_at       INTEGER NOT NULL,
+        last_seen        INTEGER NOT NULL,
+        subject          TEXT,
+        client_id        TEXT,
+        client_address   TEXT    NOT NULL,
+        first_route      TEXT    NOT NULL,
+        exchange_count   INTEGER NOT NULL DEFAULT 0,
+        completed_count  INTEGER NOT NULL DEFAULT 0,
+        denied_count     INTEGER NOT NULL DEFAULT 0,
+        failed_count     INTEGER NOT NULL DEFAULT 0,
+        abandoned_count  INTEGER NOT NULL DEFAULT 0,
+        bytes_in         INTEGER NOT NULL DEFAULT 0,
+        bytes_out        INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sessions_key ON sessions (key_kind, key, last_seen);
+    CREATE INDEX sessions_started ON sessions (started_at);
+    CREATE INDEX sessions_subject ON sessions (subject, started_at);
+
+    CREATE TABLE exchanges (
+        id                      INTEGER PRIMARY KEY,
+        request_id              TEXT    NOT NULL UNIQUE,
+        session_id              INTEGER NOT NULL REFERENCES sessions (id),
+        started_at              INTEGER NOT NULL,
+        finished_at             INTEGER,
+        route                   TEXT    NOT NULL,
+        client_address          TEXT    NOT NULL,
+        subject                 TEXT,
+        client_id               TEXT,
+        groups_json             TEXT    NOT NULL DEFAULT '[]',
+        method                  TEXT    NOT NULL,
+        target                  TEXT    NOT NULL,
+        request_headers_json    TEXT    NOT NULL,
+        request_body            BLOB,
+        request_body_size       INTEGER NOT NULL DEFAULT 0,
+        request_body_truncated  INTEGER NOT NULL DEFAULT 0,
+        response_status         INTEGER,
+        response_headers_json   TEXT,
+        response_body           BLOB,
+        response_body_size      INTEGER NOT NULL DEFAULT 0,
+        response_body_truncated INTEGER NOT NULL DEFAULT 0,
+        t_request_us            INTEGER,
+        t_policy_us             INTEGER,
+        t_hold_us               INTEGER,
+        t_connect_us            INTEGER,
+        t_first_byte_us         INTEGER,
+        t_total_us              INTEGER,
+        bytes_in                INTEGER NOT NULL DEFAULT 0,
+        bytes_out               INTEGER NOT NULL DEFAULT 0,
+        upstream_address        TEXT,
+        error_code              TEXT,
+        error_reason            TEXT,
+        outcome                 TEXT    NOT NULL,
+        durability              TEXT    NOT NULL
+    );
+    CREATE INDEX exchanges_started ON exchanges (started_at);
+    CREATE INDEX exchanges_session ON exchanges (session_id, started_at);
+    CREATE INDEX exchanges_route ON exchanges (route, started_at);
+    CREATE INDEX exchanges_outcome ON exchanges (outcome, started_at);
+
+    CREATE TABLE decisions (
+        id              INTEGER PRIMARY KEY,
+        exchange_id     INTEGER NOT NULL REFERENCES exchanges (id) ON DELETE CASCADE,
+        phase           TEXT    NOT NULL,
+        seq             INTEGER NOT NULL,
+        stage           TEXT    NOT NULL,
+        rule_id         TEXT,
+        action          TEXT    NOT NULL,
+        detectors_json  TEXT    NOT NULL DEFAULT '[]',
+        dry_run         INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX decisions_exchange ON decisions (exchange_id);
+    CREATE INDEX decisions_action ON decisions (action, exchange_id);
+
+    CREATE TABLE approval_events (
+        id              INTEGER PRIMARY KEY,
+        exchange_id     INTEGER NOT NULL REFERENCES exchanges (id) ON DELETE CASCADE,
+        at              INTEGER NOT NULL,
+        event           TEXT    NOT NULL,
+        approver        TEXT,
+        ticket          TEXT,
+        reason          TEXT
+    );
+    CREATE INDEX approval_events_exchange ON approval_events (exchange_id);
+    """
+}

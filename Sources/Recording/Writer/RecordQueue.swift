@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Called on the writer thread once a record's fate is known: `.success`
+/// after its transaction committed, `.failure` otherwise. Must be quick and
+/// must not block (typically it posts to an event loop's wakeup).
+public typealias RecordCompletion = @Sendable (Result<Void, RecordingError>) -> Void
+
+/// One unit of work for the writer thread.
+enum QueueItem {
+    case record(AuditRecord, RecordCompletion?)
+    /// Runs on the writer thread between batches, outside any transaction
+    /// (tests, maintenance requests).
+    case control(@Sendable (RecordWriter) -> Void)
+
+    var bytes: Int {
+        if case .record(let r, _) = self { return r.approximateBytes }
+        return 64
+    }
+}
+
+/// The bounded hand-off between producers (event loops) and the writer
+/// thread: a pthread mutex guarding a FIFO, and a condition the writer sleeps
+/// on. Producers hold the mutex only to append (no I/O, no waiting); when the
+/// queue is over its bound they are refused at once.
+///
+/// Strict records may use the whole bound; async records only the part
+/// left after `strictReserve`, so an async flood cannot starve strict
+/// traffic into 503s.
+final class RecordQueue: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    // Guarded by `mutex`.
+    private var items: [QueueItem] = []
+    private var head = 0
+    private var queuedBytes = 0
+    private var writerWaiting = false
+    private var closed = false
+
+    let maxRecords: Int
+    let maxBytes: Int
+    let strictReserve: Int
+
+    init(maxRecords: Int, maxBytes: Int, strictReserve: Int) {
+        self.maxRecords = max(maxRecords, 1)
+        self.maxBytes = max(maxBytes, 1)
+        self.strictReserve = min(max(strictReserve, 0), self.maxRecords - 1)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(cond, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(cond)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        cond.deallocate()
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body()
+    }
+
+    /// Appends `item` unless the queue is closed or over its bound for this
+    /// durability. Never blocks beyond the mutex.
+    func push(_ item: QueueItem, durability: DurabilityMode) -> Bool {
+        let size = item.bytes
+        let limit = durability == .strict ? maxRecords : maxRecords - strictReserve
+        let byteLimit = durability == .strict ? maxBytes : maxBytes - maxBytes / maxRecords * strictReserve
+        pthread_mutex_lock(mutex)
+        let count = items.count - head
+        if closed || count >= limit || (count > 0 && queuedBytes + size > byteLimit) {
+            pthread_mutex_unlock(mutex)
+            return false
+        }
+        items.append(item)
+        queuedBytes += size
+        let wake = writerWaiting
+        if wake { writerWaiting = false; pthread_cond_signal(cond) }
+        pthread_mutex_unlock(mutex)
+        return true
+    }
+
+    /// Control items bypass the bound (they are rare and tiny).
+    func pushControl(_ item: QueueItem) -> Bool {
+        locked {
+            if closed { return false }
+            items.append(item)
+            if writerWaiting { writerWaiting = false; pthread_cond_signal(cond) }
+            return true
+        }
+    }
+
+    /// Takes up to `max` queued items, waiting up to `timeoutMs` for the
+    /// first one (0: do not wait). Returns `closed` once shut down and empty.
+    func take(max: Int, timeoutMs: Int) -> (items: [QueueItem], closed: Bool) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if items.count == head && !closed && timeoutMs > 0 {
+            var ts = timespec()
+            clock_gettime(CLOCK_REALTIME, &ts)
+            ts.tv_sec += timeoutMs / 1000
+            ts.tv_nsec += (timeoutMs % 1000) * 1_000_000
+            if ts.tv_nsec >= 1_000_000_000 { ts.tv_sec += 1; ts.tv_nsec -= 1_000_000_000 }
+            writerWaiting = true
+            while items.count == head && !closed {
+                if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
+            }
+            writerWaiting = false
+        }
+        let n = min(items.count - head, max)
+        if n == 0 { return ([], closed) }
+        let batch = Array(items[head..<(head + n)])
+        head += n
+        for item in batch { queuedBytes -= item.bytes }
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 4096 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        return (batch, false)
+    }
+
+    /// Refuses further pushes and wakes the writer so it can drain and stop.
+    func close() {
+        locked {
+            closed = true
+            pthread_cond_signal(cond)
+        }
+    }
+
+    var count: Int { locked { items.count - head } }
+}

@@ -1,0 +1,314 @@
+internal import CSQLite
+import GatehouseCore
+
+/// The writer thread's state: the only read-write connection, its prepared
+/// statements, the session cache and the maintenance schedule.
+///
+/// Built on the thread that opens the recorder (so open errors are thrown
+/// to it), then handed to the writer thread, which alone uses it from then
+/// on; that hand-off is why it is `@unchecked Sendable`.
+final class RecordWriter: @unchecked Sendable {
+    let db: Database
+    let config: RecorderConfiguration
+    let statements: WriterStatements
+    let redactor: HeaderRedactor
+    let stats: StatisticsBox
+    var alerts: AlertLog
+    var sessions = SessionCache()
+    var checkpointer: Checkpointer
+    var pruner: Pruner
+    private let walCounter = WALFrameCounter()
+    /// True while the last batch failed; the next success logs a recovery.
+    private var failing = false
+    /// `refusedSubmits` when last looked at, to alert on new refusals.
+    private var refusedSeen = 0
+
+    init(config: RecorderConfiguration, stats: StatisticsBox, log: LogSink) throws(RecordingError) {
+        self.config = config
+        self.stats = stats
+        self.redactor = HeaderRedactor(extra: config.redactedHeaders)
+        self.alerts = AlertLog(sink: log)
+        do {
+            db = try Database(path: config.path, mode: .readWriteCreate)
+        } catch {
+            throw .storage(error)
+        }
+        if db.isReadOnly { throw .readOnly(path: config.path) }
+        do throws(SQLiteError) {
+            db.setBusyTimeout(ms: 5000)
+            if try db.scalarInt("SELECT count(*) FROM sqlite_schema") == 0 {
+                // Only possible while the file is still empty (before WAL
+                // mode writes its header): lets retention hand freed pages
+                // back to the file system a few at a time.
+                try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            }
+            let mode = try db.scalarText("PRAGMA journal_mode = WAL")
+            if mode?.lowercased() != "wal" {
+                throw SQLiteError(extendedCode: SQLITE_ERROR, message: "journal_mode is \(mode ?? "unknown"), WAL required",
+                                  sql: "PRAGMA journal_mode = WAL", operation: "configure")
+            }
+            try db.execute("PRAGMA synchronous = \(config.synchronous == .full ? "FULL" : "NORMAL")")
+            try db.execute("PRAGMA foreign_keys = ON")
+            // Statement journals (one per record savepoint) stay in memory
+            // instead of spilling to files in /var/tmp.
+            try db.execute("PRAGMA temp_store = MEMORY")
+        } catch {
+            throw .storage(error)
+        }
+        try Migrations.migrate(db)
+        do {
+            statements = try WriterStatements(db)
+            checkpointer = try Checkpointer(db: db, config: config.wal)
+            pruner = try Pruner(db: db, config: config.retention)
+        } catch {
+            throw .storage(error)
+        }
+        walCounter.install(on: db)
+    }
+
+    deinit {
+        walCounter.uninstall(from: db)
+    }
+
+    /// The writer thread's loop: take whatever is queued (up to a batch),
+    /// write it in one transaction, run a little maintenance, repeat. Returns
+    /// once the queue is closed and drained.
+    func run(queue: RecordQueue) {
+        while true {
+            let now = MonotonicClock.now()
+            let waitMs = min(checkpointer.msUntilDue(now: now, walFrames: walCounter.frames),
+                             pruner.msUntilDue(now: now))
+            let (items, closed) = queue.take(max: config.maxBatchRecords, timeoutMs: waitMs)
+            if closed { break }
+            process(items)
+            maintain(idle: queue.count == 0)
+        }
+        _ = try? checkpointer.run(truncate: true, walFrames: walCounter.frames)
+    }
+
+    /// Writes runs of records as batches; control items run between them.
+    func process(_ items: [QueueItem]) {
+        var run: [(AuditRecord, RecordCompletion?)] = []
+        for item in items {
+            switch item {
+            case .record(let r, let c):
+                run.append((r, c))
+            case .control(let body):
+                if !run.isEmpty { writeBatch(run); run.removeAll() }
+                body(self)
+            }
+        }
+        if !run.isEmpty { writeBatch(run) }
+    }
+
+    /// One group commit: every record in `batch` in a single `BEGIN
+    /// IMMEDIATE … COMMIT`; completions run only after the commit (or with
+    /// the failure, if the batch as a whole could not be written).
+    ///
+    /// The batch is first written plainly. If one record fails on its own
+    /// (a duplicate request ID), the transaction is rolled back and the batch
+    /// written again with each record in its own savepoint, so that record
+    /// alone is rejected. Savepoints cost a page copy per modified page, so
+    /// they are used only when needed.
+    func writeBatch(_ batch: [(AuditRecord, RecordCompletion?)]) {
+        let results: [Result<Void, RecordingError>]
+        do {
+            do throws(BatchAbort) {
+                results = try transaction(batch, isolated: false)
+            } catch .needsIsolation {
+                rollbackAfterFailure()
+                results = try transaction(batch, isolated: true)
+            }
+        } catch {
+            rollbackAfterFailure()
+            guard case .storage(let e) = error else { return }
+            batchFailed(e, batch: batch)
+            return
+        }
+        var committed = 0
+        var rejected = 0
+        for (i, (_, completion)) in batch.enumerated() {
+            if case .success = results[i] { committed += 1 } else { rejected += 1 }
+            completion?(results[i])
+        }
+        stats.update { s in
+            s.committedRecords += committed
+            s.rejectedRecords += rejected
+            s.transactions += 1
+        }
+        if failing {
+            failing = false
+            alerts.reset("store_failed")
+            alerts.alert("store_recovered", "recording store is writable again", level: "info", force: true)
+        }
+    }
+
+    /// Why a batch transaction stopped.
+    enum BatchAbort: Error {
+        /// The store failed: the batch fails as a whole.
+        case storage(SQLiteError)
+        /// One record failed on its own: write again with savepoints.
+        case needsIsolation
+    }
+
+    private func transaction(_ batch: [(AuditRecord, RecordCompletion?)], isolated: Bool) throws(BatchAbort) -> [Result<Void, RecordingError>] {
+        var results: [Result<Void, RecordingError>] = []
+        results.reserveCapacity(batch.count)
+        var needsIsolation = false
+        do throws(SQLiteError) {
+            try WriterStatements.run(statements.begin)
+            records: for (record, _) in batch {
+                if isolated {
+                    results.append(try applyInSavepoint(record))
+                    continue
+                }
+                var updates: [SessionCache.Update] = []
+                let r: Result<Void, RecordingError>
+                do throws(SQLiteError) {
+                    r = try apply(record, cacheUpdates: &updates)
+                } catch {
+                    if error.isStorageFailure { throw error }
+                    needsIsolation = true
+                    break records
+                }
+                if case .success = r { for u in updates { sessions.apply(u) } }
+                results.append(r)
+            }
+            if !needsIsolation { try WriterStatements.run(statements.commit) }
+        } catch {
+            throw .storage(error)
+        }
+        if needsIsolation { throw .needsIsolation }
+        return results
+    }
+
+    /// Writes one record's rows. A `.failure` result means nothing was
+    /// written for it (checked before any write, or found by a statement
+    /// that changed nothing); a thrown error may leave partial rows, which
+    /// the caller undoes.
+    private func apply(_ record: AuditRecord, cacheUpdates: inout [SessionCache.Update]) throws(SQLiteError) -> Result<Void, RecordingError> {
+        switch record {
+        case .start(let s):
+            try applyStart(s, cacheUpdates: &cacheUpdates)
+            return .success(())
+        case .outcome(let o):
+            return try applyOutcome(o, cacheUpdates: &cacheUpdates)
+        case .complete(let s, let o):
+            if o.outcome == .inFlight {
+                return .failure(.invalidRecord("complete record for \(o.requestID) has outcome in_flight"))
+            }
+            try applyStart(s, cacheUpdates: &cacheUpdates)
+            return try applyOutcome(o, cacheUpdates: &cacheUpdates)
+        }
+    }
+
+    /// Applies one record inside `SAVEPOINT record`: a record-level failure
+    /// (duplicate request ID, unknown exchange) undoes just that record.
+    /// Storage failures propagate and fail the whole batch.
+    private func applyInSavepoint(_ record: AuditRecord) throws(SQLiteError) -> Result<Void, RecordingError> {
+        try WriterStatements.run(statements.savepoint)
+        var cacheUpdates: [SessionCache.Update] = []
+        let result: Result<Void, RecordingError>
+        do throws(SQLiteError) {
+            result = try apply(record, cacheUpdates: &cacheUpdates)
+        } catch {
+            if error.isStorageFailure { throw error }
+            try WriterStatements.run(statements.rollbackToSavepoint)
+            try WriterStatements.run(statements.release)
+            return .failure(.rejected(error))
+        }
+        if case .failure = result {
+            try WriterStatements.run(statements.rollbackToSavepoint)
+        } else {
+            for u in cacheUpdates { sessions.apply(u) }
+        }
+        try WriterStatements.run(statements.release)
+        return result
+    }
+
+    private func rollbackAfterFailure() {
+        if !db.isAutocommit {
+            do { try WriterStatements.run(statements.rollback) } catch {
+                alerts.alert("rollback_failed", "ROLLBACK after a failed batch failed: \(error)")
+            }
+        }
+        // Sessions created or touched in the rolled-back batch do not exist.
+        sessions.removeAll()
+    }
+
+    private func batchFailed(_ error: SQLiteError, batch: [(AuditRecord, RecordCompletion?)]) {
+        failing = true
+        stats.update { $0.failedBatches += 1 }
+        alerts.alert("store_failed", "recording store cannot write; strict exchanges are refused with 503 audit_unavailable",
+                     fields: [("error", error.description), ("sqlite_code", String(error.extendedCode)),
+                              ("records", String(batch.count))])
+        for (_, completion) in batch { completion?(.failure(.storage(error))) }
+    }
+
+    /// Checkpoints and prunes between batches, a bounded amount each time.
+    func maintain(idle: Bool) {
+        let now = MonotonicClock.now()
+        let refused = stats.snapshot.refusedSubmits
+        if refused > refusedSeen {
+            // Producers only count refusals; the alert is raised here so an
+            // event loop never formats or logs on that path.
+            if alerts.alert("queue_full", "recording queue is over its bound; strict exchanges are refused with 503 audit_unavailable",
+                            fields: [("refused_since_last_alert", String(refused - refusedSeen))]) {
+                refusedSeen = refused
+            }
+        }
+        let frames = walCounter.frames
+        if checkpointer.isDue(now: now, walFrames: frames) {
+            do {
+                let r = try checkpointer.run(truncate: idle, walFrames: frames)
+                walCounter.frames = r.walFrames > r.checkpointedFrames ? r.walFrames : 0
+                stats.update { s in
+                    s.checkpoints += 1
+                    if r.busy { s.busyCheckpoints += 1 }
+                    s.walFrames = r.walFrames
+                }
+                if checkpointer.walKeepsGrowing(r, now: now) {
+                    stats.update { $0.walGrowthAlerts += 1 }
+                    alerts.alert("wal_growing", "recording WAL keeps growing: a reader holds an old snapshot and blocks checkpoints",
+                                 level: "warn", fields: [("wal_bytes", String(Int64(r.walFrames) * checkpointer.pageSize))],
+                                 force: true)
+                }
+            } catch {
+                alerts.alert("checkpoint_failed", "WAL checkpoint failed", fields: [("error", error.description)])
+            }
+        }
+        if pruner.isDue(now: now) {
+            do {
+                let r = try pruner.step(nowMillis: RecordingClock.nowMillis())
+                if r.sessions > 0 { sessions.removeAll() }
+                if r.exchanges > 0 || r.sessions > 0 {
+                    stats.update { s in
+                        s.prunedExchanges += r.exchanges
+                        s.prunedSessions += r.sessions
+                    }
+                }
+            } catch {
+                sessions.removeAll()
+                alerts.alert("prune_failed", "retention pruning failed", fields: [("error", error.description)])
+            }
+        }
+    }
+}
+
+/// Receives SQLite's WAL hook: the WAL's size in frames after each commit.
+/// Installing it also turns off SQLite's own auto-checkpoint; the writer
+/// checkpoints on its own schedule instead.
+final class WALFrameCounter {
+    var frames = 0
+
+    func install(on db: Database) {
+        sqlite3_wal_hook(db.handle, { ctx, _, _, pages in
+            Unmanaged<WALFrameCounter>.fromOpaque(ctx!).takeUnretainedValue().frames = Int(pages)
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    func uninstall(from db: Database) {
+        sqlite3_wal_hook(db.handle, nil, nil)
+    }
+}

@@ -1,0 +1,71 @@
+/// Everything the recorder needs to know, with the documented defaults.
+public struct RecorderConfiguration: Sendable {
+    /// `synchronous` for the write connection. One connection serves every
+    /// route, so it is `full` whenever any route records in strict mode.
+    public enum Synchronous: String, Sendable {
+        /// fsync on every commit: acknowledged records survive power loss.
+        case full
+        /// fsync only at checkpoints: survives process crashes, but the last
+        /// commits before a power loss or kernel crash may be lost. Allowed
+        /// only when every route records in async mode.
+        case normal
+    }
+
+    /// Path of the database file (its `-wal` and `-shm` files sit beside it).
+    public var path: String
+    public var synchronous: Synchronous = .full
+
+    /// Queue bound, in records and in bytes. Submits over it are refused.
+    public var maxQueuedRecords: Int = 8192
+    public var maxQueuedBytes: Int = 64 << 20
+    /// Queue slots async records may not take, kept for strict ones.
+    public var strictReserve: Int = 1024
+    /// Most records written in one transaction.
+    public var maxBatchRecords: Int = 1024
+
+    /// Bodies are stored up to this many bytes, with a truncation flag.
+    public var bodyCap: Int = CapturedBody.defaultCap
+    /// Headers redacted in addition to `HeaderRedactor.alwaysRedacted`.
+    public var redactedHeaders: [String] = []
+    /// A client-supplied session header used for grouping when no
+    /// `Mcp-Session-Id` is present (e.g. `X-Agent-Session`).
+    public var sessionHeader: String? = nil
+    /// Identity-based sessions end after this much inactivity.
+    public var sessionIdleGapMs: Int64 = 5 * 60 * 1000
+
+    public var retention = Retention()
+    public var wal = WAL()
+
+    /// Retention: both limits may be set; exchanges are pruned oldest first,
+    /// `pruneBatch` rows per transaction, between write batches.
+    public struct Retention: Sendable {
+        /// Exchanges older than this are deleted. Nil: no age limit.
+        public var maxAgeMs: Int64? = nil
+        /// Live data (pages in use) above this is pruned. Nil: no size limit.
+        public var maxBytes: Int64? = nil
+        /// Rows deleted per pruning transaction; keeps each one short.
+        public var pruneBatch: Int = 256
+        /// How often the limits are checked while nothing needs pruning.
+        public var checkIntervalMs: Int = 1000
+        public init() {}
+    }
+
+    /// WAL upkeep.
+    public struct WAL: Sendable {
+        /// Checkpoint (PASSIVE) once the WAL holds this many frames.
+        public var checkpointFrames: Int = 1000
+        /// Checkpoint at least this often when the WAL is not empty; when the
+        /// queue is idle the checkpoint is TRUNCATE (shrinks the file).
+        public var checkpointIntervalMs: Int = 1000
+        /// Alert when the WAL stays above this size and is still growing: a
+        /// reader is holding an old snapshot and blocks checkpoints.
+        public var alertBytes: Int64 = 256 << 20
+        /// Minimum time between two such alerts.
+        public var alertIntervalMs: Int = 60_000
+        public init() {}
+    }
+
+    public init(path: String) {
+        self.path = path
+    }
+}

@@ -1,0 +1,32 @@
+import Synchronization
+
+/// Counters since the recorder started, for the admin API, alerts and tests.
+public struct RecorderStatistics: Sendable, Equatable {
+    /// Records committed.
+    public var committedRecords: Int = 0
+    /// Write transactions committed (group commits).
+    public var transactions: Int = 0
+    /// Batches that failed as a whole (storage failures).
+    public var failedBatches: Int = 0
+    /// Records rejected individually (duplicates, unknown exchange).
+    public var rejectedRecords: Int = 0
+    /// Submits refused because the queue was over its bound or closed.
+    public var refusedSubmits: Int = 0
+    /// Exchanges and sessions deleted by retention.
+    public var prunedExchanges: Int = 0
+    public var prunedSessions: Int = 0
+    /// Checkpoints run, and those stopped short by readers.
+    public var checkpoints: Int = 0
+    public var busyCheckpoints: Int = 0
+    /// Alerts raised because the WAL kept growing.
+    public var walGrowthAlerts: Int = 0
+    /// The WAL's size in frames after the last checkpoint.
+    public var walFrames: Int = 0
+}
+
+/// The shared, locked copy of the counters.
+final class StatisticsBox: Sendable {
+    private let value = Mutex(RecorderStatistics())
+    func update(_ body: (inout RecorderStatistics) -> Void) { value.withLock { body(&$0) } }
+    var snapshot: RecorderStatistics { value.withLock { $0 } }
+}

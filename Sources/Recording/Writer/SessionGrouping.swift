@@ -1,0 +1,81 @@
+/// How exchanges are grouped into sessions. Pure functions, used by the
+/// writer thread; the rules, in order:
+/// 1. `Mcp-Session-Id` when the request carries it;
+/// 2. else the configured client session header, when present;
+/// 3. else the verified subject, and a new session starts after an idle gap;
+/// 4. else (anonymous routes) the client's IP address, with the same gap.
+public enum SessionGrouping {
+    public enum KeyKind: String, Sendable {
+        case mcp, header, identity, address
+    }
+
+    /// What an exchange's session is keyed by.
+    public struct Key: Hashable, Sendable {
+        public var kind: KeyKind
+        public var value: String
+        public init(kind: KeyKind, value: String) {
+            self.kind = kind
+            self.value = value
+        }
+    }
+
+    /// The most recent session with the exchange's key.
+    public struct Candidate: Equatable, Sendable {
+        public var id: Int64
+        public var lastSeen: Int64
+        public init(id: Int64, lastSeen: Int64) {
+            self.id = id
+            self.lastSeen = lastSeen
+        }
+    }
+
+    public enum Decision: Equatable, Sendable {
+        case join(Int64)
+        case startNew
+    }
+
+    public static let mcpHeader = "mcp-session-id"
+
+    /// The key for an exchange. `sessionHeader` is the configured client
+    /// session header name, if any. Header values are trimmed; an empty value
+    /// counts as absent.
+    public static func key(headers: [HeaderField], sessionHeader: String?, subject: String?, clientAddress: String) -> Key {
+        if let v = value(of: mcpHeader, in: headers) { return Key(kind: .mcp, value: v) }
+        if let name = sessionHeader?.lowercased(), !name.isEmpty, let v = value(of: name, in: headers) {
+            return Key(kind: .header, value: v)
+        }
+        if let s = subject, !s.isEmpty { return Key(kind: .identity, value: s) }
+        return Key(kind: .address, value: host(of: clientAddress))
+    }
+
+    /// Joins the latest session with the same key, unless the key is an
+    /// identity or address and the exchange comes more than `idleGapMs`
+    /// after that session was last seen. Explicit session IDs never expire.
+    public static func decide(key: Key, at time: Int64, latest: Candidate?, idleGapMs: Int64) -> Decision {
+        guard let latest else { return .startNew }
+        switch key.kind {
+        case .mcp, .header:
+            return .join(latest.id)
+        case .identity, .address:
+            return time - latest.lastSeen <= idleGapMs ? .join(latest.id) : .startNew
+        }
+    }
+
+    private static func value(of lowerName: String, in headers: [HeaderField]) -> String? {
+        for h in headers where h.name.lowercased() == lowerName {
+            let v = h.value.trimmingSpaces()
+            if !v.isEmpty { return v }
+        }
+        return nil
+    }
+
+    /// `10.0.0.1:5555` → `10.0.0.1`; `[::1]:80` → `::1`.
+    static func host(of address: String) -> String {
+        if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
+            return String(address[address.index(after: address.startIndex)..<close])
+        }
+        let colons = address.filter { $0 == ":" }.count
+        if colons == 1, let c = address.lastIndex(of: ":") { return String(address[..<c]) }
+        return address
+    }
+}

@@ -1,0 +1,64 @@
+/// The writer's prepared statements, prepared once when the recorder opens
+/// and reused for every record (`SQLITE_PREPARE_PERSISTENT`).
+final class WriterStatements {
+    let begin, commit, rollback: Statement
+    let savepoint, release, rollbackToSavepoint: Statement
+    let findSession, insertSession, touchSession, finishSession: Statement
+    let insertExchange, finishExchange, exchangeOutcome, insertDecision: Statement
+
+    init(_ db: Database) throws(SQLiteError) {
+        begin = try db.prepare("BEGIN IMMEDIATE", persistent: true)
+        commit = try db.prepare("COMMIT", persistent: true)
+        rollback = try db.prepare("ROLLBACK", persistent: true)
+        savepoint = try db.prepare("SAVEPOINT record", persistent: true)
+        release = try db.prepare("RELEASE record", persistent: true)
+        rollbackToSavepoint = try db.prepare("ROLLBACK TO record", persistent: true)
+
+        findSession = try db.prepare("""
+            SELECT id, last_seen FROM sessions WHERE key_kind = ?1 AND key = ?2
+            ORDER BY last_seen DESC LIMIT 1
+            """, persistent: true)
+        insertSession = try db.prepare("""
+            INSERT INTO sessions (key_kind, key, started_at, last_seen, subject, client_id, client_address, first_route,
+                exchange_count)
+            VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, 1)
+            """, persistent: true)
+        touchSession = try db.prepare("""
+            UPDATE sessions SET exchange_count = exchange_count + 1, last_seen = MAX(last_seen, ?2) WHERE id = ?1
+            """, persistent: true)
+        finishSession = try db.prepare("""
+            UPDATE sessions SET last_seen = MAX(last_seen, ?2),
+                completed_count = completed_count + ?3, denied_count = denied_count + ?4,
+                failed_count = failed_count + ?5, abandoned_count = abandoned_count + ?6,
+                bytes_in = bytes_in + ?7, bytes_out = bytes_out + ?8
+            WHERE id = ?1
+            """, persistent: true)
+
+        insertExchange = try db.prepare("""
+            INSERT INTO exchanges (request_id, session_id, started_at, route, client_address, subject, client_id,
+                groups_json, method, target, request_headers_json, request_body, request_body_size,
+                request_body_truncated, outcome, durability)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'in_flight', ?15)
+            """, persistent: true)
+        finishExchange = try db.prepare("""
+            UPDATE exchanges SET finished_at = ?2, outcome = ?3, response_status = ?4, response_headers_json = ?5,
+                response_body = ?6, response_body_size = ?7, response_body_truncated = ?8,
+                t_request_us = ?9, t_policy_us = ?10, t_hold_us = ?11, t_connect_us = ?12,
+                t_first_byte_us = ?13, t_total_us = ?14, bytes_in = ?15, bytes_out = ?16,
+                upstream_address = ?17, error_code = ?18, error_reason = ?19
+            WHERE request_id = ?1 AND outcome = 'in_flight'
+            RETURNING id, session_id
+            """, persistent: true)
+        exchangeOutcome = try db.prepare("SELECT outcome FROM exchanges WHERE request_id = ?1", persistent: true)
+        insertDecision = try db.prepare("""
+            INSERT INTO decisions (exchange_id, phase, seq, stage, rule_id, action, detectors_json, dry_run)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """, persistent: true)
+    }
+
+    /// Runs a statement that returns no rows, then resets it.
+    static func run(_ st: Statement) throws(SQLiteError) {
+        defer { st.reset() }
+        try st.step()
+    }
+}
