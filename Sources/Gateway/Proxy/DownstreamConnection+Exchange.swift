@@ -377,6 +377,7 @@ extension DownstreamConnection {
     }
 
     func logExchange(_ ex: Exchange) {
+        guard ctx.config.accessLog else { return }
         let now = ctx.loop.now
         ctx.logAccess(AccessRecord(requestID: ex.requestID, route: ex.route.name, method: ex.method, path: ex.path,
                                    status: ex.status, bytesIn: ex.bytesIn, bytesOut: ex.bytesOut,

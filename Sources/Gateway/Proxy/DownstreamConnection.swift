@@ -333,6 +333,7 @@ final class DownstreamConnection: LoopHandler {
 
     func logLocal(requestID: String, method: String, path: String, route: String, status: Int,
                   outcome: String, code: String?) {
+        guard ctx.config.accessLog else { return }
         ctx.logAccess(AccessRecord(requestID: requestID, route: route, method: method, path: path, status: status,
                                    bytesIn: 0, bytesOut: 0, totalNs: 0, upstreamNs: nil, outcome: outcome,
                                    errorCode: code, client: peerDescription, upstream: nil))
