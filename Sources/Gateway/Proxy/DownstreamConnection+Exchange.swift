@@ -1,4 +1,5 @@
 import GatehouseCore
+import GatewayConfig
 import HTTP1
 import Policy
 import Reactor
@@ -16,7 +17,7 @@ extension DownstreamConnection {
             requestID = ctx.ids.make()
         }
 
-        guard let routeIndex = config.routeTable.route(host: head.host, path: String(head.path)) else {
+        guard let routeIndex = Self.route(config.routeTable, head) else {
             let bodyPending = head.framing != .none
             respondStandalone(GatewayError.noRoute, requestID: requestID, head: head, route: "-",
                               outcome: "no_route", close: bodyPending || !head.keepAlive)
@@ -43,6 +44,20 @@ extension DownstreamConnection {
         }
         let action = ex.runner.start()
         perform(action, for: ex)
+    }
+
+    /// Route lookup on the head's bytes, without building Strings.
+    private static func route(_ table: RouteTable, _ head: RequestHead) -> Int? {
+        var answered = false
+        var result: Int?
+        _ = head.host.utf8.withContiguousStorageIfAvailable { host in
+            _ = head.path.utf8.withContiguousStorageIfAvailable { path in
+                result = table.route(host: host, path: path)
+                answered = true
+            }
+        }
+        if answered { return result }
+        return table.route(host: head.host, path: String(head.path))
     }
 
     /// Carries out what the pipeline asks for, evaluating stages inline

@@ -11,9 +11,11 @@ final class Exchange {
     let startNs: UInt64
     var context: ExchangeContext
     var runner: PipelineRunner
-    let method: String
-    let path: String
     let isHead: Bool
+    /// The request method (from the head; not copied).
+    var method: String { context.head.method }
+    /// The request path without the query, for logs (the query may hold credentials).
+    var path: String { String(context.head.path) }
 
     // request body, client -> gateway
     var requestBody: BodyReader
@@ -50,8 +52,6 @@ final class Exchange {
         self.route = route
         self.config = config
         self.startNs = startNs
-        method = head.method
-        path = String(head.path)
         isHead = head.method == "HEAD"
         requestBody = BodyReader(framing: head.framing)
         closeAfter = !head.keepAlive
