@@ -118,11 +118,14 @@ GH
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nginx -c "$WORK/upstream.conf"
 nginx -c "$WORK/proxy.conf"
-python3 "$ROOT/Benchmarks/sink_server.py" "$SINK_PORT" &
+setsid python3 "$ROOT/Benchmarks/sink_server.py" "$SINK_PORT" </dev/null &
 PIDS+=("$!")
 haproxy -f "$WORK/haproxy.cfg" -D -p "$WORK/haproxy.pid"
 PIDS+=("$(cat "$WORK/haproxy.pid")")
-"$GH_BIN" serve --config "$WORK/gatehouse.json" >/dev/null 2>"$WORK/gh.err" &
+# setsid: nginx and HAProxy daemonize into their own sessions, and with
+# sched_autogroup each session is scheduled as one group. Started as a plain
+# child, Gatehouse would share a group (and so a CPU share) with wrk.
+setsid "$GH_BIN" serve --config "$WORK/gatehouse.json" >/dev/null 2>"$WORK/gh.err" </dev/null &
 GH_PID=$!
 PIDS+=("$GH_PID")
 for port in $UP_PORT $NGINX_PORT $HAPROXY_PORT $GH_PORT; do
@@ -178,7 +181,7 @@ echo
 echo "gatehouse memory ($LOOPS loops)"
 # Restart for clean numbers.
 kill "$GH_PID"; wait "$GH_PID" 2>/dev/null || true
-"$GH_BIN" serve --config "$WORK/gatehouse.json" >/dev/null 2>"$WORK/gh.err" &
+setsid "$GH_BIN" serve --config "$WORK/gatehouse.json" >/dev/null 2>"$WORK/gh.err" </dev/null &
 GH_PID=$!; PIDS+=("$GH_PID")
 for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$GH_PORT/" && break; sleep 0.1; done
 IDLE=$(rss "$GH_PID")
