@@ -199,31 +199,25 @@ extension DownstreamConnection {
     func forward(_ ex: Exchange) {
         state = .proxying
         if !ex.runner.hasBufferedBody { sendContinueIfExpected(ex) }
-        let head = ex.context.head
-        let framing: HeaderShaping.Framing
+        let requestFraming = ex.context.head.framing
         if let body = ex.bufferedBody {
-            framing = (!body.isEmpty || head.framing != .none) ? .contentLength(UInt64(body.count)) : .none
+            ex.upstreamFraming = (!body.isEmpty || requestFraming != .none) ? .contentLength(UInt64(body.count)) : .none
             ex.upstreamWriter = .none
         } else {
-            switch head.framing {
-            case .none: framing = .none; ex.upstreamWriter = .none
-            case .contentLength(let n): framing = .contentLength(n); ex.upstreamWriter = .raw
-            case .chunked, .untilClose: framing = .chunked; ex.upstreamWriter = .chunked
+            switch requestFraming {
+            case .none: ex.upstreamFraming = .none; ex.upstreamWriter = .none
+            case .contentLength(let n): ex.upstreamFraming = .contentLength(n); ex.upstreamWriter = .raw
+            case .chunked, .untilClose: ex.upstreamFraming = .chunked; ex.upstreamWriter = .chunked
             }
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(1024 + (ex.bufferedBody?.count ?? 0))
-        HeaderShaping.writeUpstreamRequest(head, target: ex.route.upstreamTarget(for: head.target), framing: framing,
-                                           config: ex.config, route: ex.route, requestID: ex.requestID,
-                                           clientIP: peerIP, lines: clientLines, into: &bytes)
-        if let body = ex.bufferedBody { bytes.append(contentsOf: body) }
-        let replayable = ex.bufferedBody != nil || head.framing == .none
-        ex.bufferedBody = nil
-        sendUpstream(ex, bytes: bytes, replayable: replayable)
+        // Replayable on a fresh connection if the whole request is at hand.
+        ex.replayable = ex.bufferedBody != nil || requestFraming == .none
+        sendUpstream(ex)
     }
 
-    /// Opens or reuses an upstream connection and queues the request.
-    func sendUpstream(_ ex: Exchange, bytes: [UInt8], replayable: Bool, fresh: Bool = false) {
+    /// Opens or reuses an upstream connection and writes the request head (and
+    /// a buffered body) straight into its output queue.
+    func sendUpstream(_ ex: Exchange, fresh: Bool = false) {
         ex.attempts += 1
         let pool = ctx.pool(for: ex.route.upstream)
         var conn: UpstreamConnection? = nil
@@ -250,8 +244,16 @@ extension DownstreamConnection {
         if ex.upstreamStartNs == 0 { ex.upstreamStartNs = ctx.loop.now }
         up.begin(owner: self, method: ex.method, responseTimeoutNs: ex.route.upstreamResponseNs)
         // After begin(): it is what marks a reused pooled connection as wasUsed.
-        ex.retryBytes = (replayable && up.wasUsed && ex.attempts == 1) ? bytes : nil
-        up.output.append(bytes)
+        ex.canRetry = ex.replayable && up.wasUsed && ex.attempts == 1
+        let peerIP = self.peerIP
+        let lines = clientLines
+        up.output.withAppendableArray { out in
+            HeaderShaping.writeUpstreamRequest(ex.context.head, target: ex.route.upstreamTarget(for: ex.context.head.target),
+                                               framing: ex.upstreamFraming, config: ex.config, route: ex.route,
+                                               requestID: ex.requestID, clientIP: peerIP, lines: lines, into: &out)
+            if let body = ex.bufferedBody { out.append(contentsOf: body) }
+        }
+        if !ex.canRetry { ex.bufferedBody = nil }
         if ex.requestBodyDone {
             up.requestComplete = true
         } else {

@@ -8,6 +8,8 @@ extension DownstreamConnection {
     func upstreamResponseHead(_ head: ResponseHead) {
         guard let ex = exchange else { return }
         ex.responseStarted = true
+        ex.canRetry = false
+        ex.bufferedBody = nil
         ex.status = head.status
         let clientHTTP11 = ex.context.head.version == .http1_1
         let framing: HeaderShaping.Framing
@@ -99,10 +101,10 @@ extension DownstreamConnection {
     /// A reused pooled connection died before answering: try once more on a
     /// fresh connection if the request can be replayed (no streamed body).
     func retryUpstream() -> Bool {
-        guard let ex = exchange, let bytes = ex.retryBytes, !ex.responseStarted else { return false }
-        ex.retryBytes = nil
+        guard let ex = exchange, ex.canRetry, !ex.responseStarted else { return false }
+        ex.canRetry = false
         ex.upstream = nil
-        sendUpstream(ex, bytes: bytes, replayable: false, fresh: true)
+        sendUpstream(ex, fresh: true)
         flush()
         return true
     }

@@ -26,7 +26,11 @@ final class Exchange {
     // upstream side
     var upstream: UpstreamConnection?
     var upstreamWriter = BodyWriter.none
-    var retryBytes: [UInt8]?
+    var upstreamFraming = HeaderShaping.Framing.none
+    /// The whole request is at hand (no streamed body): it can be re-sent.
+    var replayable = false
+    /// Re-send once on a fresh connection if this (reused) one turns out stale.
+    var canRetry = false
     var attempts = 0
     var upstreamStartNs: UInt64 = 0
     var upstreamAddress: String?
