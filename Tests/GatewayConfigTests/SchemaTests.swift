@@ -36,6 +36,10 @@ final class SchemaTests: XCTestCase {
         XCTAssertEqual(keys(defs?["routeTimeouts"]), ConfigKeys.routeTimeouts)
         XCTAssertEqual(keys(defs?["requestId"]), ConfigKeys.requestID)
         XCTAssertEqual(keys(defs?["forwarded"]), ConfigKeys.forwarded)
+        XCTAssertEqual(keys(defs?["recording"]), ConfigKeys.recording)
+        XCTAssertEqual(keys(defs?["recordingRetention"]), ConfigKeys.recordingRetention)
+        XCTAssertEqual(keys(defs?["routeRecording"]), ConfigKeys.routeRecording)
+        XCTAssertEqual(required(defs?["recording"]), ["path"])
         XCTAssertEqual(required(schema), ["listeners", "routes"])
         XCTAssertEqual(required(defs?["listener"]), ["address", "port"])
         XCTAssertEqual(required(defs?["route"]), ["name", "upstream"])
@@ -57,7 +61,7 @@ final class SchemaTests: XCTestCase {
             }
         }
         walk(try schema(), path: "#")
-        XCTAssertEqual(checked, 9)
+        XCTAssertEqual(checked, 12)
     }
 
     /// The unknown-key messages list exactly the keys in `ConfigKeys`, so the
@@ -81,6 +85,17 @@ final class SchemaTests: XCTestCase {
             "request_id": ConfigKeys.requestID,
             "forwarded": ConfigKeys.forwarded,
         ])
+        var recordingExpected: [String: Set<String>] = [:]
+        for line in try errorLines("bad-recording-keys.json") {
+            guard let inRange = line.range(of: " in "), let listRange = line.range(of: "; expected one of: ") else { continue }
+            let context = String(line[inRange.upperBound..<listRange.lowerBound])
+            recordingExpected[context] = Set(line[listRange.upperBound...].components(separatedBy: ", "))
+        }
+        XCTAssertEqual(recordingExpected, [
+            "recording": ConfigKeys.recording,
+            "recording retention": ConfigKeys.recordingRetention,
+            "route recording": ConfigKeys.routeRecording,
+        ])
     }
 
     /// Validates fixtures with Python's `jsonschema` when it is installed.
@@ -97,9 +112,11 @@ final class SchemaTests: XCTestCase {
         for path in sys.argv[2:]:
             print("valid" if v.is_valid(json.load(open(path))) else "invalid")
         """
-        let valid = ["valid-minimal.json", "valid-full.json", "warning-duplicate-host.json"]
+        let valid = ["valid-minimal.json", "valid-full.json", "warning-duplicate-host.json",
+                     "valid-recording.json", "valid-recording-minimal.json", "warning-recording-off.json"]
         let invalid = ["bad-unknown-keys.json", "bad-types.json", "bad-values.json", "bad-missing.json",
-                       "bad-missing-top.json", "bad-empty-arrays.json", "bad-top-level-array.json"]
+                       "bad-missing-top.json", "bad-empty-arrays.json", "bad-top-level-array.json",
+                       "bad-recording-values.json", "bad-recording-keys.json"]
         let example = Fixtures.repositoryRoot.appendingPathComponent("Config/gatehouse.example.json").path
         let paths = try [example] + (valid + invalid).map { try Fixtures.url($0).path }
 

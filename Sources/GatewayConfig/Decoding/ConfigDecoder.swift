@@ -20,6 +20,8 @@ struct ConfigDecoder {
         let requestID = HeaderSettingsDecoding.requestID(top.object("request_id", context: "request_id"))
         let forwarded = HeaderSettingsDecoding.forwarded(top.object("forwarded", context: "forwarded"))
         let accessLog = top.bool("access_log")?.value ?? true
+        let recordingPresent = top.contains("recording")
+        let recording = RecordingDecoding.decode(top.object("recording", context: "recording"))
 
         var listeners: [DecodedListener] = []
         if let array = top.array("listeners", required: true, nonEmpty: true) {
@@ -34,7 +36,8 @@ struct ConfigDecoder {
         var routes: [DecodedRoute] = []
         if let array = top.array("routes", required: true, nonEmpty: true) {
             for node in array.value {
-                if let route = RouteDecoding.decode(node, globalLimits: limits, globalTimeouts: timeouts, sink: sink) {
+                if let route = RouteDecoding.decode(node, globalLimits: limits, globalTimeouts: timeouts,
+                                                    recordingEnabled: recordingPresent, sink: sink) {
                     routes.append(route)
                 }
             }
@@ -43,6 +46,7 @@ struct ConfigDecoder {
 
         return GatehouseConfig(sourcePath: sourcePath, loops: loops, listeners: listeners.map(\.config),
                                limits: limits, timeouts: timeouts, requestID: requestID, forwarded: forwarded,
-                               routes: routes.map(\.config), accessLog: accessLog)
+                               routes: routes.map(\.config), accessLog: accessLog,
+                               recording: recording)
     }
 }

@@ -3,11 +3,11 @@
 /// unknown-key messages.
 enum ConfigKeys {
     static let topLevel: Set<String> = [
-        "access_log", "forwarded", "limits", "listeners", "loops", "request_id", "routes", "timeouts",
+        "access_log", "forwarded", "limits", "listeners", "loops", "recording", "request_id", "routes", "timeouts",
     ]
     static let listener: Set<String> = ["address", "description", "name", "port"]
     static let route: Set<String> = [
-        "description", "hosts", "limits", "name", "path_prefix", "strip_prefix", "timeouts", "upstream",
+        "description", "hosts", "limits", "name", "path_prefix", "recording", "strip_prefix", "timeouts", "upstream",
     ]
     static let globalLimits: Set<String> = routeLimits.union(["max_connections"])
     static let routeLimits: Set<String> = [
@@ -19,4 +19,10 @@ enum ConfigKeys {
     ]
     static let requestID: Set<String> = ["header", "trust_incoming"]
     static let forwarded: Set<String> = ["trust_incoming", "via"]
+    static let recording: Set<String> = [
+        "body_cap_bytes", "durability", "path", "queue_capacity", "redact_headers", "retention",
+        "session_header", "session_idle_gap_ms",
+    ]
+    static let recordingRetention: Set<String> = ["max_age_ms", "max_bytes"]
+    static let routeRecording: Set<String> = ["durability"]
 }

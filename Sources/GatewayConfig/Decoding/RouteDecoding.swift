@@ -12,8 +12,10 @@ struct DecodedRoute {
 enum RouteDecoding {
     /// Decodes one element of `"routes"`. Returns `nil` if any required part
     /// is missing or invalid (the problems are in `sink`).
+    /// `recordingEnabled`: whether the top-level `"recording"` is present; a
+    /// route's `"recording"` override without it is a warning.
     static func decode(_ node: JSONNode, globalLimits: LimitsConfig, globalTimeouts: TimeoutsConfig,
-                       sink: JSONDiagnosticSink) -> DecodedRoute? {
+                       recordingEnabled: Bool, sink: JSONDiagnosticSink) -> DecodedRoute? {
         guard let reader = ObjectReader(node, context: "route", sink: sink) else { return nil }
         defer { reader.finish() }
         var valid = true
@@ -51,11 +53,17 @@ enum RouteDecoding {
         let timeouts = TimeoutsDecoding.decode(reader.object("timeouts", context: "route timeouts"),
                                                base: globalTimeouts, scope: .route)
         let description = reader.string("description")?.value
+        let recordingReader = reader.object("recording", context: "route recording")
+        if let recordingReader, !recordingEnabled {
+            sink.warning("route \"\(routeName)\" sets \"recording\", but recording is off (no top-level \"recording\" object)",
+                         at: recordingReader.location)
+        }
+        let recordingDurability = RecordingDecoding.routeOverride(recordingReader)
 
         guard valid, let name, let upstream else { return nil }
         let config = RouteConfig(name: name.value, hosts: hosts, pathPrefix: pathPrefix, upstream: upstream,
                                  stripPrefix: stripPrefix, limits: limits, timeouts: timeouts,
-                                 description: description)
+                                 description: description, recordingDurability: recordingDurability)
         return DecodedRoute(config: config, location: node.location, nameLocation: name.location,
                             hostLocations: hostLocations)
     }

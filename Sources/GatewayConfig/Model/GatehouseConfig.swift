@@ -20,6 +20,8 @@ public struct GatehouseConfig: Sendable {
     public var routes: [RouteConfig]
     /// Whether to write an access log line per request (`"access_log"`, default `true`).
     public var accessLog: Bool
+    /// Session recording (`"recording"`); nil when recording is off.
+    public var recording: RecordingConfig?
     /// Non-fatal findings of the loader (e.g. a host listed twice in a route).
     public var warnings: [ConfigDiagnostic]
 
@@ -33,6 +35,7 @@ public struct GatehouseConfig: Sendable {
                 forwarded: ForwardedConfig = ForwardedConfig(),
                 routes: [RouteConfig],
                 accessLog: Bool = true,
+                recording: RecordingConfig? = nil,
                 warnings: [ConfigDiagnostic] = []) {
         self.sourcePath = sourcePath
         self.loops = loops
@@ -43,6 +46,21 @@ public struct GatehouseConfig: Sendable {
         self.forwarded = forwarded
         self.routes = routes
         self.accessLog = accessLog
+        self.recording = recording
         self.warnings = warnings
+    }
+
+    /// The durability mode of `route`'s audit records: the route's own
+    /// override, else the top-level default. Nil when recording is off.
+    public func recordingDurability(for route: RouteConfig) -> RecordingDurability? {
+        guard let recording else { return nil }
+        return route.recordingDurability ?? recording.durability
+    }
+
+    /// True when recording is on and every route records in `async` mode:
+    /// the only case in which the recorder may use `synchronous=NORMAL`
+    /// (one connection serves every route).
+    public var everyRouteRecordsAsync: Bool {
+        recording != nil && routes.allSatisfy { recordingDurability(for: $0) == .async }
     }
 }

@@ -20,6 +20,10 @@ public struct RouteConfig: Sendable, Equatable {
     public var timeouts: TimeoutsConfig
     /// `"description"`: free text for humans; ignored by the gateway.
     public var description: String?
+    /// `"recording": {"durability": …}`: the route's own durability mode,
+    /// or nil to use the top-level `"recording"` default. See
+    /// ``GatehouseConfig/recordingDurability(for:)``.
+    public var recordingDurability: RecordingDurability?
 
     /// Creates a route.
     public init(name: String,
@@ -29,7 +33,8 @@ public struct RouteConfig: Sendable, Equatable {
                 stripPrefix: Bool = false,
                 limits: LimitsConfig = LimitsConfig(),
                 timeouts: TimeoutsConfig = TimeoutsConfig(),
-                description: String? = nil) {
+                description: String? = nil,
+                recordingDurability: RecordingDurability? = nil) {
         self.name = name
         self.hosts = hosts
         self.pathPrefix = pathPrefix
@@ -38,5 +43,6 @@ public struct RouteConfig: Sendable, Equatable {
         self.limits = limits
         self.timeouts = timeouts
         self.description = description
+        self.recordingDurability = recordingDurability
     }
 }
