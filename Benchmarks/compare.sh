@@ -177,22 +177,25 @@ if [ "$SKIP_MEMORY" = 1 ]; then exit 0; fi
 
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+restart_gatehouse() {  # fresh process, so each figure is its own high-water mark
+  kill "$GH_PID" 2>/dev/null || true; wait "$GH_PID" 2>/dev/null || true
+  setsid "$GH_BIN" serve --config "$WORK/gatehouse.json" >/dev/null 2>"$WORK/gh.err" </dev/null &
+  GH_PID=$!; PIDS+=("$GH_PID")
+  for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$GH_PORT/" && break; sleep 0.1; done
+}
 echo
 echo "gatehouse memory ($LOOPS loops)"
-# Restart for clean numbers.
-kill "$GH_PID"; wait "$GH_PID" 2>/dev/null || true
-setsid "$GH_BIN" serve --config "$WORK/gatehouse.json" >/dev/null 2>"$WORK/gh.err" </dev/null &
-GH_PID=$!; PIDS+=("$GH_PID")
-for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$GH_PORT/" && break; sleep 0.1; done
+restart_gatehouse
 IDLE=$(rss "$GH_PID")
 echo "  idle RSS (after one request):          $((IDLE / 1024)) MiB ($IDLE KiB)"
 python3 "$ROOT/Benchmarks/idle_connections.py" --port "$GH_PORT" --count 10000 --hold 3 --pid "$GH_PID" > "$WORK/idle.txt"
 HELD=$(cat "$WORK/idle.txt")
 echo "  RSS with 10,000 idle keep-alive conns: $((HELD / 1024)) MiB (+$(((HELD - IDLE) / 1024)) MiB)"
-sleep 1
+restart_gatehouse
 curl -sS -o /dev/null -w "  (download: HTTP %{http_code}, %{size_download} bytes, %{time_total}s)\n" "http://127.0.0.1:$GH_PORT/big"
 DOWN=$(hwm "$GH_PID")
-echo "  peak RSS after a 1 GiB download:       $((DOWN / 1024)) MiB"
+echo "  peak RSS during a 1 GiB download:      $((DOWN / 1024)) MiB"
+restart_gatehouse
 head -c 1073741824 /dev/zero | curl -sS -o /dev/null -w "  (upload: HTTP %{http_code}, %{size_upload} bytes, %{time_total}s)\n" -X POST -H 'Content-Type: application/octet-stream' -T - "http://127.0.0.1:$GH_PORT/sink" || true
 UP=$(hwm "$GH_PID")
-echo "  peak RSS after a 1 GiB chunked upload: $((UP / 1024)) MiB"
+echo "  peak RSS during a 1 GiB chunked upload: $((UP / 1024)) MiB"
