@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "GatewayConfig", dependencies: ["GatehouseCore"], swiftSettings: strict),
         .target(name: "Recording", dependencies: ["GatehouseCore", "CSQLite"], swiftSettings: strict),
         .target(name: "Gateway",
-                dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "GatewayConfig", "CLinuxShims"],
+                dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "GatewayConfig", "Recording", "CLinuxShims"],
                 swiftSettings: dataPath),
         .executableTarget(name: "gatehouse",
                           dependencies: ["Gateway", "GatewayConfig", "Recording", "GatehouseCore", "CLinuxShims",
@@ -51,7 +51,8 @@ let package = Package(
                     dependencies: ["gatehouse", "Recording", "GatewayConfig", "GatehouseCore", "GatehouseTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "GatewayTests",
-                    dependencies: ["Gateway", "GatewayConfig", "Policy", "HTTP1", "GatehouseCore", "GatehouseTestSupport"],
+                    dependencies: ["Gateway", "GatewayConfig", "Policy", "HTTP1", "GatehouseCore", "GatehouseTestSupport",
+                                   "Recording"],
                     swiftSettings: strict),
     ]
 )

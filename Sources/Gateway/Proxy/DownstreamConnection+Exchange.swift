@@ -3,6 +3,7 @@ import GatewayConfig
 import HTTP1
 import Policy
 import Reactor
+import Recording
 
 /// Request side of an exchange: routing, the policy pipeline, holds, body
 /// buffering for stages, and forwarding.
@@ -212,7 +213,7 @@ extension DownstreamConnection {
         }
         // Replayable on a fresh connection if the whole request is at hand.
         ex.replayable = ex.bufferedBody != nil || requestFraming == .none
-        sendUpstream(ex)
+        recordStartThenForward(ex)
     }
 
     /// Opens or reuses an upstream connection and writes the request head (and
@@ -352,6 +353,11 @@ extension DownstreamConnection {
                                       close: closing, headOnly: ex.isHead, into: &$0)
         }
         ex.bytesOut &+= UInt64(output.count - before)
+        if ex.durability != nil {
+            ex.responseHeaders = [HeaderField("Content-Type", "application/json")]
+            ex.responseBody = CapturedBody(LocalResponseWriter.body(response, requestID: ex.requestID),
+                                           cap: ex.config.recordingBodyCap)
+        }
         endExchange(ex, closing: closing)
     }
 
@@ -376,6 +382,7 @@ extension DownstreamConnection {
         bodyDeadline = 0
         holdDeadline = 0
         upstreamBackpressure = false
+        if recordEnd(ex, closing: closing) { return }  // strict: continues in outcomeCommitted
         if closing {
             state = .closing
         } else {

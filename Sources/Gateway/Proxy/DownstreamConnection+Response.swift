@@ -1,6 +1,7 @@
 import GatehouseCore
 import HTTP1
 import Policy
+import Recording
 
 /// Response side of an exchange: callbacks from the upstream connection.
 extension DownstreamConnection {
@@ -11,6 +12,11 @@ extension DownstreamConnection {
         ex.canRetry = false
         ex.bufferedBody = nil
         ex.status = head.status
+        if ex.durability != nil {
+            ex.responseHeadNs = ctx.loop.now
+            ex.responseHeaders = ExchangeRecording.headerFields(head.headers)
+            ex.responseBody = CapturedBody(cap: ex.config.recordingBodyCap)
+        }
         let clientHTTP11 = ex.context.head.version == .http1_1
         let framing: HeaderShaping.Framing
         if ex.isHead || head.framing == .none {
@@ -56,6 +62,9 @@ extension DownstreamConnection {
     /// Decoded response body bytes: frame them for the client.
     func upstreamBodyData(_ data: UnsafeRawBufferPointer) {
         guard let ex = exchange else { return }
+        if ex.responseBody != nil, let base = data.baseAddress {
+            ex.responseBody!.append(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: data.count))
+        }
         let before = output.count
         ex.clientWriter.write(data, into: &output)
         ex.bytesOut &+= UInt64(output.count - before)

@@ -22,8 +22,12 @@ final class DownstreamConnection: LoopHandler {
         case held
         /// Buffering the whole body for a stage that asked for it.
         case bufferingBody
+        /// Waiting for the strict start record to commit before forwarding.
+        case recordingStart
         /// Forwarded: streaming the request body up and/or the response down.
         case proxying
+        /// Response written except its last byte; waiting for the strict outcome commit.
+        case committing
         /// Writing a final response, then closing.
         case closing
         /// Output done; reading and discarding until the peer closes (lingering close).
@@ -47,6 +51,13 @@ final class DownstreamConnection: LoopHandler {
     private var registeredEvents: UInt32 = 0
     /// The last write hit EAGAIN: wait for EPOLLOUT.
     private var writeBlocked = false
+    /// Bytes at the tail of `output` not to be written yet (strict recording
+    /// withholds the response's last byte until its outcome is committed).
+    var holdBack = 0
+    /// The exchange whose outcome commit is awaited (state `.committing`).
+    var commitPending: Exchange?
+    /// Close after the pending commit instead of reading the next request.
+    var commitThenClose = false
     /// Reading paused because the upstream's send buffer is full.
     var upstreamBackpressure = false
     var drainRequested = false
@@ -122,7 +133,7 @@ final class DownstreamConnection: LoopHandler {
             } else {
                 close()
             }
-        case .proxying:
+        case .proxying, .recordingStart:
             if let ex = exchange {
                 ex.outcome = "abandoned"
                 ex.errorCode = "client_closed"
@@ -175,7 +186,7 @@ final class DownstreamConnection: LoopHandler {
                 }
                 updateInterest()
                 return
-            case .held, .closing, .lingering, .closed:
+            case .held, .recordingStart, .committing, .closing, .lingering, .closed:
                 updateInterest()
                 return
             }
@@ -187,8 +198,8 @@ final class DownstreamConnection: LoopHandler {
 
     /// Writes as much pending output as the socket takes.
     func flush() {
-        while !output.isEmpty {
-            let r = output.withReadable { Socket.write(fd, $0) }
+        while output.count > holdBack {
+            let r = output.withReadable { Socket.write(fd, UnsafeRawBufferPointer(rebasing: $0[0..<($0.count - holdBack)])) }
             switch r {
             case .bytes(let n):
                 output.consume(n)
@@ -205,8 +216,9 @@ final class DownstreamConnection: LoopHandler {
                 return
             }
         }
-        // Output drained.
+        // Output drained (up to any withheld tail).
         writeBlocked = false
+        if holdBack > 0 { updateInterest(); return }
         if state == .closing {
             beginLingeringClose()
             return
@@ -239,7 +251,7 @@ final class DownstreamConnection: LoopHandler {
             // hang-ups) but only up to a bound, so a pipelining client
             // cannot make us buffer without limit.
             return input.count < Self.pipelineBufferLimit
-        case .held, .closing, .closed: return false
+        case .held, .recordingStart, .committing, .closing, .closed: return false
         }
     }
 
@@ -368,6 +380,7 @@ final class DownstreamConnection: LoopHandler {
             if let up = ex.upstream { ex.upstream = nil; up.detachOwner(); up.close() }
             ex.holdTicket?.cancel()
             logExchange(ex)
+            recordWithoutWaiting(ex)
             exchange = nil
         }
         Socket.setLingerZero(fd)
@@ -381,6 +394,7 @@ final class DownstreamConnection: LoopHandler {
             ex.holdTicket?.cancel()
             if ex.outcome == "ok" { ex.outcome = "abandoned" }
             logExchange(ex)
+            recordWithoutWaiting(ex)
             exchange = nil
         }
         state = .closed

@@ -1,6 +1,7 @@
 import GatehouseCore
 import HTTP1
 import Policy
+import Recording
 
 /// One request/response exchange on a client connection: its identity, its
 /// progress through the pipeline and both bodies, and what gets logged.
@@ -42,6 +43,18 @@ final class Exchange {
     var bytesIn: UInt64 = 0
     var bytesOut: UInt64 = 0
 
+    // recording (nil durability: this route is not recorded)
+    let durability: DurabilityMode?
+    let startedAtMs: Int64
+    /// A start record was committed (or queued, async): the end is an `outcome` record.
+    var startRecorded = false
+    var responseHeadNs: UInt64 = 0
+    var responseHeaders: [HeaderField] = []
+    var responseBody: CapturedBody?
+    var decisions: [RecordedDecision] = []
+    /// Recording gave up on this exchange (store refused it) or already recorded its end.
+    var recordingFailed = false
+
     // outcome
     var outcome = "ok"
     var errorCode: String?
@@ -57,6 +70,8 @@ final class Exchange {
         self.config = config
         self.startNs = startNs
         isHead = head.method == "HEAD"
+        durability = route.durability
+        startedAtMs = route.durability == nil ? 0 : RecordingClock.nowMillis()
         requestBody = BodyReader(framing: head.framing)
         closeAfter = !head.keepAlive
         context = ExchangeContext(requestID: requestID, routeName: route.name, clientAddress: clientAddress, head: head)

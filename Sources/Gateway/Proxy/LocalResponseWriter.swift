@@ -7,16 +7,7 @@ import Policy
 enum LocalResponseWriter {
     static func write(_ response: LocalResponse, requestID: String, requestIDHeader: String,
                       close: Bool, headOnly: Bool = false, into out: inout [UInt8]) {
-        var body: [UInt8] = []
-        body.reserveCapacity(160)
-        body.appendLiteral("{\"error\":{\"code\":")
-        JSONOutput.appendString(response.code, to: &body)
-        body.appendLiteral(",\"message\":")
-        JSONOutput.appendString(response.message, to: &body)
-        body.appendLiteral(",\"request_id\":")
-        JSONOutput.appendString(requestID, to: &body)
-        body.appendLiteral("}}\n")
-
+        let body = self.body(response, requestID: requestID)
         var headers = HTTPHeaders()
         headers.append(name: "Content-Type", value: "application/json")
         headers.append(name: "Content-Length", value: String(body.count))
@@ -28,6 +19,20 @@ enum LocalResponseWriter {
                                          reason: HTTPSerializer.reasonPhrase(for: response.status),
                                          headers: headers, into: &out)
         if !headOnly { out.append(contentsOf: body) }
+    }
+
+    /// The JSON error body alone (also what recording stores).
+    static func body(_ response: LocalResponse, requestID: String) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(160)
+        body.appendLiteral("{\"error\":{\"code\":")
+        JSONOutput.appendString(response.code, to: &body)
+        body.appendLiteral(",\"message\":")
+        JSONOutput.appendString(response.message, to: &body)
+        body.appendLiteral(",\"request_id\":")
+        JSONOutput.appendString(requestID, to: &body)
+        body.appendLiteral("}}\n")
+        return body
     }
 
     /// A response for a connection refused at accept time (no request read).

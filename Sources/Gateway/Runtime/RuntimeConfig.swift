@@ -3,6 +3,7 @@ import GatewayConfig
 import HTTP1
 import Policy
 import Reactor
+import Recording
 
 /// A route prepared for the data path: limits in parser form, timeouts in
 /// nanoseconds, the upstream target with resolved addresses.
@@ -24,8 +25,10 @@ public final class RuntimeRoute: Sendable {
     let idleKeepAliveNs: UInt64
     let upstreamConnectNs: UInt64
     let upstreamResponseNs: UInt64
+    /// How this route's exchanges are recorded; nil when recording is off.
+    let durability: DurabilityMode?
 
-    init(index: Int, config: RouteConfig, upstream: UpstreamTarget) {
+    init(index: Int, config: RouteConfig, upstream: UpstreamTarget, durability: DurabilityMode?) {
         self.index = index
         name = config.name
         pathPrefix = config.pathPrefix
@@ -43,6 +46,7 @@ public final class RuntimeRoute: Sendable {
         idleKeepAliveNs = nanoseconds(ms: config.timeouts.idleKeepAliveMs)
         upstreamConnectNs = nanoseconds(ms: config.timeouts.upstreamConnectMs)
         upstreamResponseNs = nanoseconds(ms: config.timeouts.upstreamResponseMs)
+        self.durability = durability
     }
 
     /// The request target to send upstream for a client target
@@ -84,6 +88,8 @@ public final class RuntimeConfig: Sendable {
     let headerReadNs: UInt64
     let idleKeepAliveNs: UInt64
     let drainNs: UInt64
+    /// Body bytes kept per recorded message.
+    let recordingBodyCap: Int
 
     /// Resolves every upstream host (blocking: call off the loops).
     public init(config: GatehouseConfig, stages: [any RequestStage]) throws(SystemError) {
@@ -100,7 +106,8 @@ public final class RuntimeConfig: Sendable {
                 target = UpstreamTarget(url: r.upstream, addresses: addrs)
                 targets[key] = target
             }
-            built.append(RuntimeRoute(index: i, config: r, upstream: target))
+            built.append(RuntimeRoute(index: i, config: r, upstream: target,
+                                      durability: RecorderSetup.durability(config.recordingDurability(for: r))))
         }
         routes = built
         routeTable = RouteTable(routes: config.routes)
@@ -127,6 +134,7 @@ public final class RuntimeConfig: Sendable {
         headerReadNs = nanoseconds(ms: config.timeouts.headerReadMs)
         idleKeepAliveNs = nanoseconds(ms: config.timeouts.idleKeepAliveMs)
         drainNs = nanoseconds(ms: config.timeouts.drainMs)
+        recordingBodyCap = config.recording?.bodyCapBytes ?? 0
     }
 
     /// Every distinct upstream target, for the resolver thread.

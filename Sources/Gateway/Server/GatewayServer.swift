@@ -5,6 +5,7 @@ import GatehouseCore
 import GatewayConfig
 import Policy
 import Reactor
+import Recording
 import Synchronization
 
 /// The daemon: N event loops (one thread each), each with its own
@@ -25,9 +26,13 @@ public final class GatewayServer: Sendable {
     private let stopping = Atomic<Bool>(false)
 
     /// Prepares the loops. Resolves upstream names (blocking): call off-loop.
-    public init(config: GatehouseConfig, stages: [any RequestStage] = []) throws(SystemError) {
+    public init(config: GatehouseConfig, stages: [any RequestStage] = []) throws {
         self.config = try RuntimeConfig(config: config, stages: stages)
-        shared = GatewayShared(maxConnections: config.limits.maxConnections)
+        var recorder: Recorder? = nil
+        if let rc = RecorderSetup.configuration(for: config) {
+            recorder = try Recorder(configuration: rc)
+        }
+        shared = GatewayShared(maxConnections: config.limits.maxConnections, recorder: recorder)
         var built: [EventLoop] = []
         for i in 0..<max(1, config.loops) { built.append(try EventLoop(index: i)) }
         loops = built
@@ -114,6 +119,9 @@ public final class GatewayServer: Sendable {
     /// Blocks until every loop has stopped.
     public func waitUntilStopped() {
         while stoppedLoops.load(ordering: .acquiring) < loops.count { usleep(10_000) }
+        // Every loop has stopped: nothing more will be submitted. Drain the
+        // recorder's queue, checkpoint, close.
+        _ = shared.recorder?.close()
     }
 
     /// Open client connections right now (all loops).

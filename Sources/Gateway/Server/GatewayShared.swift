@@ -1,3 +1,4 @@
+import Recording
 import Synchronization
 
 /// State shared across loops: the global connection count (for the
@@ -6,8 +7,13 @@ final class GatewayShared: Sendable {
     let maxConnections: Int
     private let open = Atomic<Int>(0)
     let refused = Atomic<Int>(0)
+    /// The session recorder, when the config has a `recording` section.
+    let recorder: Recorder?
 
-    init(maxConnections: Int) { self.maxConnections = maxConnections }
+    init(maxConnections: Int, recorder: Recorder?) {
+        self.maxConnections = maxConnections
+        self.recorder = recorder
+    }
 
     /// Reserves a connection slot; false when at the cap.
     func tryOpenConnection() -> Bool {

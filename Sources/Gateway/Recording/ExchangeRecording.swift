@@ -1,0 +1,47 @@
+import GatehouseCore
+import HTTP1
+import Recording
+
+/// Turns an exchange into the recorder's records. Runs on the loop thread;
+/// the records are plain values handed to the writer thread.
+enum ExchangeRecording {
+    static func headerFields(_ h: HTTPHeaders) -> [HeaderField] {
+        var out: [HeaderField] = []
+        out.reserveCapacity(h.count)
+        for i in 0..<h.count { out.append(HeaderField(h.nameString(at: i), h.valueString(at: i))) }
+        return out
+    }
+
+    /// What is about to be forwarded (or was answered locally) and why.
+    static func start(_ ex: Exchange, clientAddress: String, durability: DurabilityMode, bodyCap: Int) -> ExchangeStart {
+        var body = CapturedBody(cap: bodyCap)
+        if let b = ex.bufferedBody { b.withUnsafeBufferPointer { body.append($0) } }
+        return ExchangeStart(requestID: ex.requestID, startedAt: ex.startedAtMs, route: ex.route.name,
+                             clientAddress: clientAddress, identity: nil, method: ex.context.head.method,
+                             target: ex.context.head.target, requestHeaders: headerFields(ex.context.head.headers),
+                             requestBody: body, decisions: ex.decisions, durability: durability)
+    }
+
+    /// How the exchange ended, as the agent saw it.
+    static func outcome(_ ex: Exchange, nowNs: UInt64, durability: DurabilityMode) -> ExchangeOutcome {
+        var timings = PhaseTimings()
+        timings.total = nowNs &- ex.startNs
+        if ex.upstreamStartNs != 0 && ex.responseHeadNs != 0 { timings.firstByte = ex.responseHeadNs &- ex.upstreamStartNs }
+        return ExchangeOutcome(requestID: ex.requestID, finishedAt: RecordingClock.nowMillis(),
+                               outcome: recordedOutcome(ex.outcome), responseStatus: ex.status == 0 ? nil : ex.status,
+                               responseHeaders: ex.responseHeaders, responseBody: ex.responseBody ?? CapturedBody(cap: 0),
+                               timings: timings, bytesIn: ex.bytesIn, bytesOut: ex.bytesOut,
+                               upstreamAddress: ex.upstreamAddress, errorCode: ex.errorCode, errorReason: nil,
+                               durability: durability)
+    }
+
+    /// Maps the access-log outcome onto the recording's coarser one.
+    static func recordedOutcome(_ outcome: String) -> Outcome {
+        switch outcome {
+        case "ok": return .completed
+        case "denied", "hold_expired", "body_too_large", "no_route", "rejected": return .denied
+        case "abandoned": return .abandoned
+        default: return .failed
+        }
+    }
+}

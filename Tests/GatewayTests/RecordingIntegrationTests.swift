@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import XCTest
+import Gateway
+import GatewayConfig
+import GatehouseTestSupport
+import Policy
+import Recording
+import Synchronization
+
+/// The proxy with recording on: strict ordering (the record is committed
+/// before the upstream sees the request), outcomes as the agent saw them,
+/// denied exchanges recorded, redaction on disk, async mode, and refusal
+/// with 503 audit_unavailable when the store cannot write.
+final class RecordingIntegrationTests: XCTestCase {
+    private var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("gh-rec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        if let dir { _ = system("chattr -i '\(dir.path)'/* 2>/dev/null") ; try? FileManager.default.removeItem(at: dir) }
+    }
+
+    private func system(_ cmd: String) -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", cmd]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return -1 }
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    private func startGateway(upstream: StubUpstream, durability: RecordingDurability = .strict,
+                              stages: [any RequestStage] = []) throws -> (GatewayServer, Int, String) {
+        let dbPath = dir.appendingPathComponent("audit.db").path
+        let route = RouteConfig(name: "rec", upstream: UpstreamURL(host: "127.0.0.1", port: upstream.port))
+        let cfg = GatehouseConfig(loops: 1, listeners: [ListenerConfig(name: "t", address: "127.0.0.1", port: 0)],
+                                  routes: [route], accessLog: false,
+                                  recording: RecordingConfig(path: dbPath, durability: durability))
+        let server = try GatewayServer(config: cfg, stages: stages)
+        try server.start()
+        return (server, server.listenAddresses[0].port, dbPath)
+    }
+
+    private func allExchanges(_ db: String) throws -> [RecordedExchange] {
+        let reader = try RecordingReader(path: db)
+        var out: [RecordedExchange] = []
+        try reader.forEachExchange(ExchangeQuery()) { out.append($0) }
+        return out
+    }
+
+    func testStrictStartIsCommittedBeforeTheUpstreamSeesTheRequest() throws {
+        let dbBox = Mutex<String?>(nil)
+        let missing = Mutex<[String]>([])
+        let seen = Mutex<Int>(0)
+        let upstream = try StubUpstream { request, conn in
+            // At the moment the upstream sees the request, its record must be on disk.
+            if let db = dbBox.withLock({ $0 }), let id = request.header("x-request-id") {
+                let found = (try? RecordingReader(path: db)).flatMap { reader -> Bool? in
+                    var hit = false
+                    try? reader.forEachExchange(ExchangeQuery()) { if $0.requestID == id { hit = true } }
+                    return hit
+                } ?? false
+                if !found { missing.withLock { $0.append(id) } }
+                seen.withLock { $0 += 1 }
+            }
+            try conn.respond(status: 200, body: Array("ok".utf8))
+        }
+        defer { upstream.stop() }
+        let (server, port, db) = try startGateway(upstream: upstream)
+        dbBox.withLock { $0 = db }
+        defer { server.drain(); server.waitUntilStopped() }
+
+        let sock = try BlockingSocket.connect(port: port)
+        defer { sock.close() }
+        for i in 0..<20 {
+            try sock.send("GET /item/\(i) HTTP/1.1\r\nHost: api.test\r\nAuthorization: Bearer SECRET-AGENT-TOKEN-123\r\n\r\n")
+            let r = try XCTUnwrap(try TestHTTP.read(from: sock, isResponse: true))
+            XCTAssertEqual(r.status, 200)
+        }
+        XCTAssertEqual(seen.withLock { $0 }, 20)
+        XCTAssertEqual(missing.withLock { $0 }, [], "the upstream saw requests whose record was not yet committed")
+
+        // Every outcome is committed before the last byte: all 20 are completed now.
+        let rows = try allExchanges(db)
+        XCTAssertEqual(rows.count, 20)
+        XCTAssertEqual(Set(rows.map { $0.outcome }), ["completed"])
+        XCTAssertEqual(Set(rows.compactMap { $0.responseStatus }), [200])
+        XCTAssertEqual(rows.first { $0.target == "/item/3" }?.responseBody, Array("ok".utf8))
+    }
+
+    func testDeniedExchangeIsRecordedAndSecretsNeverReachTheDatabase() throws {
+        let upstream = try StubUpstream()
+        defer { upstream.stop() }
+        let (server, port, db) = try startGateway(upstream: upstream, stages: [DenyByHeaderStage(header: "x-deny")])
+        let s = try BlockingSocket.connect(port: port)
+        try s.send("GET /secret HTTP/1.1\r\nHost: api.test\r\nX-Deny: 1\r\nCookie: session=COOKIE-SECRET-456\r\n"
+                   + "Authorization: Bearer SECRET-AGENT-TOKEN-789\r\n\r\n")
+        let r = try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true))
+        XCTAssertEqual(r.status, 403)
+        s.close()
+        server.drain()
+        server.waitUntilStopped()
+        XCTAssertEqual(upstream.requests.count, 0)
+
+        let rows = try allExchanges(db)
+        XCTAssertEqual(rows.count, 1)
+        XCTAssertEqual(rows.first?.outcome, "denied")
+        XCTAssertEqual(rows.first?.responseStatus, 403)
+        XCTAssertEqual(rows.first?.errorCode, "denied_by_test_stage")
+
+        // Grep the database and its WAL byte for byte.
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            let bytes = try Data(contentsOf: dir.appendingPathComponent(name))
+            for secret in ["SECRET-AGENT-TOKEN-789", "COOKIE-SECRET-456"] {
+                XCTAssertNil(bytes.range(of: Data(secret.utf8)), "\(secret) found in \(name)")
+            }
+        }
+    }
+
+    func testAsyncModeForwardsAndRecords() throws {
+        let upstream = try StubUpstream()
+        defer { upstream.stop() }
+        let (server, port, db) = try startGateway(upstream: upstream, durability: .async)
+        for i in 0..<5 {
+            let s = try BlockingSocket.connect(port: port)
+            try s.send("POST /a/\(i) HTTP/1.1\r\nHost: api.test\r\nContent-Length: 5\r\n\r\nhello")
+            let r = try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true))
+            XCTAssertEqual(r.status, 200)
+            s.close()
+        }
+        server.drain()
+        server.waitUntilStopped()  // closes the recorder: the async queue is drained
+        let rows = try allExchanges(db)
+        XCTAssertEqual(rows.count, 5)
+        XCTAssertEqual(Set(rows.map { $0.durability }), ["async"])
+    }
+
+    func testStoreThatCannotWriteRefusesWith503AndForwardsNothing() throws {
+        guard system("command -v chattr") == 0 else { throw XCTSkip("chattr not available") }
+        let upstream = try StubUpstream()
+        defer { upstream.stop() }
+        let (server, port, db) = try startGateway(upstream: upstream)
+        defer { server.drain(); server.waitUntilStopped() }
+        // One normal exchange so the files exist, then make them immutable.
+        XCTAssertEqual(try exchange(port, "/before")?.status, 200)
+        guard system("chattr +i '\(db)' '\(db)-wal' 2>/dev/null") == 0 else {
+            throw XCTSkip("chattr +i not permitted here (needs root and a supporting filesystem)")
+        }
+        let before = upstream.requests.count
+        let refused = try XCTUnwrap(try exchange(port, "/during"))
+        XCTAssertEqual(refused.status, 503)
+        XCTAssertTrue(refused.bodyString.contains("\"audit_unavailable\""), refused.bodyString)
+        XCTAssertEqual(upstream.requests.count, before, "nothing may be forwarded while the store cannot write")
+
+        // Recovers when the store can write again.
+        XCTAssertEqual(system("chattr -i '\(db)' '\(db)-wal'"), 0)
+        var recovered = false
+        for _ in 0..<50 where !recovered {
+            if try exchange(port, "/after")?.status == 200 { recovered = true } else { usleep(100_000) }
+        }
+        XCTAssertTrue(recovered)
+    }
+
+    private func exchange(_ port: Int, _ path: String) throws -> TestMessage? {
+        let s = try BlockingSocket.connect(port: port)
+        defer { s.close() }
+        try s.send("GET \(path) HTTP/1.1\r\nHost: api.test\r\n\r\n")
+        return try TestHTTP.read(from: s, isResponse: true)
+    }
+}
