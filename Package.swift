@@ -15,11 +15,15 @@ let package = Package(
     targets: [
         // C shims: macros and inline helpers Swift cannot import directly.
         .target(name: "CLinuxShims", path: "Sources/CLinuxShims"),
+        // Vectorscan (Hyperscan API); wrapped only by `Inspection`.
+        .systemLibrary(name: "CHyperscan", path: "Sources/CHyperscan", pkgConfig: "libhs",
+                       providers: [.apt(["libvectorscan-dev"])]),
 
         .target(name: "GatehouseCore", swiftSettings: strict),
         .target(name: "Reactor", dependencies: ["GatehouseCore", "CLinuxShims"], swiftSettings: strict),
         .target(name: "HTTP1", dependencies: ["GatehouseCore"], swiftSettings: strict),
         .target(name: "Policy", dependencies: ["GatehouseCore", "HTTP1"], swiftSettings: strict),
+        .target(name: "Inspection", dependencies: ["GatehouseCore", "CHyperscan"], swiftSettings: strict),
         .target(name: "GatewayConfig", dependencies: ["GatehouseCore"], swiftSettings: strict),
         .target(name: "Gateway",
                 dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "GatewayConfig", "CLinuxShims"],
@@ -36,6 +40,8 @@ let package = Package(
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "GatehouseCore"], swiftSettings: strict),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "GatehouseCore"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "HTTP1", "GatehouseCore"], swiftSettings: strict),
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "GatehouseCore"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "GatehouseCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "GatewayTests",
