@@ -2,15 +2,22 @@
 ///
 /// Validation: four octets 0–255 without leading zeros (`010.1.1.1` is
 /// rejected: some parsers read it as octal); not part of a longer dotted
-/// run (`1.2.3.4.5`, `v1.2.3.4`) and not glued to letters or digits.
+/// run (`1.2.3.4.5`, `v1.2.3.4`), not a version (`lib-1.2.3.4`,
+/// `1.2.3.4-beta`), and not glued to letters or digits. Ranges
+/// (`10.0.0.1-10.0.0.9`) report both ends.
 enum IPv4Detector {
     static let patterns = [#"\b[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\b"#]
 
     static func validate(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Range<Int>? {
-        if let p = b.byte(at: start - 1), ByteClass.isWord(p) || p == 0x2E || p == 0x2D { return nil }
+        if let p = b.byte(at: start - 1) {
+            if ByteClass.isWord(p) || p == 0x2E { return nil }
+            // `lib-1.2.3.4` is a version; `10.0.0.1-10.0.0.9` a range.
+            if p == 0x2D, let pp = b.byte(at: start - 2), !ByteClass.isDigit(pp) { return nil }
+        }
         if let n = b.byte(at: end) {
             if ByteClass.isWord(n) { return nil }
-            if n == 0x2E || n == 0x2D, let nn = b.byte(at: end + 1), ByteClass.isDigit(nn) { return nil }
+            if n == 0x2E, let nn = b.byte(at: end + 1), ByteClass.isDigit(nn) { return nil }
+            if n == 0x2D, let nn = b.byte(at: end + 1), ByteClass.isAlpha(nn) { return nil }  // 1.2.3.4-beta
         }
         return octets(b, start..<end) ? start..<end : nil
     }
