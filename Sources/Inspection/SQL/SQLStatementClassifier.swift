@@ -29,7 +29,11 @@ struct SQLStatementClassifier {
     }
 
     /// Classifies the statement whose verb is token `k`.
-    func classify(at k: Int, flags: inout Set<SQLFlag>) -> (SQLClass, String) {
+    func classify(at k: Int, flags: inout Set<SQLFlag>, depth: Int = 0) -> (SQLClass, String) {
+        if depth > 16 {  // EXPLAIN ANALYZE EXPLAIN ANALYZE …: stop, fail closed
+            flags.insert(.unrecognized)
+            return (.admin, "")
+        }
         guard let verb = word(k) else {
             if k >= t.count { return (.read, "") }
             flags.insert(.unrecognized)
@@ -56,7 +60,7 @@ struct SQLStatementClassifier {
                 if isWord(j, "ANALYZE") || isWord(j, "ANALYSE") { analyze = true }
                 j += 1
             }
-            if analyze { return (classify(at: j, flags: &flags).0, verb) }
+            if analyze { return (classify(at: j, flags: &flags, depth: depth + 1).0, verb) }
             return (.read, verb)
         case "WITH":
             return (classifyWith(k, flags: &flags), verb)
@@ -86,7 +90,7 @@ struct SQLStatementClassifier {
             var j = k + 1
             while j < t.count, !isWord(j, "AS"), !isWord(j, "FROM") { j += 1 }
             if isWord(j, "TRANSACTION") || j >= t.count { return (.transaction, verb) }
-            return (classify(at: j + 1, flags: &flags).0, verb)
+            return (classify(at: j + 1, flags: &flags, depth: depth + 1).0, verb)
         case "VACUUM", "ANALYZE", "ANALYSE", "REINDEX", "CLUSTER", "CHECKPOINT", "RESET", "COPY", "CALL", "EXEC",
              "EXECUTE", "DO", "LOCK", "UNLOCK", "KILL", "SHUTDOWN", "LOAD", "ATTACH", "DETACH", "PRAGMA", "DISCARD",
              "REFRESH", "IMPORT", "SECURITY", "USE", "LISTEN", "NOTIFY", "UNLISTEN", "FLUSH", "INSTALL", "UNINSTALL",
