@@ -20,6 +20,15 @@ public enum Masker {
         }
     }
 
+    /// Masks a form body or query string whose findings came from
+    /// `Inspector.scanForm`: values are percent-decoded for `partial`/`hash`
+    /// and replacements percent-encoded, so the body still parses.
+    public static func maskForm(_ raw: UnsafeRawBufferPointer, findings: [Finding], plan: MaskPlan) -> [UInt8]? {
+        apply(raw, findings, plan) { _, replacement, out in FormFieldWalker.encode(replacement, to: &out) } value: { r in
+            FormFieldWalker.decode(raw, r)
+        }
+    }
+
     static func apply(_ raw: UnsafeRawBufferPointer, _ findings: [Finding], _ plan: MaskPlan,
                       emit: ([UInt8], [UInt8], inout [UInt8]) -> Void,
                       value: (Range<Int>) -> [UInt8]) -> [UInt8]? {
