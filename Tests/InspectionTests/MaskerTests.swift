@@ -61,6 +61,18 @@ final class MaskerTests: XCTestCase {
         XCTAssertEqual(redacted, #"{"email":"[REDACTED:email]","note":"card [REDACTED:credit_card] \"ok\"","n":[1,2]}"#)
     }
 
+    func testCardInJSONNumberBecomesString() throws {
+        XCTAssertEqual(try maskJSON(#"{"pan":4111111111111111,"n":2}"#, .all(.partial(keep: 4))), #"{"pan":"************1111","n":2}"#)
+        XCTAssertEqual(try maskJSON(#"[5555555555554444]"#, .all(.redact)), #"["[REDACTED:credit_card]"]"#)
+    }
+
+    func testPointersForKeysValuesAndNumbers() throws {
+        let bytes = Array(#"{"a":[{"x":"bob@example.com"}],"alice@example.com":1,"n":{"pan":4111111111111111}}"#.utf8)
+        let scratch = try Shared.defaults.makeScratch()
+        let f = try bytes.withUnsafeBytes { try Shared.defaults.scanJSON($0, scratch: scratch) }
+        XCTAssertEqual(f.map(\.pointer), ["/a/0/x", "/alice@example.com", "/n/pan"])
+    }
+
     func testJSONPartialReescapesSpecialCharacters() {
         // A custom finding over a value containing a quote and a newline: partial keeps them, re-escaped.
         let json = Array(#"["ab\"c\nd1234"]"#.utf8)

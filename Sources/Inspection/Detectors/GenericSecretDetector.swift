@@ -42,16 +42,22 @@ enum GenericSecretDetector {
     /// `_` and `-`): password, passwd, pwd, secret, apikey, accesstoken,
     /// authtoken, privatekey, clientsecret, or a key ending in one of them.
     static func isSecretKeyName(_ k: UnsafeRawBufferPointer) -> Bool {
-        var folded: [UInt8] = []
-        folded.reserveCapacity(k.count)
-        for c in k where c != 0x5F && c != 0x2D { folded.append(ByteClass.lower(c)) }
         let names: [StaticString] = ["password", "passwd", "pwd", "secret", "apikey", "accesstoken", "authtoken",
                                      "privatekey", "clientsecret"]
-        return folded.withUnsafeBytes { f in
-            names.contains { name in
-                let n = name.utf8CodeUnitCount
-                return f.count >= n && f.hasPrefix(name, at: f.count - n)
-            }
+        for name in names where endsWithFolded(k, name) { return true }
+        return false
+    }
+
+    /// True if `k`, lowercased and with `_`/`-` removed, ends with `name`. No allocation.
+    static func endsWithFolded(_ k: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        let p = name.utf8Start
+        var n = name.utf8CodeUnitCount
+        var i = k.count
+        while n > 0 {
+            repeat { i -= 1 } while i >= 0 && (k[i] == 0x5F || k[i] == 0x2D)
+            guard i >= 0, ByteClass.lower(k[i]) == p[n - 1] else { return false }
+            n -= 1
         }
+        return true
     }
 }

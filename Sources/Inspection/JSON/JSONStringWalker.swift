@@ -47,10 +47,12 @@ struct JSONStringWalker {
     var decoded: [UInt8] = []
     var origin: [Int32] = []
 
-    /// Walks `raw`, calling `visit` for each string. `frames` describes the
-    /// enclosing containers during the call (see `JSONPointer.make`).
+    /// Walks `raw`, calling `visit` for each string and `number` for each
+    /// number token. `frames` describes the enclosing containers during the
+    /// call (see `JSONPointer.make`).
     mutating func walk(_ raw: UnsafeRawBufferPointer,
-                       _ visit: (StringRef, [Frame]) throws(InspectionError) -> Void) throws(InspectionError) {
+                       _ visit: (StringRef, [Frame]) throws(InspectionError) -> Void,
+                       number: (Range<Int>, [Frame]) -> Void = { _, _ in }) throws(InspectionError) {
         guard raw.count < Int(Int32.max) else { throw .malformedJSON(offset: 0, reason: "body too large to index") }
         frames.removeAll(keepingCapacity: true)
         var i = skipSpace(raw, 0)
@@ -86,7 +88,10 @@ struct JSONStringWalker {
                 case UInt8(ascii: "t"): i = try literal(raw, i, "true")
                 case UInt8(ascii: "f"): i = try literal(raw, i, "false")
                 case UInt8(ascii: "n"): i = try literal(raw, i, "null")
-                default: i = try number(raw, i)
+                default:
+                    let start = i
+                    i = try self.number(raw, i)
+                    number(start..<i, frames)
                 }
                 needValue = false
                 continue

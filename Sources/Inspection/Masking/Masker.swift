@@ -5,7 +5,7 @@
 public enum Masker {
     /// Masks plain bytes (text, form bodies, headers): replacements are inserted as is.
     public static func maskText(_ raw: UnsafeRawBufferPointer, findings: [Finding], plan: MaskPlan) -> [UInt8]? {
-        apply(raw, findings, plan) { value, replacement, out in out.append(contentsOf: replacement) } value: { r in
+        apply(raw, findings, plan) { _, replacement, out in out.append(contentsOf: replacement) } value: { r in
             Array(raw[r])
         }
     }
@@ -14,8 +14,16 @@ public enum Masker {
     /// Each finding's raw range lies inside one string and covers whole
     /// escape units; the value is decoded for `partial`/`hash`, and the
     /// replacement is JSON-escaped, so the body stays valid JSON.
+    /// A finding in a JSON number (`"amount": 4111111111111111`) replaces
+    /// the whole number with a JSON string.
     public static func maskJSON(_ raw: UnsafeRawBufferPointer, findings: [Finding], plan: MaskPlan) -> [UInt8]? {
-        apply(raw, findings, plan) { _, replacement, out in JSONEscape.append(replacement, to: &out) } value: { r in
+        let numbers = Set(findings.filter(\.inJSONNumber).map(\.range.lowerBound))
+        return apply(raw, findings, plan) { range, replacement, out in
+            let quote = numbers.contains(range.lowerBound)
+            if quote { out.append(UInt8(ascii: "\"")) }
+            JSONEscape.append(replacement, to: &out)
+            if quote { out.append(UInt8(ascii: "\"")) }
+        } value: { r in
             JSONUnescape.decode(raw, r)
         }
     }
@@ -30,7 +38,7 @@ public enum Masker {
     }
 
     static func apply(_ raw: UnsafeRawBufferPointer, _ findings: [Finding], _ plan: MaskPlan,
-                      emit: ([UInt8], [UInt8], inout [UInt8]) -> Void,
+                      emit: (Range<Int>, [UInt8], inout [UInt8]) -> Void,
                       value: (Range<Int>) -> [UInt8]) -> [UInt8]? {
         var spans: [(range: Range<Int>, kind: FindingKind, strategy: MaskStrategy)] = []
         for f in findings.sorted(by: { $0.range.lowerBound < $1.range.lowerBound || ($0.range.lowerBound == $1.range.lowerBound && $0.range.upperBound > $1.range.upperBound) }) {
@@ -48,7 +56,7 @@ public enum Masker {
         for span in spans {
             out.append(contentsOf: raw[at..<span.range.lowerBound])
             let v = value(span.range)
-            emit(v, plan.replacement(for: span.kind, value: v, strategy: span.strategy), &out)
+            emit(span.range, plan.replacement(for: span.kind, value: v, strategy: span.strategy), &out)
             at = span.range.upperBound
         }
         out.append(contentsOf: raw[at..<raw.count])

@@ -23,6 +23,9 @@ public struct Finding: Hashable, Sendable {
     public var kind: FindingKind
     public var range: Range<Int>
     public var pointer: String?
+    /// The finding is (part of) a JSON number, not a string: masking
+    /// replaces the whole number with a JSON string.
+    var inJSONNumber = false
 
     public init(kind: FindingKind, range: Range<Int>, pointer: String? = nil) {
         self.kind = kind

@@ -1,43 +1,111 @@
 extension Inspector {
-    /// Scans every string (values and member keys) of a JSON body after
-    /// decoding escapes. Findings carry raw ranges (whole escape units) and
-    /// the JSON Pointer of their string; they are sorted by raw start.
+    /// Scans every string (values and member keys) and every number of a
+    /// JSON body, strings *after* decoding escapes. Findings carry raw
+    /// ranges (whole escape units; a whole number token for numbers) and
+    /// the JSON Pointer of their string or number; sorted by raw start.
+    ///
+    /// How (for speed): one pass of `JSONStringWalker` validates the body
+    /// and records the raw span of every unescaped string and number;
+    /// strings containing escapes are decoded and scanned on their own. Then
+    /// one Hyperscan pass covers the whole raw body, and each validated
+    /// finding is kept only if it lies inside an unescaped string or a
+    /// number (structure and keys-vs-values boundaries are therefore
+    /// respected: `"` is a token edge for every validator). Pointers are
+    /// computed in a second walk, only when there are findings.
     ///
     /// With `genericSecret` enabled, a value whose member key names a secret
-    /// (`"password": "…"`) is also checked as a whole, since key and value
-    /// are separate strings. The member key is also the context the AWS
-    /// secret-key validator looks at.
+    /// (`"password": "…"`) is also checked as a whole.
     ///
     /// Throws `.malformedJSON` for invalid JSON (the caller refuses the body)
     /// and `.engine` if scanning fails.
     public func scanJSON(_ raw: UnsafeRawBufferPointer, scratch: PatternScratch) throws(InspectionError) -> [Finding] {
         var walker = JSONStringWalker()
+        var spans: [JSONSpan] = []
         var out: [Finding] = []
         let generic = configuration.detectors.contains(.genericSecret)
         let minEntropy = configuration.genericSecretMinEntropy
-        try walker.walk(raw) { (s, frames) throws(InspectionError) in
+        // Pass 1: structure, spans, escaped strings, secret-named keys.
+        try walker.walk(raw, { (s, frames) throws(InspectionError) in
             var keyContext: UnsafeRawBufferPointer? = nil
-            if !s.isKey, case .object(let key)? = frames.last {
-                keyContext = UnsafeRawBufferPointer(rebasing: raw[key])
-            }
-            var found: [Finding]
-            do throws(PatternEngineError) {
-                found = try scan(s.decoded, scratch: scratch, keyContext: keyContext)
-            } catch {
-                throw .engine(error)
+            if !s.isKey, case .object(let key)? = frames.last { keyContext = UnsafeRawBufferPointer(rebasing: raw[key]) }
+            if s.origin.isEmpty {
+                spans.append(JSONSpan(range: s.rawContent, kind: .plainString))
+            } else {
+                spans.append(JSONSpan(range: s.rawContent, kind: .escapedString))
+                let found: [Finding]
+                do throws(PatternEngineError) {
+                    found = try scan(s.decoded, scratch: scratch, keyContext: keyContext)
+                } catch {
+                    throw .engine(error)
+                }
+                for f in found { out.append(Finding(kind: f.kind, range: s.rawRange(f.range))) }
             }
             if generic, let key = keyContext, GenericSecretDetector.isSecretKeyName(key),
                GenericSecretDetector.isSecretValue(s.decoded, 0..<s.decoded.count, minEntropy: minEntropy) {
-                found = Inspector.resolve(found + [Finding(kind: .detector(.genericSecret), range: 0..<s.decoded.count)])
+                out.append(Finding(kind: .detector(.genericSecret), range: s.rawContent))
             }
-            if found.isEmpty { return }
-            var pointerFrames = frames
-            if s.isKey { pointerFrames[pointerFrames.count - 1] = .object(key: s.rawContent) }
-            let pointer = JSONPointer.make(raw, pointerFrames)
-            for f in found {
-                out.append(Finding(kind: f.kind, range: s.rawRange(f.range), pointer: pointer))
+        }, number: { range, _ in
+            spans.append(JSONSpan(range: range, kind: .number))
+        })
+        // Pass 2: one scan of the raw body, findings kept inside plain strings and numbers.
+        let whole: [Finding]
+        do throws(PatternEngineError) {
+            whole = try scan(raw, scratch: scratch, keyContext: nil)
+        } catch {
+            throw .engine(error)
+        }
+        for f in whole {
+            guard let k = JSONSpan.index(containing: f.range, in: spans) else { continue }
+            switch spans[k].kind {
+            case .plainString: out.append(f)
+            case .number:
+                var n = Finding(kind: f.kind, range: spans[k].range)
+                n.inJSONNumber = true
+                out.append(n)
+            case .escapedString: break
+            }
+        }
+        if out.isEmpty { return out }
+        out = Inspector.resolve(out)
+        // Pass 3: JSON Pointers for the spans that have findings.
+        var pointers: [Int: String] = [:]
+        var needed = Set(out.map { JSONSpan.index(containing: $0.range, in: spans).map { spans[$0].range.lowerBound } ?? -1 })
+        func note(_ r: Range<Int>, _ frames: [JSONStringWalker.Frame]) {
+            guard needed.remove(r.lowerBound) != nil else { return }
+            pointers[r.lowerBound] = JSONPointer.make(raw, frames)
+        }
+        var again = JSONStringWalker()
+        try again.walk(raw, { (s, frames) throws(InspectionError) in
+            guard needed.contains(s.rawContent.lowerBound) else { return }
+            var f = frames
+            if s.isKey { f[f.count - 1] = .object(key: s.rawContent) }
+            note(s.rawContent, f)
+        }, number: note)
+        for k in out.indices {
+            if let span = JSONSpan.index(containing: out[k].range, in: spans) {
+                out[k].pointer = pointers[spans[span].range.lowerBound]
             }
         }
         return out
+    }
+}
+
+/// The raw extent of one JSON string's content or one number token.
+struct JSONSpan {
+    enum Kind { case plainString, escapedString, number }
+    var range: Range<Int>
+    var kind: Kind
+
+    /// Index of the span that contains `r` entirely (binary search; spans
+    /// are in document order and disjoint).
+    static func index(containing r: Range<Int>, in spans: [JSONSpan]) -> Int? {
+        var lo = 0, hi = spans.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if spans[mid].range.lowerBound <= r.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return nil }
+        let s = spans[lo - 1].range
+        return r.lowerBound >= s.lowerBound && r.upperBound <= s.upperBound && !(r.isEmpty && s.isEmpty) ? lo - 1 : nil
     }
 }
