@@ -29,6 +29,11 @@ final class FormScanTests: XCTestCase {
         XCTAssertEqual(masked.map { String(decoding: $0, as: UTF8.self) }, "u=bob&db_password=***%23***%24***%21Kw7p&ssn=***-**-8901")
     }
 
+    func testAWSSecretInFormField() throws {
+        let f = try scan("aws_secret_access_key=wJalrXUtnFEMI%2FK7MDENG%2FbPxRfiCYEXAMPLEKEY&x=1")
+        XCTAssertEqual(f.map(\.0), ["aws_secret_access_key"])
+    }
+
     func testQueryStringWithEmptyFields() throws {
         XCTAssertEqual(try scan("&&a=&=x&ip=10.0.0.1&").map(\.1), ["10.0.0.1"])
     }

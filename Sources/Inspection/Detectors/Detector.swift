@@ -26,8 +26,8 @@ public enum Detector: String, CaseIterable, Sendable, Hashable {
     /// Every detector except the opt-in `genericSecret`.
     public static let defaultSet: Set<Detector> = Set(allCases.filter { $0 != .genericSecret })
 
-    /// Candidate patterns for this detector (Hyperscan syntax, all compiled
-    /// with SOM_LEFTMOST). They over-approximate; validators decide.
+    /// Candidate patterns for this detector (Hyperscan syntax, compiled with
+    /// `patternFlags`). They over-approximate; validators decide.
     var patterns: [String] {
         switch self {
         case .creditCard: CreditCardDetector.patterns
@@ -45,6 +45,17 @@ public enum Detector: String, CaseIterable, Sendable, Hashable {
         case .jwt: JWTDetector.patterns
         case .privateKey: PrivateKeyDetector.patterns
         case .genericSecret: GenericSecretDetector.patterns
+        }
+    }
+
+    /// Compile flags. Most detectors use SOM_LEFTMOST (exact match starts);
+    /// the AWS secret key pattern is too large for SOM tracking, so it
+    /// reports end offsets only and its validator re-anchors from the end.
+    var patternFlags: PatternFlags {
+        switch self {
+        case .awsSecretKey: []
+        case .genericSecret: GenericSecretDetector.flags
+        default: [.leftmostStart]
         }
     }
 

@@ -1,14 +1,17 @@
 /// IPv6 addresses in RFC 4291 text form: eight groups, `::` compression,
 /// and an embedded dotted IPv4 tail (`::ffff:192.0.2.1`).
 ///
-/// Candidates: any two colons with hex digits around them; the validator
+/// Candidates: `::`, or four hex groups each followed by a colon; the validator
 /// re-anchors to the whole run of hex digits, colons and dots, trims a
 /// trailing single `:`/`.`, and parses strictly: 1–4 hex digits per group,
 /// at most one `::`, exactly eight groups without it and fewer with it, the
 /// IPv4 tail only last. Rejects bare `::`, runs glued to letters
 /// (`std::vector`), MAC addresses and clock times (`12:30:45`).
 enum IPv6Detector {
-    static let patterns = [#"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"#]
+    /// Every IPv6 address has `::` or seven colons, so the candidates are
+    /// `::` and four colon-terminated hex groups; clock times
+    /// (`10:30:00`) and `key:value` text never trigger.
+    static let patterns = [#"::"#, #"[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:"#]
 
     @inline(__always) static func isAddressByte(_ c: UInt8) -> Bool { ByteClass.isHex(c) || c == 0x3A }
 

@@ -1,4 +1,5 @@
 extension JSONStringWalker {
+
     /// Parses the string whose opening quote is at `q`, calls `visit` with
     /// its decoded bytes, and returns the offset after the closing quote.
     /// Strings without escapes are passed as a view of `raw` (no copy).
@@ -6,13 +7,24 @@ extension JSONStringWalker {
                          _ visit: (StringRef, [Frame]) throws(InspectionError) -> Void) throws(InspectionError) -> Int {
         let contentStart = q + 1
         var i = contentStart
-        while i < raw.count {
-            let c = raw[i]
+        let n = raw.count
+        guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            throw .malformedJSON(offset: q, reason: "unterminated string")
+        }
+        while i < n {
+            // Hot loop: skip printable ASCII other than `"` and `\` without bounds checks.
+            while i < n {
+                let c = base[i]
+                guard c >= 0x20 && c < 0x80 && c != 0x22 && c != 0x5C else { break }
+                i += 1
+            }
+            guard i < n else { break }
+            let c = base[i]
             if c == UInt8(ascii: "\"") {
                 let content = contentStart..<i
                 try visit(StringRef(decoded: UnsafeRawBufferPointer(rebasing: raw[content]),
                                     origin: UnsafeBufferPointer(start: nil, count: 0),
-                                    rawContent: content, isKey: isKey), frames)
+                                    rawContent: content, isKey: isKey, container: currentContainer), frames)
                 return i + 1
             }
             if c == UInt8(ascii: "\\") { break }
@@ -31,12 +43,12 @@ extension JSONStringWalker {
             if c == UInt8(ascii: "\"") {
                 origin.append(Int32(i))
                 let content = contentStart..<i
-                let d = decoded, o = origin, f = frames
+                let d = decoded, o = origin, f = frames, c = currentContainer
                 var failure: InspectionError?
                 d.withUnsafeBytes { db in
                     o.withUnsafeBufferPointer { ob in
                         do throws(InspectionError) {
-                            try visit(StringRef(decoded: db, origin: ob, rawContent: content, isKey: isKey), f)
+                            try visit(StringRef(decoded: db, origin: ob, rawContent: content, isKey: isKey, container: c), f)
                         } catch {
                             failure = error
                         }

@@ -31,6 +31,8 @@ struct JSONStringWalker {
         /// The raw bytes between the quotes.
         let rawContent: Range<Int>
         let isKey: Bool
+        /// The innermost enclosing container (index into `containers`), -1 at top level.
+        var container: Int32 = -1
 
         /// Raw range covering the decoded range `r`, widened to whole escape units.
         func rawRange(_ r: Range<Int>) -> Range<Int> {
@@ -43,18 +45,57 @@ struct JSONStringWalker {
         }
     }
 
+    /// One opened array or object: its parent container (-1 for the root)
+    /// and its position there (the parent's frame when it was opened).
+    /// Recorded for every container so JSON Pointers of findings can be
+    /// rebuilt after the walk without walking again.
+    struct Container {
+        var parent: Int32
+        var position: Frame?
+    }
+
     var frames: [Frame] = []
     var decoded: [UInt8] = []
     var origin: [Int32] = []
+    var containers: [Container] = []
+    var open: [Int32] = []
+
+    var currentContainer: Int32 { open.last ?? -1 }
+
+    /// The frames (root first) of a value in `container` whose own frame is `own`.
+    func frames(container: Int32, own: Frame?) -> [Frame] {
+        var out: [Frame] = []
+        if let own { out.append(own) }
+        var c = container
+        while c >= 0 {
+            let k = containers[Int(c)]
+            if let p = k.position { out.append(p) }
+            c = k.parent
+        }
+        return out.reversed()
+    }
+
+    mutating func openContainer(_ frame: Frame) {
+        containers.append(Container(parent: currentContainer, position: frames.last))
+        open.append(Int32(containers.count - 1))
+        frames.append(frame)
+    }
+
+    mutating func closeContainer() {
+        frames.removeLast()
+        open.removeLast()
+    }
 
     /// Walks `raw`, calling `visit` for each string and `number` for each
     /// number token. `frames` describes the enclosing containers during the
     /// call (see `JSONPointer.make`).
     mutating func walk(_ raw: UnsafeRawBufferPointer,
                        _ visit: (StringRef, [Frame]) throws(InspectionError) -> Void,
-                       number: (Range<Int>, [Frame]) -> Void = { _, _ in }) throws(InspectionError) {
+                       number: (Range<Int>, [Frame], Int32) -> Void = { _, _, _ in }) throws(InspectionError) {
         guard raw.count < Int(Int32.max) else { throw .malformedJSON(offset: 0, reason: "body too large to index") }
         frames.removeAll(keepingCapacity: true)
+        containers.removeAll(keepingCapacity: true)
+        open.removeAll(keepingCapacity: true)
         var i = skipSpace(raw, 0)
         if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { i = skipSpace(raw, 3) }
         var needValue = true
@@ -70,7 +111,7 @@ struct JSONStringWalker {
                         needValue = false
                         continue
                     }
-                    frames.append(.object(key: 0..<0))
+                    openContainer(.object(key: 0..<0))
                     i = try member(raw, i, visit)
                     continue
                 case UInt8(ascii: "["):
@@ -81,7 +122,7 @@ struct JSONStringWalker {
                         needValue = false
                         continue
                     }
-                    frames.append(.array(index: 0))
+                    openContainer(.array(index: 0))
                     continue
                 case UInt8(ascii: "\""):
                     i = try string(raw, i, isKey: false, visit)
@@ -91,7 +132,7 @@ struct JSONStringWalker {
                 default:
                     let start = i
                     i = try self.number(raw, i)
-                    number(start..<i, frames)
+                    number(start..<i, frames, currentContainer)
                 }
                 needValue = false
                 continue
@@ -110,7 +151,7 @@ struct JSONStringWalker {
                     i = try member(raw, skipSpace(raw, i + 1), visit)
                     needValue = true
                 } else if c == UInt8(ascii: "}") {
-                    frames.removeLast()
+                    closeContainer()
                     i += 1
                 } else {
                     throw .malformedJSON(offset: i, reason: "expected ',' or '}'")
@@ -121,7 +162,7 @@ struct JSONStringWalker {
                     i = skipSpace(raw, i + 1)
                     needValue = true
                 } else if c == UInt8(ascii: "]") {
-                    frames.removeLast()
+                    closeContainer()
                     i += 1
                 } else {
                     throw .malformedJSON(offset: i, reason: "expected ',' or ']'")

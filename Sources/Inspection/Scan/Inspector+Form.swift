@@ -10,16 +10,20 @@ extension Inspector {
         var out: [Finding] = []
         var failure: PatternEngineError?
         let generic = configuration.detectors.contains(.genericSecret)
+        let awsSecret = configuration.detectors.contains(.awsSecretKey)
         let minEntropy = configuration.genericSecretMinEntropy
         walker.walk(raw) { s, name in
             guard failure == nil else { return }
             let key = UnsafeRawBufferPointer(rebasing: raw[name])
             var found: [Finding]
             do throws(PatternEngineError) {
-                found = try scan(s.decoded, scratch: scratch, keyContext: s.isKey ? nil : key)
+                found = try scan(s.decoded, scratch: scratch)
             } catch {
                 failure = error
                 return
+            }
+            if awsSecret, !s.isKey, AWSKeyDetector.isSecretKeyValue(s.decoded, key: key) {
+                found = Inspector.resolve(found + [Finding(kind: .detector(.awsSecretKey), range: 0..<s.decoded.count)])
             }
             if generic, !s.isKey, GenericSecretDetector.isSecretKeyName(key),
                GenericSecretDetector.isSecretValue(s.decoded, 0..<s.decoded.count, minEntropy: minEntropy) {

@@ -11,7 +11,7 @@ extension Inspector {
     /// finding is kept only if it lies inside an unescaped string or a
     /// number (structure and keys-vs-values boundaries are therefore
     /// respected: `"` is a token edge for every validator). Pointers are
-    /// computed in a second walk, only when there are findings.
+    /// rebuilt from the container chain the walker records, only for findings.
     ///
     /// With `genericSecret` enabled, a value whose member key names a secret
     /// (`"password": "…"`) is also checked as a whole.
@@ -23,34 +23,39 @@ extension Inspector {
         var spans: [JSONSpan] = []
         var out: [Finding] = []
         let generic = configuration.detectors.contains(.genericSecret)
+        let awsSecret = configuration.detectors.contains(.awsSecretKey)
         let minEntropy = configuration.genericSecretMinEntropy
         // Pass 1: structure, spans, escaped strings, secret-named keys.
         try walker.walk(raw, { (s, frames) throws(InspectionError) in
             var keyContext: UnsafeRawBufferPointer? = nil
             if !s.isKey, case .object(let key)? = frames.last { keyContext = UnsafeRawBufferPointer(rebasing: raw[key]) }
+            let own: JSONStringWalker.Frame? = s.isKey ? .object(key: s.rawContent) : frames.last
             if s.origin.isEmpty {
-                spans.append(JSONSpan(range: s.rawContent, kind: .plainString))
+                spans.append(JSONSpan(range: s.rawContent, kind: .plainString, container: s.container, frame: own))
             } else {
-                spans.append(JSONSpan(range: s.rawContent, kind: .escapedString))
+                spans.append(JSONSpan(range: s.rawContent, kind: .escapedString, container: s.container, frame: own))
                 let found: [Finding]
                 do throws(PatternEngineError) {
-                    found = try scan(s.decoded, scratch: scratch, keyContext: keyContext)
+                    found = try scan(s.decoded, scratch: scratch)
                 } catch {
                     throw .engine(error)
                 }
                 for f in found { out.append(Finding(kind: f.kind, range: s.rawRange(f.range))) }
+                if awsSecret, let key = keyContext, AWSKeyDetector.isSecretKeyValue(s.decoded, key: key) {
+                    out.append(Finding(kind: .detector(.awsSecretKey), range: s.rawContent))
+                }
             }
             if generic, let key = keyContext, GenericSecretDetector.isSecretKeyName(key),
                GenericSecretDetector.isSecretValue(s.decoded, 0..<s.decoded.count, minEntropy: minEntropy) {
                 out.append(Finding(kind: .detector(.genericSecret), range: s.rawContent))
             }
-        }, number: { range, _ in
-            spans.append(JSONSpan(range: range, kind: .number))
+        }, number: { range, frames, container in
+            spans.append(JSONSpan(range: range, kind: .number, container: container, frame: frames.last))
         })
         // Pass 2: one scan of the raw body, findings kept inside plain strings and numbers.
         let whole: [Finding]
         do throws(PatternEngineError) {
-            whole = try scan(raw, scratch: scratch, keyContext: nil)
+            whole = try scan(raw, scratch: scratch)
         } catch {
             throw .engine(error)
         }
@@ -67,23 +72,10 @@ extension Inspector {
         }
         if out.isEmpty { return out }
         out = Inspector.resolve(out)
-        // Pass 3: JSON Pointers for the spans that have findings.
-        var pointers: [Int: String] = [:]
-        var needed = Set(out.map { JSONSpan.index(containing: $0.range, in: spans).map { spans[$0].range.lowerBound } ?? -1 })
-        func note(_ r: Range<Int>, _ frames: [JSONStringWalker.Frame]) {
-            guard needed.remove(r.lowerBound) != nil else { return }
-            pointers[r.lowerBound] = JSONPointer.make(raw, frames)
-        }
-        var again = JSONStringWalker()
-        try again.walk(raw, { (s, frames) throws(InspectionError) in
-            guard needed.contains(s.rawContent.lowerBound) else { return }
-            var f = frames
-            if s.isKey { f[f.count - 1] = .object(key: s.rawContent) }
-            note(s.rawContent, f)
-        }, number: note)
+        // JSON Pointers, rebuilt from the container chain recorded in pass 1.
         for k in out.indices {
-            if let span = JSONSpan.index(containing: out[k].range, in: spans) {
-                out[k].pointer = pointers[spans[span].range.lowerBound]
+            if let k2 = JSONSpan.index(containing: out[k].range, in: spans) {
+                out[k].pointer = JSONPointer.make(raw, walker.frames(container: spans[k2].container, own: spans[k2].frame))
             }
         }
         return out
@@ -95,6 +87,9 @@ struct JSONSpan {
     enum Kind { case plainString, escapedString, number }
     var range: Range<Int>
     var kind: Kind
+    /// Where it is, for its JSON Pointer: enclosing container and own frame.
+    var container: Int32
+    var frame: JSONStringWalker.Frame?
 
     /// Index of the span that contains `r` entirely (binary search; spans
     /// are in document order and disjoint).

@@ -22,7 +22,7 @@ public final class Inspector: Sendable {
         var specs: [PatternSpec] = []
         var owners: [FindingKind?] = []
         for detector in Detector.allCases where configuration.detectors.contains(detector) {
-            let flags: PatternFlags = detector == .genericSecret ? GenericSecretDetector.flags : [.leftmostStart]
+            let flags = detector.patternFlags
             for (i, expression) in detector.patterns.enumerated() {
                 specs.append(PatternSpec(id: "\(detector.rawValue)#\(i)", expression: expression, flags: flags))
                 owners.append(.detector(detector))
@@ -51,11 +51,6 @@ public final class Inspector: Sendable {
     /// Findings in `bytes`, sorted by start. Throws (fail closed) if hs
     /// fails or reports more candidates than `scratch.matchLimit`.
     public func scan(_ bytes: UnsafeRawBufferPointer, scratch: PatternScratch) throws(PatternEngineError) -> [Finding] {
-        try scan(bytes, scratch: scratch, keyContext: nil)
-    }
-
-    func scan(_ bytes: UnsafeRawBufferPointer, scratch: PatternScratch,
-              keyContext: UnsafeRawBufferPointer?) throws(PatternEngineError) -> [Finding] {
         precondition(scratch.database === database, "scratch belongs to another Inspector")
         let candidates = try scratch.scan(bytes)
         if candidates.isEmpty { return [] }
@@ -66,13 +61,7 @@ public final class Inspector: Sendable {
             case .custom:
                 found.append(Finding(kind: kind, range: m.start..<m.end))
             case .detector(let d):
-                let r: Range<Int>?
-                if d == .awsSecretKey {
-                    r = AWSKeyDetector.validateSecretKey(bytes, m.start, m.end, keyContext: keyContext)
-                } else {
-                    r = d.validate(bytes, m.start, m.end, options)
-                }
-                if let r { found.append(Finding(kind: kind, range: r)) }
+                if let r = d.validate(bytes, m.start, m.end, options) { found.append(Finding(kind: kind, range: r)) }
             }
         }
         return Self.resolve(found)
