@@ -1,4 +1,28 @@
 extension JSONStringWalker {
+    /// The first offset at or after `start` holding `"`, `\`, a control
+    /// character or a non-ASCII byte (or `raw.count`). Eight bytes at a time
+    /// (SWAR): string content is most of a JSON body's bytes.
+    @inline(__always)
+    static func skipPlain(_ raw: UnsafeRawBufferPointer, from start: Int) -> Int {
+        let n = raw.count
+        var i = start
+        guard let p = raw.baseAddress else { return n }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let x = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let q = x ^ (ones &* 0x22), b = x ^ (ones &* 0x5C)
+            let special = (x | ((x &- ones &* 0x20) & ~x) | ((q &- ones) & ~q) | ((b &- ones) & ~b)) & highs
+            if special != 0 { return i + special.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < n {
+            let c = raw[i]
+            if c < 0x20 || c >= 0x80 || c == 0x22 || c == 0x5C { return i }
+            i += 1
+        }
+        return n
+    }
+
 
     /// Parses the string whose opening quote is at `q`, calls `visit` with
     /// its decoded bytes, and returns the offset after the closing quote.
@@ -13,11 +37,7 @@ extension JSONStringWalker {
         }
         while i < n {
             // Hot loop: skip printable ASCII other than `"` and `\` without bounds checks.
-            while i < n {
-                let c = base[i]
-                guard c >= 0x20 && c < 0x80 && c != 0x22 && c != 0x5C else { break }
-                i += 1
-            }
+            i = Self.skipPlain(raw, from: i)
             guard i < n else { break }
             let c = base[i]
             if c == UInt8(ascii: "\"") {

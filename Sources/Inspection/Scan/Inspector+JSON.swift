@@ -21,6 +21,7 @@ extension Inspector {
     public func scanJSON(_ raw: UnsafeRawBufferPointer, scratch: PatternScratch) throws(InspectionError) -> [Finding] {
         var walker = JSONStringWalker()
         var spans: [JSONSpan] = []
+        spans.reserveCapacity(raw.count / 16)  // about one string or number per 16 bytes; avoids regrowth copies
         var out: [Finding] = []
         let generic = configuration.detectors.contains(.genericSecret)
         let awsSecret = configuration.detectors.contains(.awsSecretKey)
@@ -82,14 +83,42 @@ extension Inspector {
     }
 }
 
-/// The raw extent of one JSON string's content or one number token.
+/// The raw extent of one JSON string's content or one number token, and
+/// where it is (for its JSON Pointer). Packed into 24 bytes: a large body
+/// has one span per string and number.
 struct JSONSpan {
-    enum Kind { case plainString, escapedString, number }
-    var range: Range<Int>
-    var kind: Kind
-    /// Where it is, for its JSON Pointer: enclosing container and own frame.
+    enum Kind: UInt8 { case plainString, escapedString, number }
+    private var start: Int32
+    private var end: Int32
+    /// Enclosing container (index into the walker's `containers`), -1 at top level.
     var container: Int32
-    var frame: JSONStringWalker.Frame?
+    /// Own frame: key range (tag 1) or array index (tag 2), none (tag 0).
+    private var frameA: Int32
+    private var frameB: Int32
+    private var frameTag: UInt8
+    var kind: Kind
+
+    init(range: Range<Int>, kind: Kind, container: Int32, frame: JSONStringWalker.Frame?) {
+        start = Int32(range.lowerBound)
+        end = Int32(range.upperBound)
+        self.kind = kind
+        self.container = container
+        switch frame {
+        case .object(let key)?: frameTag = 1; frameA = Int32(key.lowerBound); frameB = Int32(key.upperBound)
+        case .array(let index)?: frameTag = 2; frameA = Int32(truncatingIfNeeded: index); frameB = 0
+        case nil: frameTag = 0; frameA = 0; frameB = 0
+        }
+    }
+
+    var range: Range<Int> { Int(start)..<Int(end) }
+
+    var frame: JSONStringWalker.Frame? {
+        switch frameTag {
+        case 1: .object(key: Int(frameA)..<Int(frameB))
+        case 2: .array(index: Int(frameA))
+        default: nil
+        }
+    }
 
     /// Index of the span that contains `r` entirely (binary search; spans
     /// are in document order and disjoint).
@@ -97,7 +126,7 @@ struct JSONSpan {
         var lo = 0, hi = spans.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if spans[mid].range.lowerBound <= r.lowerBound { lo = mid + 1 } else { hi = mid }
+            if Int(spans[mid].start) <= r.lowerBound { lo = mid + 1 } else { hi = mid }
         }
         guard lo > 0 else { return nil }
         let s = spans[lo - 1].range
