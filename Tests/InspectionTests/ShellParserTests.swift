@@ -66,6 +66,9 @@ final class ShellParserTests: XCTestCase {
         XCTAssertTrue(ShellClassifier.analyze(cmd).malformed)  // too deep to follow: fail closed
         let deep = String(repeating: "$(", count: 10_000) + String(repeating: ")", count: 10_000)
         XCTAssertTrue(ShellParser.parse("echo " + deep).malformed)
+        var ticks = "ls"
+        for _ in 0..<40 { ticks = "echo $(echo `" + ticks + "`)" }
+        XCTAssertTrue(ShellParser.parse(ticks).malformed)
         var nested = "ls"
         for _ in 0..<12 { nested = "echo $(\(nested))" }
         XCTAssertTrue(ShellClassifier.analyze(nested).malformed)

@@ -121,6 +121,7 @@ extension ShellParser {
         if i >= b.count { malformed = true }
         i += 1
         var inner = ShellParser(body)
+        inner.nesting = nesting  // backticks count towards the nesting bound too
         var s = inner.script(until: nil)
         s.malformed = s.malformed || inner.malformed
         malformed = malformed || s.malformed
