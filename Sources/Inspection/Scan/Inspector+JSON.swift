@@ -21,7 +21,7 @@ extension Inspector {
     public func scanJSON(_ raw: UnsafeRawBufferPointer, scratch: PatternScratch) throws(InspectionError) -> [Finding] {
         var walker = JSONStringWalker()
         var spans: [JSONSpan] = []
-        spans.reserveCapacity(raw.count / 16)  // about one string or number per 16 bytes; avoids regrowth copies
+        spans.reserveCapacity(Swift.min(raw.count / 16, 1 << 16))  // ~one span per 16 bytes; fewer regrowth copies
         var out: [Finding] = []
         let generic = configuration.detectors.contains(.genericSecret)
         let awsSecret = configuration.detectors.contains(.awsSecretKey)
