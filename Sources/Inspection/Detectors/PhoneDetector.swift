@@ -1,7 +1,8 @@
 /// Telephone numbers: E.164 (`+14155552671`), international with separators
 /// (`+44 20 7946 0958`, `+1 (415) 555-2671`), NANP national forms
-/// (`(415) 555-2671`, `415-555-2671`, `1-800-555-0199`) and trunk-prefix
-/// national forms with two separators (`020 7946 0958`, `07700 900123`).
+/// (`(415) 555-2671`, `415-555-2671`, `1-800-555-0199`), trunk-prefix
+/// national forms with two separators (`020 7946 0958`, `07700 900123`) and
+/// the French pairs form (`01 23 45 67 89`, `06.12.34.56.78`).
 ///
 /// To keep false positives low a number needs a `+` prefix or separators:
 /// bare national digit runs are never matched. Validation: clean token
@@ -16,6 +17,7 @@ enum PhoneDetector {
         #"\b1[ .\-][2-9][0-9]{2}[ .\-][2-9][0-9]{2}[ .\-][0-9]{4}\b"#,
         #"\b0[1-9][0-9]{1,4}[ \-][0-9]{3,4}[ \-][0-9]{3,4}\b"#,
         #"\b07[0-9]{3} [0-9]{6}\b"#,
+        #"\b0[1-9](?:[ .][0-9]{2}){4}\b"#,
     ]
 
     static func validate(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Range<Int>? {
