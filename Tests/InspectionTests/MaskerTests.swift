@@ -51,6 +51,22 @@ final class MaskerTests: XCTestCase {
         XCTAssertEqual("\(k1)", "[REDACTED]")
     }
 
+    func testHashIsTheSameWhateverTheEncoding() throws {
+        let key = MaskKey(Secret(Array("k".utf8)))
+        let text = try maskText("alice@example.com", .all(.hash(key)))
+        let json = try maskJSON(#"["alice\u0040example.com"]"#, .all(.hash(key)))
+        XCTAssertEqual(json, "[\"" + text + "\"]")
+    }
+
+    func testCustomPatternsInEscapedJSONStrings() throws {
+        let inspector = try Inspector(InspectorConfiguration(detectors: [], customPatterns: [CustomPattern(name: "ticket", expression: "TICKET-[0-9]{4}")]))
+        let bytes = Array(#"{"a":"see TICKET\u002d1234","b":"TICKET-9876"}"#.utf8)
+        let scratch = try inspector.makeScratch()
+        let f = try bytes.withUnsafeBytes { try inspector.scanJSON($0, scratch: scratch) }
+        XCTAssertEqual(f.map { String(decoding: bytes[$0.range], as: UTF8.self) }, [#"TICKET\u002d1234"#, "TICKET-9876"])
+        XCTAssertEqual(f.map(\.pointer), ["/a", "/b"])
+    }
+
     func testJSONMaskingKeepsDocumentValid() throws {
         let json = #"{"email":"alice\u0040example.com","note":"card 4111\u00201111\u00201111\u00201111 \"ok\"","n":[1,2]}"#
         let masked = try maskJSON(json, .all(.partial(keep: 4)))
