@@ -19,6 +19,9 @@ let package = Package(
     targets: [
         // C shims: macros and inline helpers Swift cannot import directly.
         .target(name: "CLinuxShims", path: "Sources/CLinuxShims"),
+        // Vectorscan (Hyperscan API); wrapped only by `Inspection`.
+        .systemLibrary(name: "CHyperscan", path: "Sources/CHyperscan", pkgConfig: "libhs",
+                       providers: [.apt(["libvectorscan-dev"])]),
 
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
@@ -27,6 +30,7 @@ let package = Package(
         .target(name: "Reactor", dependencies: ["GatehouseCore", "CLinuxShims"], swiftSettings: dataPath),
         .target(name: "HTTP1", dependencies: ["GatehouseCore"], swiftSettings: dataPath),
         .target(name: "Policy", dependencies: ["GatehouseCore", "HTTP1"], swiftSettings: dataPath),
+        .target(name: "Inspection", dependencies: ["GatehouseCore", "CHyperscan"], swiftSettings: dataPath),
         .target(name: "GatewayConfig", dependencies: ["GatehouseCore"], swiftSettings: strict),
         .target(name: "Recording", dependencies: ["GatehouseCore", "CSQLite"], swiftSettings: strict),
         .target(name: "Gateway",
@@ -44,6 +48,8 @@ let package = Package(
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "GatehouseCore"], swiftSettings: strict),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "GatehouseCore"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "HTTP1", "GatehouseCore"], swiftSettings: strict),
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "GatehouseCore"],
+                    resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "GatehouseCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "GatehouseCore"], swiftSettings: strict),

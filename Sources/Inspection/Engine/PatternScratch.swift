@@ -1,0 +1,69 @@
+internal import CHyperscan
+
+/// Per-thread Hyperscan scratch space plus a reusable candidate buffer.
+///
+/// Not `Sendable`: hs scratch must never be used by two scans at once. Each
+/// event loop allocates one with `PatternDatabase.makeScratch()` (or
+/// `clone()` of another loop's scratch at startup) and keeps it for its
+/// lifetime, so the hot path allocates nothing.
+public final class PatternScratch {
+    let raw: OpaquePointer
+    /// The database this scratch was sized for.
+    public let database: PatternDatabase
+    /// Upper bound on candidates per scan; beyond it `scan` throws
+    /// `tooManyMatches` so callers fail closed instead of trusting a partial scan.
+    public var matchLimit: Int = 1 << 20
+    var matches: [PatternMatch] = []
+
+    init(raw: OpaquePointer, database: PatternDatabase) {
+        self.raw = raw
+        self.database = database
+    }
+
+    deinit { hs_free_scratch(raw) }
+
+    /// A copy for another thread (hs_clone_scratch); cheaper than a fresh
+    /// allocation when many loops start at once.
+    public func clone() throws(PatternEngineError) -> PatternScratch {
+        var copy: OpaquePointer?
+        let rc = hs_clone_scratch(raw, &copy)
+        guard rc == HS_SUCCESS, let copy else { throw .scratch(code: rc) }
+        let s = PatternScratch(raw: copy, database: database)
+        s.matchLimit = matchLimit
+        return s
+    }
+
+    /// Scans `bytes` in block mode and returns every candidate, in the order
+    /// hs reports them (by end offset). The returned array is this scratch's
+    /// reused buffer: copy what you keep before the next scan.
+    public func scan(_ bytes: UnsafeRawBufferPointer) throws(PatternEngineError) -> [PatternMatch] {
+        matches.removeAll(keepingCapacity: true)
+        guard bytes.count <= Int(UInt32.max) else { throw .scan(code: HS_INVALID) }
+        var context = ScanContext(matches: matches, limit: matchLimit)
+        matches = []
+        let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        let rc = withUnsafeMutablePointer(to: &context) { ctx in
+            hs_scan(database.raw, base.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0, raw,
+                    { id, from, to, _, ctx in
+                        let c = ctx!.assumingMemoryBound(to: ScanContext.self)
+                        if c.pointee.matches.count >= c.pointee.limit {
+                            c.pointee.overflowed = true
+                            return 1
+                        }
+                        c.pointee.matches.append(PatternMatch(pattern: Int(id), start: Int(from), end: Int(to)))
+                        return 0
+                    }, ctx)
+        }
+        matches = context.matches
+        if context.overflowed { throw .tooManyMatches(limit: matchLimit) }
+        guard rc == HS_SUCCESS else { throw .scan(code: rc) }
+        return matches
+    }
+}
+
+/// Collector handed to hs_scan's C callback through its context pointer.
+struct ScanContext {
+    var matches: [PatternMatch]
+    var limit: Int
+    var overflowed = false
+}

@@ -1,0 +1,87 @@
+/// Runs the configured detectors and custom patterns over byte buffers.
+///
+/// Built at policy load: every detector's patterns and every custom pattern
+/// are compiled into one Hyperscan database, so the cost of a scan grows
+/// little with the number of patterns. Immutable and shareable across
+/// threads; each thread scans with its own `PatternScratch` from
+/// `makeScratch()`.
+///
+/// A scan is: hs block scan → candidates → each candidate's validator on the
+/// raw bytes (re-anchoring where needed) → dedupe and drop findings that lie
+/// inside a longer finding (a card number inside an IBAN, an IP inside a
+/// URL-ish email) → findings sorted by start.
+public final class Inspector: Sendable {
+    public let configuration: InspectorConfiguration
+    let database: PatternDatabase
+    /// For each compiled spec, what it belongs to.
+    let owners: [FindingKind?]
+    let options: ValidationOptions
+
+    public init(_ configuration: InspectorConfiguration = InspectorConfiguration()) throws(PatternEngineError) {
+        self.configuration = configuration
+        var specs: [PatternSpec] = []
+        var owners: [FindingKind?] = []
+        for detector in Detector.allCases where configuration.detectors.contains(detector) {
+            let flags = detector.patternFlags
+            for (i, expression) in detector.patterns.enumerated() {
+                specs.append(PatternSpec(id: "\(detector.rawValue)#\(i)", expression: expression, flags: flags))
+                owners.append(.detector(detector))
+            }
+        }
+        for custom in configuration.customPatterns {
+            var flags: PatternFlags = [.leftmostStart]
+            if custom.caseless { flags.insert(.caseless) }
+            specs.append(PatternSpec(id: custom.name, expression: custom.expression, flags: flags))
+            owners.append(.custom(custom.name))
+        }
+        if specs.isEmpty {  // nothing configured: a placeholder whose matches are ignored keeps the API uniform
+            specs.append(PatternSpec(id: "placeholder", expression: #"\x00\xff\x00\xfe"#, flags: []))
+            owners.append(nil)
+        }
+        database = try PatternDatabase(specs)
+        self.owners = owners
+        options = ValidationOptions(genericSecretMinEntropy: configuration.genericSecretMinEntropy)
+    }
+
+    /// Scratch for one thread (one event loop); see `PatternScratch`.
+    public func makeScratch() throws(PatternEngineError) -> PatternScratch {
+        try database.makeScratch()
+    }
+
+    /// Findings in `bytes`, sorted by start. Throws (fail closed) if hs
+    /// fails or reports more candidates than `scratch.matchLimit`.
+    public func scan(_ bytes: UnsafeRawBufferPointer, scratch: PatternScratch) throws(PatternEngineError) -> [Finding] {
+        precondition(scratch.database === database, "scratch belongs to another Inspector")
+        let candidates = try scratch.scan(bytes)
+        if candidates.isEmpty { return [] }
+        var found: [Finding] = []
+        for m in candidates {
+            guard let kind = owners[m.pattern] else { continue }
+            switch kind {
+            case .custom:
+                found.append(Finding(kind: kind, range: m.start..<m.end))
+            case .detector(let d):
+                if let r = d.validate(bytes, m.start, m.end, options) { found.append(Finding(kind: kind, range: r)) }
+            }
+        }
+        return Self.resolve(found)
+    }
+
+    /// Sorts by start (longer first), removes duplicates and findings
+    /// contained in an earlier kept one. Partial overlaps are kept; masking
+    /// merges them.
+    static func resolve(_ findings: [Finding]) -> [Finding] {
+        if findings.count < 2 { return findings }
+        let sorted = findings.sorted {
+            $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound
+                : $0.range.upperBound > $1.range.upperBound
+        }
+        var kept: [Finding] = []
+        var maxEnd = -1
+        for f in sorted where f.range.upperBound > maxEnd {
+            kept.append(f)
+            maxEnd = f.range.upperBound
+        }
+        return kept
+    }
+}

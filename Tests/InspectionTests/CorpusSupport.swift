@@ -1,0 +1,36 @@
+import Foundation
+import XCTest
+
+/// Loads labelled JSON Lines fixtures from `Fixtures/`.
+enum Corpus {
+    static func url(_ name: String) throws -> URL {
+        let dir = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil), "Fixtures resource missing")
+        return dir.appendingPathComponent(name)
+    }
+
+    /// Each non-empty line of `name` parsed as a JSON object.
+    static func lines(_ name: String) throws -> [[String: Any]] {
+        let text = try String(contentsOf: url(name), encoding: .utf8)
+        return try text.split(separator: "\n").compactMap { line in
+            try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        }
+    }
+}
+
+/// Per-label true/false positive and false negative counts.
+struct Tally {
+    var tp: [String: Int] = [:], fp: [String: Int] = [:], fn: [String: Int] = [:]
+
+    func report(_ title: String) -> String {
+        let labels = Set(tp.keys).union(fp.keys).union(fn.keys).sorted()
+        var s = "\(title)\nlabel                      TP  FP  FN  precision  recall\n"
+        for l in labels {
+            let t = tp[l, default: 0], f = fp[l, default: 0], n = fn[l, default: 0]
+            let p = t + f == 0 ? 1.0 : Double(t) / Double(t + f)
+            let r = t + n == 0 ? 1.0 : Double(t) / Double(t + n)
+            s += l.padding(toLength: 25, withPad: " ", startingAt: 0)
+                + String(format: "%4d%4d%4d  %9.3f  %6.3f\n", t, f, n, p, r)
+        }
+        return s
+    }
+}
