@@ -6,7 +6,9 @@
 # Gatehouse: idle RSS, RSS with 10,000 idle keep-alive connections, and
 # peak RSS while streaming 1 GiB through it in each direction.
 #
-# Usage: Benchmarks/compare.sh [--rounds N] [--duration S] [--connections C] [--skip-memory]
+# Usage: Benchmarks/compare.sh [--rounds N] [--duration S] [--connections C] [--skip-memory] [--with-recording]
+#   --with-recording also runs Gatehouse with SQLite recording in strict and
+#   in async mode (ports 19005/19006) and reports them against recording off.
 # Needs: wrk, nginx (nginx-light), haproxy, curl, python3; a release build
 # (it runs `swift build -c release` itself).
 set -euo pipefail
@@ -15,12 +17,14 @@ ROUNDS=3
 DURATION=10
 CONNS=64
 SKIP_MEMORY=0
+WITH_RECORDING=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --connections) CONNS="$2"; shift 2 ;;
     --skip-memory) SKIP_MEMORY=1; shift ;;
+    --with-recording) WITH_RECORDING=1; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -30,6 +34,7 @@ WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
 chmod 755 "$WORK"  # nginx workers run as nobody and must read the bodies
 LOOPS=2
 UP_PORT=19000; NGINX_PORT=19001; HAPROXY_PORT=19002; GH_PORT=19003; SINK_PORT=19004
+GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done
@@ -115,6 +120,20 @@ cat > "$WORK/gatehouse.json" <<GH
 }
 GH
 
+for mode in strict async; do
+  port=$GH_STRICT_PORT; [ "$mode" = async ] && port=$GH_ASYNC_PORT
+  cat > "$WORK/gatehouse-$mode.json" <<GH
+{
+  "loops": $LOOPS,
+  "access_log": false,
+  "limits": { "max_connections": 20000 },
+  "listeners": [ { "address": "127.0.0.1", "port": $port } ],
+  "routes": [ { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT" } ],
+  "recording": { "path": "$WORK/audit-$mode.db", "durability": "$mode" }
+}
+GH
+done
+
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nginx -c "$WORK/upstream.conf"
 nginx -c "$WORK/proxy.conf"
@@ -128,6 +147,12 @@ PIDS+=("$(cat "$WORK/haproxy.pid")")
 setsid "$GH_BIN" serve --config "$WORK/gatehouse.json" >/dev/null 2>"$WORK/gh.err" </dev/null &
 GH_PID=$!
 PIDS+=("$GH_PID")
+if [ "$WITH_RECORDING" = 1 ]; then
+  for mode in strict async; do
+    setsid "$GH_BIN" serve --config "$WORK/gatehouse-$mode.json" >/dev/null 2>"$WORK/gh-$mode.err" </dev/null &
+    PIDS+=("$!")
+  done
+fi
 for port in $UP_PORT $NGINX_PORT $HAPROXY_PORT $GH_PORT; do
   for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
@@ -149,7 +174,14 @@ print(rps.group(1) if rps else "nan", ms("50%"), ms("99%"), errs.group(1) if err
 
 declare -A RESULTS
 NAMES=(nginx haproxy gatehouse)
-declare -A PORTS=([nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [gatehouse]=$GH_PORT)
+declare -A PORTS=([nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [gatehouse]=$GH_PORT
+                  [gh-strict]=$GH_STRICT_PORT [gh-async]=$GH_ASYNC_PORT)
+if [ "$WITH_RECORDING" = 1 ]; then
+  NAMES+=(gh-strict gh-async)
+  for port in $GH_STRICT_PORT $GH_ASYNC_PORT; do
+    for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+  done
+fi
 for name in "${NAMES[@]}"; do run_wrk "${PORTS[$name]}" >/dev/null; done  # warm-up
 for round in $(seq 1 "$ROUNDS"); do
   for name in "${NAMES[@]}"; do
@@ -159,11 +191,14 @@ done
 
 echo
 echo "pass-through, $CONNS connections, ${DURATION}s x $ROUNDS rounds (medians), upstream: nginx 1 KiB JSON"
-python3 - "${RESULTS[nginx]}" "${RESULTS[haproxy]}" "${RESULTS[gatehouse]}" <<'PY'
+ARGS=()
+for name in "${NAMES[@]}"; do ARGS+=("$name=${RESULTS[$name]}"); done
+python3 - "${ARGS[@]}" <<'PY'
 import sys, statistics
-names = ["nginx", "haproxy", "gatehouse"]
+pairs = [a.split("=", 1) for a in sys.argv[1:]]
+names = [p[0] for p in pairs]
 rows = {}
-for name, raw in zip(names, sys.argv[1:]):
+for name, raw in pairs:
     runs = [list(map(float, r.split())) for r in raw.strip(";").split(";") if r.strip()]
     rows[name] = [statistics.median(col) for col in zip(*runs)]
 base = rows["nginx"]
@@ -171,6 +206,12 @@ print(f"{'proxy':<10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {
 for n in names:
     rps, p50, p99, errs = rows[n]
     print(f"{n:<10} {rps:>10.0f} {p50:>8.2f} {p99:>8.2f} {errs:>8.0f} {rps/base[0]:>10.2f} {p99/base[2]:>10.2f}")
+if "gh-strict" in rows:
+    off = rows["gatehouse"][0]
+    print()
+    print("recording (SQLite) against recording off:")
+    for n in ("gh-strict", "gh-async"):
+        print(f"  {n:<10} {rows[n][0]/off:>5.2f}x of off")
 PY
 
 if [ "$SKIP_MEMORY" = 1 ]; then exit 0; fi
