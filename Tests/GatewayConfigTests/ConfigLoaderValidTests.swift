@@ -124,4 +124,16 @@ final class ConfigLoaderValidTests: XCTestCase {
             XCTAssertEqual(config.sourcePath, path)
         }
     }
+
+    func testRecordingExampleConfigLoads() throws {
+        let path = Fixtures.repositoryRoot.appendingPathComponent("Config/gatehouse.recording.example.json").path
+        switch ConfigLoader.load(path: path) {
+        case .failure(let errors):
+            XCTFail("recording example config does not load:\n\(errors)")
+        case .success(let config):
+            XCTAssertEqual(config.recording?.durability, .strict)
+            XCTAssertEqual(config.routes.map { config.recordingDurability(for: $0) }, [.strict, .async])
+            XCTAssertEqual(config.warnings, [])
+        }
+    }
 }
