@@ -31,6 +31,20 @@ final class UpstreamFailureTests: XCTestCase {
         assertError(try TestHTTP.read(from: s, isResponse: true), status: 502, code: "upstream_connect_failed")
     }
 
+    func testManyPipelinedRequestsToADownUpstreamAreAnsweredInOrder() throws {
+        // A refused connect fails synchronously inside forwarding; each answer
+        // must not nest the next pipelined request on the stack.
+        let gw = try GatewayFixture(upstream: nil, upstreamPort: closedPort())
+        defer { gw.stop() }
+        let s = try gw.connect()
+        defer { s.close() }
+        let count = 400
+        try s.send((0..<count).map { get("/p\($0)") }.joined())
+        for _ in 0..<count {
+            assertError(try TestHTTP.read(from: s, isResponse: true), status: 502, code: "upstream_connect_failed")
+        }
+    }
+
     func testUpstreamConnectTimeoutGets503() throws {
         let raw = try RawListener(backlog: 0)
         defer { raw.close() }

@@ -150,6 +150,13 @@ final class DownstreamConnection: LoopHandler {
     /// Advances the connection with whatever input is buffered. Loops (not
     /// recursion) over pipelined requests answered locally.
     func processInput() {
+        // Re-entrant calls (an upstream that fails synchronously inside
+        // forwarding, then finishes the exchange) return at once: the outer
+        // loop below sees the new state and carries on, so pipelined requests
+        // never nest on the stack.
+        if processingInput { return }
+        processingInput = true
+        defer { processingInput = false }
         var guardCount = 0
         while guardCount < 1024 {
             guardCount += 1
@@ -318,6 +325,8 @@ final class DownstreamConnection: LoopHandler {
 
     /// Whether any request byte has arrived on this connection.
     var everReceived = false
+    /// `processInput` is on the stack.
+    var processingInput = false
 
     // MARK: closing
 
