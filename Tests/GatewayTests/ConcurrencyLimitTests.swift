@@ -57,6 +57,10 @@ final class ConcurrencyLimitTests: XCTestCase {
             let r = try XCTUnwrap(TestHTTP.read(from: extra, isResponse: true))
             XCTAssertEqual(r.status, 503)
             XCTAssertEqual(parseError(r)?.code, "connection_limit")
+            // Like every local answer, it carries a request ID in the body and the header.
+            let id = try XCTUnwrap(parseError(r)?.requestID)
+            XCTAssertEqual(id.count, 32)
+            XCTAssertEqual(r.header("x-request-id"), id)
             XCTAssertEqual(r.header("connection")?.lowercased(), "close")
             XCTAssertTrue(peerClosed(extra))
         }

@@ -34,11 +34,4 @@ enum LocalResponseWriter {
         body.appendLiteral("}}\n")
         return body
     }
-
-    /// A response for a connection refused at accept time (no request read).
-    static func connectionLimitBytes() -> [UInt8] {
-        var out: [UInt8] = []
-        write(GatewayError.connectionLimit, requestID: "", requestIDHeader: "X-Request-Id", close: true, into: &out)
-        return out
-    }
 }

@@ -12,7 +12,6 @@ final class Listener: LoopHandler {
     let name: String
     unowned(unsafe) let ctx: LoopContext
     private var closed = false
-    private static let refusal = LocalResponseWriter.connectionLimitBytes()
 
     init(fd: Int32, name: String, ctx: LoopContext) throws(SystemError) {
         self.fd = fd
@@ -36,8 +35,16 @@ final class Listener: LoopHandler {
             }
             guard let (cfd, peer) = accepted else { return }
             if ctx.draining || !ctx.shared.tryOpenConnection() {
-                Self.refusal.withUnsafeBytes { _ = Socket.write(cfd, $0) }
+                // Over the cap: answer at once (best effort, nonblocking) and close.
+                // The answer carries a request ID like every local response.
+                var refusal: [UInt8] = []
+                let id = ctx.ids.make()
+                LocalResponseWriter.write(GatewayError.connectionLimit, requestID: id,
+                                          requestIDHeader: ctx.config.requestIDHeader, close: true, into: &refusal)
+                refusal.withUnsafeBytes { _ = Socket.write(cfd, $0) }
+                Socket.shutdownWrite(cfd)
                 Socket.close(cfd)
+                ctx.logLocalRefusal(requestID: id, client: peer.description)
                 continue
             }
             Socket.setNoDelay(cfd)

@@ -53,6 +53,13 @@ final class LoopContext {
         EventLog.line(level: "warn", message: message, fields: fields, clock: &clock, to: &errorBuffer)
     }
 
+    /// Access-log line for a connection refused at the connection cap.
+    func logLocalRefusal(requestID: String, client: String) {
+        logAccess(AccessRecord(requestID: requestID, route: "-", method: "-", path: "-", status: 503,
+                               bytesIn: 0, bytesOut: 0, totalNs: 0, upstreamNs: nil, outcome: "rejected",
+                               errorCode: GatewayError.connectionLimit.code, client: client, upstream: nil))
+    }
+
     func logAccess(_ record: AccessRecord) {
         guard config.accessLog else { return }
         AccessLog.append(record, clock: &clock, to: &accessBuffer)
