@@ -125,6 +125,25 @@ final class RecordingIntegrationTests: XCTestCase {
         }
     }
 
+    func testRequestsRefusedBeforeRoutingAreRecordedToo() throws {
+        let upstream = try StubUpstream()
+        defer { upstream.stop() }
+        let (server, port, db) = try startGateway(upstream: upstream)
+        let s = try BlockingSocket.connect(port: port)
+        try s.send("GET /x HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n")
+        let r = try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true))
+        XCTAssertEqual(r.status, 400)
+        s.close()
+        server.drain()
+        server.waitUntilStopped()
+        let rows = try allExchanges(db)
+        XCTAssertEqual(rows.count, 1)
+        XCTAssertEqual(rows.first?.errorCode, "duplicate_host")
+        XCTAssertEqual(rows.first?.responseStatus, 400)
+        XCTAssertEqual(rows.first?.route, "-")
+        XCTAssertEqual(upstream.requests.count, 0)
+    }
+
     func testAsyncModeForwardsAndRecords() throws {
         let upstream = try StubUpstream()
         defer { upstream.stop() }

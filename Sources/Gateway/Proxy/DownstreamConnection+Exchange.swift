@@ -371,6 +371,10 @@ extension DownstreamConnection {
         }
         logLocal(requestID: requestID, method: head.method, path: String(head.path), route: route, status: response.status,
                  outcome: outcome, code: response.code)
+        if ctx.config.recordingDefault != nil {
+            recordRejected(requestID: requestID, method: head.method, target: head.target,
+                           headers: ExchangeRecording.headerFields(head.headers), response: response, outcome: outcome)
+        }
         if closing { state = .closing } else { startIdle() }
     }
 

@@ -138,4 +138,25 @@ extension DownstreamConnection {
                                                                   bodyCap: ex.config.recordingBodyCap), outcome))
         }
     }
+
+    /// Records a request answered before it had a route (malformed HTTP, no
+    /// route, a timeout before the head was complete). There is no route
+    /// policy to follow, so it uses the global durability, and it is written
+    /// without withholding the answer (the connection closes or the request
+    /// is trivially refused; documented in RECORDING.md).
+    func recordRejected(requestID: String, method: String, target: String, headers: [HeaderField],
+                        response: LocalResponse, outcome: String) {
+        guard let durability = ctx.config.recordingDefault, let recorder = ctx.shared.recorder else { return }
+        let now = RecordingClock.nowMillis()
+        let start = ExchangeStart(requestID: requestID, startedAt: now, route: "-", clientAddress: peerDescription,
+                                  identity: nil, method: method, target: target, requestHeaders: headers,
+                                  durability: durability)
+        let end = ExchangeOutcome(requestID: requestID, finishedAt: now,
+                                  outcome: ExchangeRecording.recordedOutcome(outcome), responseStatus: response.status,
+                                  responseHeaders: [HeaderField("Content-Type", "application/json")],
+                                  responseBody: CapturedBody(LocalResponseWriter.body(response, requestID: requestID),
+                                                             cap: ctx.config.recordingBodyCap),
+                                  errorCode: response.code, durability: durability)
+        _ = recorder.submit(.complete(start, end))
+    }
 }

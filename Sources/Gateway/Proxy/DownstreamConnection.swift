@@ -342,6 +342,7 @@ final class DownstreamConnection: LoopHandler {
             }
             logLocal(requestID: requestID, method: "-", path: "-", route: "-", status: response.status,
                      outcome: outcome, code: response.code)
+            recordRejected(requestID: requestID, method: "-", target: "-", headers: [], response: response, outcome: outcome)
             state = .closing
             flush()
         }

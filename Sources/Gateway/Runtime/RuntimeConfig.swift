@@ -90,6 +90,8 @@ public final class RuntimeConfig: Sendable {
     let drainNs: UInt64
     /// Body bytes kept per recorded message.
     let recordingBodyCap: Int
+    /// Durability for exchanges refused before routing; nil when recording is off.
+    let recordingDefault: DurabilityMode?
 
     /// Resolves every upstream host (blocking: call off the loops).
     public init(config: GatehouseConfig, stages: [any RequestStage]) throws(SystemError) {
@@ -135,6 +137,7 @@ public final class RuntimeConfig: Sendable {
         idleKeepAliveNs = nanoseconds(ms: config.timeouts.idleKeepAliveMs)
         drainNs = nanoseconds(ms: config.timeouts.drainMs)
         recordingBodyCap = config.recording?.bodyCapBytes ?? 0
+        recordingDefault = RecorderSetup.durability(config.recording?.durability)
     }
 
     /// Every distinct upstream target, for the resolver thread.
