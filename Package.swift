@@ -40,6 +40,9 @@ let package = Package(
                           dependencies: ["Gateway", "GatewayConfig", "Recording", "GatehouseCore", "CLinuxShims",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
+        // Writer throughput and bytes per exchange (Docs/BENCHMARKS.md, "Recording").
+        .executableTarget(name: "recording-bench", dependencies: ["Recording"], path: "Benchmarks/recording",
+                          swiftSettings: strict),
         .target(name: "GatehouseTestSupport",
                 dependencies: ["GatehouseCore", "Policy", "HTTP1"],
                 path: "Sources/GatehouseTestSupport", swiftSettings: strict),

@@ -64,6 +64,24 @@ final class Statement {
         try check(rc, "bind")
     }
 
+    /// Binds `bytes` as TEXT (valid UTF-8) without copying them
+    /// (`SQLITE_STATIC`). The memory must stay valid and unchanged until
+    /// the statement has been stepped and `reset()`: the writer binds its
+    /// `ScratchBuffer`s this way.
+    func bindStatic(_ index: Int32, text bytes: UnsafeRawBufferPointer) throws(SQLiteError) {
+        let p = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        let rc = sqlite3_bind_text64(handle, index, p.assumingMemoryBound(to: CChar.self), sqlite3_uint64(bytes.count),
+                                     nil, UInt8(SQLITE_UTF8))
+        try check(rc, "bind")
+    }
+
+    /// Binds `bytes` as a BLOB without copying them (`SQLITE_STATIC`); same
+    /// lifetime rule as `bindStatic(_:text:)`.
+    func bindStatic(_ index: Int32, blob bytes: UnsafeRawBufferPointer) throws(SQLiteError) {
+        let p = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        try check(sqlite3_bind_blob64(handle, index, p, sqlite3_uint64(bytes.count), nil), "bind")
+    }
+
     func bindNull(_ index: Int32) throws(SQLiteError) {
         try check(sqlite3_bind_null(handle, index), "bind")
     }

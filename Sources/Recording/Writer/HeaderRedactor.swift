@@ -11,27 +11,53 @@ public struct HeaderRedactor: Sendable {
     public static let alwaysRedacted = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
 
     private let names: Set<String>
+    /// The same names as lowercase UTF-8, for matching a header name
+    /// without allocating (the writer checks every header of every record).
+    private let lowerNames: [[UInt8]]
 
     /// `extra`: further header names to redact (e.g. `X-Api-Key`).
     public init(extra: [String] = []) {
         names = Set((Self.alwaysRedacted + extra).map { $0.lowercased() })
+        lowerNames = names.map { Array($0.utf8) }
     }
 
     /// True if `name`'s value is replaced.
-    public func redacts(_ name: String) -> Bool { names.contains(name.lowercased()) }
+    public func redacts(_ name: String) -> Bool { matches(name) }
 
     /// The headers with every credential value replaced; order and
     /// duplicates kept.
     public func redact(_ headers: [HeaderField]) -> [HeaderField] {
-        headers.map { h in
-            let lower = h.name.lowercased()
-            guard names.contains(lower) else { return h }
-            switch lower {
-            case "authorization", "proxy-authorization": return HeaderField(h.name, Self.keepScheme(h.value))
-            case "cookie": return HeaderField(h.name, Self.cookieNames(h.value, separator: ";"))
-            case "set-cookie": return HeaderField(h.name, Self.cookieNames(Self.beforeFirst(";", h.value), separator: nil))
-            default: return HeaderField(h.name, Self.marker)
+        headers.map { h in redactedValue(h).map { HeaderField(h.name, $0) } ?? h }
+    }
+
+    /// The value to store for `h`: nil when it is stored as is, else its
+    /// redacted form. Allocates only for a redacted header.
+    func redactedValue(_ h: HeaderField) -> String? {
+        guard matches(h.name) else { return nil }
+        switch h.name.lowercased() {
+        case "authorization", "proxy-authorization": return Self.keepScheme(h.value)
+        case "cookie": return Self.cookieNames(h.value, separator: ";")
+        case "set-cookie": return Self.cookieNames(Self.beforeFirst(";", h.value), separator: nil)
+        default: return Self.marker
+        }
+    }
+
+    /// ASCII case-insensitive membership in the redacted names. Header
+    /// names are tokens (ASCII); a non-ASCII byte simply never matches a
+    /// configured ASCII name, exactly as `lowercased()` comparison would.
+    private func matches(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { n in
+            for candidate in lowerNames where candidate.count == n.count {
+                var equal = true
+                for i in 0..<n.count {
+                    var b = n[i]
+                    if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                    if b != candidate[i] { equal = false; break }
+                }
+                if equal { return true }
             }
+            return false
         }
     }
 

@@ -1,10 +1,12 @@
 /// Writing one record's rows: the session, the exchange, its decisions.
 /// Runs inside the batch transaction and the record's savepoint.
 extension RecordWriter {
-    func applyStart(_ s: ExchangeStart, cacheUpdates: inout [SessionCache.Update]) throws(SQLiteError) {
+    /// Inserts the exchange row (and its session and request decisions);
+    /// returns the row, for the in-flight index.
+    func applyStart(_ s: ExchangeStart, pending: inout PendingCacheUpdates) throws(SQLiteError) -> InFlightIndex.Row {
         let key = storedKey(SessionGrouping.key(headers: s.requestHeaders, sessionHeader: config.sessionHeader,
                                                 subject: s.identity?.subject, clientAddress: s.clientAddress))
-        let sessionID = try resolveSession(key, start: s, cacheUpdates: &cacheUpdates)
+        let sessionID = try resolveSession(key, start: s, pending: &pending)
 
         let body = s.requestBody.capped(to: config.bodyCap)
         let st = statements.insertExchange
@@ -16,11 +18,18 @@ extension RecordWriter {
         try st.bind(5, s.clientAddress)
         try st.bind(6, s.identity?.subject)
         try st.bind(7, s.identity?.clientID)
-        try st.bind(8, JSONFragments.strings(s.identity?.groups ?? []))
+        groupsScratch.removeAll()
+        JSONFragments.appendStrings(s.identity?.groups ?? [], to: groupsScratch)
+        try st.bindStatic(8, text: groupsScratch.bytes)
         try st.bind(9, s.method)
         try st.bind(10, s.target)
-        try st.bind(11, JSONFragments.headers(redactor.redact(s.requestHeaders)))
-        if body.totalLength == 0 { try st.bindNull(12) } else { try st.bind(12, blob: body.bytes) }
+        headersScratch.removeAll()
+        JSONFragments.appendHeaders(s.requestHeaders, redactor: redactor, to: headersScratch)
+        try st.bindStatic(11, text: headersScratch.bytes)
+        if body.totalLength == 0 { try st.bindNull(12) } else {
+            bodyScratch.set(body.bytes)
+            try st.bindStatic(12, blob: bodyScratch.bytes)
+        }
         try st.bind(13, body.totalLength)
         try st.bind(14, body.truncated)
         try st.bind(15, s.durability.rawValue)
@@ -28,12 +37,13 @@ extension RecordWriter {
         st.reset()
         let exchangeID = db.lastInsertRowID
         try insertDecisions(s.decisions, exchangeID: exchangeID, phase: "request")
+        return .init(exchangeID: exchangeID, sessionID: sessionID)
     }
 
     /// Finds or creates the session this start belongs to and counts the
     /// exchange in it.
     private func resolveSession(_ key: SessionGrouping.Key, start s: ExchangeStart,
-                                cacheUpdates: inout [SessionCache.Update]) throws(SQLiteError) -> Int64 {
+                                pending: inout PendingCacheUpdates) throws(SQLiteError) -> Int64 {
         var latest = sessions.lookup(key)
         if latest == nil { latest = try findLatestSession(key) }
         switch SessionGrouping.decide(key: key, at: s.startedAt, latest: latest, idleGapMs: config.sessionIdleGapMs) {
@@ -43,7 +53,7 @@ extension RecordWriter {
             try st.bind(1, id)
             try st.bind(2, s.startedAt)
             try st.step()
-            cacheUpdates.append(.init(key: key, candidate: .init(id: id, lastSeen: max(latest?.lastSeen ?? s.startedAt, s.startedAt))))
+            pending.add(.init(key: key, candidate: .init(id: id, lastSeen: max(latest?.lastSeen ?? s.startedAt, s.startedAt))))
             return id
         case .startNew:
             let st = statements.insertSession
@@ -58,7 +68,7 @@ extension RecordWriter {
             try st.step()
             st.reset()
             let id = db.lastInsertRowID
-            cacheUpdates.append(.init(key: key, candidate: .init(id: id, lastSeen: s.startedAt)))
+            pending.add(.init(key: key, candidate: .init(id: id, lastSeen: s.startedAt)))
             return id
         }
     }
@@ -85,44 +95,43 @@ extension RecordWriter {
         return .init(kind: key.kind, value: "fnv1a64:" + FNV1a.hex(key.value))
     }
 
-    func applyOutcome(_ o: ExchangeOutcome, cacheUpdates: inout [SessionCache.Update]) throws(SQLiteError) -> Result<Void, RecordingError> {
+    /// Completes the exchange's row. `known` is the row when the start was
+    /// written in this same record (`.complete`); otherwise the in-flight
+    /// index gives it, or the table when the index does not know it.
+    func applyOutcome(_ o: ExchangeOutcome, known: InFlightIndex.Row?,
+                      pending: inout PendingCacheUpdates) throws(SQLiteError) -> Result<Void, RecordingError> {
         if o.outcome == .inFlight {
             return .failure(.invalidRecord("outcome record for \(o.requestID) has outcome in_flight"))
         }
-        let body = o.responseBody.capped(to: config.bodyCap)
-        let st = statements.finishExchange
-        defer { st.reset() }
-        try st.bind(1, o.requestID)
-        try st.bind(2, o.finishedAt)
-        try st.bind(3, o.outcome.rawValue)
-        try st.bind(4, o.responseStatus)
-        try st.bind(5, o.responseStatus == nil && o.responseHeaders.isEmpty
-                        ? nil : JSONFragments.headers(redactor.redact(o.responseHeaders)))
-        if body.totalLength == 0 { try st.bindNull(6) } else { try st.bind(6, blob: body.bytes) }
-        try st.bind(7, body.totalLength)
-        try st.bind(8, body.truncated)
-        let t = o.timings
-        for (i, ns) in [t.request, t.policy, t.hold, t.connect, t.firstByte, t.total].enumerated() {
-            try st.bind(Int32(9 + i), ns.map { Int64(clamping: $0 / 1000) })
+        var row: InFlightIndex.Row
+        if let known {
+            row = known
+        } else if let indexed = inFlight.lookup(o.requestID) {
+            row = indexed
+        } else {
+            switch try locate(o.requestID) {
+            case .unknown: return .failure(.unknownExchange(requestID: o.requestID))
+            case .finished: return .failure(.duplicateOutcome(requestID: o.requestID))
+            case .inFlight(let r): row = r
+            }
         }
-        try st.bind(15, Int64(clamping: o.bytesIn))
-        try st.bind(16, Int64(clamping: o.bytesOut))
-        try st.bind(17, o.upstreamAddress)
-        try st.bind(18, o.errorCode)
-        try st.bind(19, o.errorReason)
-        guard try st.step() else {
-            st.reset()
-            return .failure(try outcomeExists(o.requestID) ? .duplicateOutcome(requestID: o.requestID)
-                                                            : .unknownExchange(requestID: o.requestID))
+        if try !finishExchange(o, row: row) {
+            // The index pointed at a row that is gone (pruned) or finished.
+            inFlight.remove(o.requestID)
+            switch try locate(o.requestID) {
+            case .unknown: return .failure(.unknownExchange(requestID: o.requestID))
+            case .finished: return .failure(.duplicateOutcome(requestID: o.requestID))
+            case .inFlight(let r):
+                row = r
+                guard try finishExchange(o, row: row) else { return .failure(.unknownExchange(requestID: o.requestID)) }
+            }
         }
-        let exchangeID = st.int64(0)
-        let sessionID = st.int64(1)
-        st.reset()
-        try insertDecisions(o.decisions, exchangeID: exchangeID, phase: "response")
+        pending.finished = o.requestID
+        try insertDecisions(o.decisions, exchangeID: row.exchangeID, phase: "response")
 
         let fin = statements.finishSession
         defer { fin.reset() }
-        try fin.bind(1, sessionID)
+        try fin.bind(1, row.sessionID)
         try fin.bind(2, o.finishedAt)
         try fin.bind(3, o.outcome == .completed)
         try fin.bind(4, o.outcome == .denied)
@@ -131,15 +140,62 @@ extension RecordWriter {
         try fin.bind(7, Int64(clamping: o.bytesIn))
         try fin.bind(8, Int64(clamping: o.bytesOut))
         try fin.step()
-        if let u = sessions.touching(id: sessionID, at: o.finishedAt) { cacheUpdates.append(u) }
+        if let u = sessions.touching(id: row.sessionID, at: o.finishedAt) { pending.add(u) }
         return .success(())
     }
 
-    private func outcomeExists(_ requestID: String) throws(SQLiteError) -> Bool {
-        let st = statements.exchangeOutcome
+    /// Writes the response side into row `row` if it is still in flight;
+    /// false if no row changed.
+    private func finishExchange(_ o: ExchangeOutcome, row: InFlightIndex.Row) throws(SQLiteError) -> Bool {
+        let body = o.responseBody.capped(to: config.bodyCap)
+        let st = statements.finishExchange
+        defer { st.reset() }
+        try st.bind(1, row.exchangeID)
+        try st.bind(2, o.finishedAt)
+        try st.bind(3, o.outcome.rawValue)
+        try st.bind(4, o.responseStatus)
+        if o.responseStatus == nil && o.responseHeaders.isEmpty { try st.bindNull(5) } else {
+            headersScratch.removeAll()
+            JSONFragments.appendHeaders(o.responseHeaders, redactor: redactor, to: headersScratch)
+            try st.bindStatic(5, text: headersScratch.bytes)
+        }
+        if body.totalLength == 0 { try st.bindNull(6) } else {
+            bodyScratch.set(body.bytes)
+            try st.bindStatic(6, blob: bodyScratch.bytes)
+        }
+        try st.bind(7, body.totalLength)
+        try st.bind(8, body.truncated)
+        let t = o.timings
+        try st.bind(9, micros(t.request))
+        try st.bind(10, micros(t.policy))
+        try st.bind(11, micros(t.hold))
+        try st.bind(12, micros(t.connect))
+        try st.bind(13, micros(t.firstByte))
+        try st.bind(14, micros(t.total))
+        try st.bind(15, Int64(clamping: o.bytesIn))
+        try st.bind(16, Int64(clamping: o.bytesOut))
+        try st.bind(17, o.upstreamAddress)
+        try st.bind(18, o.errorCode)
+        try st.bind(19, o.errorReason)
+        try st.step()
+        return db.changes > 0
+    }
+
+    private func micros(_ ns: UInt64?) -> Int64? { ns.map { Int64(clamping: $0 / 1000) } }
+
+    enum Located {
+        case unknown, finished
+        case inFlight(InFlightIndex.Row)
+    }
+
+    /// Where the exchange `requestID` stands, from the table.
+    private func locate(_ requestID: String) throws(SQLiteError) -> Located {
+        let st = statements.findExchange
         defer { st.reset() }
         try st.bind(1, requestID)
-        return try st.step()
+        guard try st.step() else { return .unknown }
+        if st.text(2) != Outcome.inFlight.rawValue { return .finished }
+        return .inFlight(.init(exchangeID: st.int64(0), sessionID: st.int64(1)))
     }
 
     private func insertDecisions(_ decisions: [RecordedDecision], exchangeID: Int64, phase: String) throws(SQLiteError) {
@@ -152,7 +208,9 @@ extension RecordWriter {
             try st.bind(4, d.stage)
             try st.bind(5, d.ruleID)
             try st.bind(6, d.action)
-            try st.bind(7, JSONFragments.strings(d.detectors))
+            detectorsScratch.removeAll()
+            JSONFragments.appendStrings(d.detectors, to: detectorsScratch)
+            try st.bindStatic(7, text: detectorsScratch.bytes)
             try st.bind(8, d.dryRun)
             try st.step()
         }

@@ -15,6 +15,13 @@ final class RecordWriter: @unchecked Sendable {
     let stats: StatisticsBox
     var alerts: AlertLog
     var sessions = SessionCache()
+    var inFlight = InFlightIndex()
+    /// Reused for every record: JSON documents and bodies are built here and
+    /// bound without a copy (see `ScratchBuffer`).
+    let groupsScratch = ScratchBuffer(capacity: 256)
+    let headersScratch = ScratchBuffer(capacity: 2048)
+    let bodyScratch = ScratchBuffer(capacity: 4096)
+    let detectorsScratch = ScratchBuffer(capacity: 256)
     var checkpointer: Checkpointer
     var pruner: Pruner
     private let walCounter = WALFrameCounter()
@@ -162,16 +169,16 @@ final class RecordWriter: @unchecked Sendable {
                     results.append(try applyInSavepoint(record))
                     continue
                 }
-                var updates: [SessionCache.Update] = []
+                var pending = PendingCacheUpdates()
                 let r: Result<Void, RecordingError>
                 do throws(SQLiteError) {
-                    r = try apply(record, cacheUpdates: &updates)
+                    r = try apply(record, pending: &pending)
                 } catch {
                     if error.isStorageFailure { throw error }
                     needsIsolation = true
                     break records
                 }
-                if case .success = r { for u in updates { sessions.apply(u) } }
+                if case .success = r { applyPending(pending) }
                 results.append(r)
             }
             if !needsIsolation { try WriterStatements.run(statements.commit) }
@@ -186,20 +193,29 @@ final class RecordWriter: @unchecked Sendable {
     /// written for it (checked before any write, or found by a statement
     /// that changed nothing); a thrown error may leave partial rows, which
     /// the caller undoes.
-    private func apply(_ record: AuditRecord, cacheUpdates: inout [SessionCache.Update]) throws(SQLiteError) -> Result<Void, RecordingError> {
+    private func apply(_ record: AuditRecord, pending: inout PendingCacheUpdates) throws(SQLiteError) -> Result<Void, RecordingError> {
         switch record {
         case .start(let s):
-            try applyStart(s, cacheUpdates: &cacheUpdates)
+            let row = try applyStart(s, pending: &pending)
+            pending.started = (s.requestID, row)
             return .success(())
         case .outcome(let o):
-            return try applyOutcome(o, cacheUpdates: &cacheUpdates)
+            return try applyOutcome(o, known: nil, pending: &pending)
         case .complete(let s, let o):
             if o.outcome == .inFlight {
                 return .failure(.invalidRecord("complete record for \(o.requestID) has outcome in_flight"))
             }
-            try applyStart(s, cacheUpdates: &cacheUpdates)
-            return try applyOutcome(o, cacheUpdates: &cacheUpdates)
+            let row = try applyStart(s, pending: &pending)
+            return try applyOutcome(o, known: row, pending: &pending)
         }
+    }
+
+    /// Records a written record's effect on the caches.
+    private func applyPending(_ p: PendingCacheUpdates) {
+        if let u = p.session1 { sessions.apply(u) }
+        if let u = p.session2 { sessions.apply(u) }
+        if let s = p.started { inFlight.insert(s.requestID, s.row) }
+        if let f = p.finished { inFlight.remove(f) }
     }
 
     /// Applies one record inside `SAVEPOINT record`: a record-level failure
@@ -207,10 +223,10 @@ final class RecordWriter: @unchecked Sendable {
     /// Storage failures propagate and fail the whole batch.
     private func applyInSavepoint(_ record: AuditRecord) throws(SQLiteError) -> Result<Void, RecordingError> {
         try WriterStatements.run(statements.savepoint)
-        var cacheUpdates: [SessionCache.Update] = []
+        var pending = PendingCacheUpdates()
         let result: Result<Void, RecordingError>
         do throws(SQLiteError) {
-            result = try apply(record, cacheUpdates: &cacheUpdates)
+            result = try apply(record, pending: &pending)
         } catch {
             if error.isStorageFailure { throw error }
             try WriterStatements.run(statements.rollbackToSavepoint)
@@ -220,7 +236,7 @@ final class RecordWriter: @unchecked Sendable {
         if case .failure = result {
             try WriterStatements.run(statements.rollbackToSavepoint)
         } else {
-            for u in cacheUpdates { sessions.apply(u) }
+            applyPending(pending)
         }
         try WriterStatements.run(statements.release)
         return result
@@ -232,8 +248,10 @@ final class RecordWriter: @unchecked Sendable {
                 alerts.alert("rollback_failed", "ROLLBACK after a failed batch failed: \(error)")
             }
         }
-        // Sessions created or touched in the rolled-back batch do not exist.
+        // Sessions created or touched, and exchanges started, in the
+        // rolled-back batch do not exist.
         sessions.removeAll()
+        inFlight.removeAll()
     }
 
     private func batchFailed(_ error: SQLiteError, batch: [(AuditRecord, RecordCompletion?)]) {

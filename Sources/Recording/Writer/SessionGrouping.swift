@@ -62,11 +62,22 @@ public enum SessionGrouping {
     }
 
     private static func value(of lowerName: String, in headers: [HeaderField]) -> String? {
-        for h in headers where h.name.lowercased() == lowerName {
+        for h in headers where asciiCaseInsensitiveEquals(h.name, lowerName) {
             let v = h.value.trimmingSpaces()
             if !v.isEmpty { return v }
         }
         return nil
+    }
+
+    /// `name == lowerName` ignoring ASCII case, where `lowerName` is already
+    /// lowercase; no allocation (this runs for every header of every start).
+    static func asciiCaseInsensitiveEquals(_ name: String, _ lowerName: String) -> Bool {
+        if name.utf8.count != lowerName.utf8.count { return false }
+        for (a, b) in zip(name.utf8, lowerName.utf8) {
+            let folded = a >= 0x41 && a <= 0x5A ? a | 0x20 : a
+            if folded != b { return false }
+        }
+        return true
     }
 
     /// `10.0.0.1:5555` → `10.0.0.1`; `[::1]:80` → `::1`.

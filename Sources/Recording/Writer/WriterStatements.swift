@@ -4,7 +4,7 @@ final class WriterStatements {
     let begin, commit, rollback: Statement
     let savepoint, release, rollbackToSavepoint: Statement
     let findSession, insertSession, touchSession, finishSession: Statement
-    let insertExchange, finishExchange, exchangeOutcome, insertDecision: Statement
+    let insertExchange, finishExchange, findExchange, insertDecision: Statement
 
     init(_ db: Database) throws(SQLiteError) {
         begin = try db.prepare("BEGIN IMMEDIATE", persistent: true)
@@ -40,16 +40,20 @@ final class WriterStatements {
                 request_body_truncated, outcome, durability)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'in_flight', ?15)
             """, persistent: true)
+        // By rowid, with no RETURNING: SQLite runs a RETURNING clause as a
+        // trigger with a statement journal, which cost more than the update.
+        // The writer knows the row from its in-flight index, or finds it
+        // with `findExchange`.
         finishExchange = try db.prepare("""
             UPDATE exchanges SET finished_at = ?2, outcome = ?3, response_status = ?4, response_headers_json = ?5,
                 response_body = ?6, response_body_size = ?7, response_body_truncated = ?8,
                 t_request_us = ?9, t_policy_us = ?10, t_hold_us = ?11, t_connect_us = ?12,
                 t_first_byte_us = ?13, t_total_us = ?14, bytes_in = ?15, bytes_out = ?16,
                 upstream_address = ?17, error_code = ?18, error_reason = ?19
-            WHERE request_id = ?1 AND outcome = 'in_flight'
-            RETURNING id, session_id
+            WHERE id = ?1 AND outcome = 'in_flight'
             """, persistent: true)
-        exchangeOutcome = try db.prepare("SELECT outcome FROM exchanges WHERE request_id = ?1", persistent: true)
+        findExchange = try db.prepare("SELECT id, session_id, outcome FROM exchanges WHERE request_id = ?1",
+                                      persistent: true)
         insertDecision = try db.prepare("""
             INSERT INTO decisions (exchange_id, phase, seq, stage, rule_id, action, detectors_json, dry_run)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
