@@ -48,12 +48,7 @@ extension RecordWriter {
         if latest == nil { latest = try findLatestSession(key) }
         switch SessionGrouping.decide(key: key, at: s.startedAt, latest: latest, idleGapMs: config.sessionIdleGapMs) {
         case .join(let id):
-            let st = statements.touchSession
-            defer { st.reset() }
-            try st.bind(1, id)
-            try st.bind(2, s.startedAt)
-            try st.step()
-            pending.add(.init(key: key, candidate: .init(id: id, lastSeen: max(latest?.lastSeen ?? s.startedAt, s.startedAt))))
+            pending.add(session: id, .init(exchanges: 1, lastSeen: s.startedAt))
             return id
         case .startNew:
             let st = statements.insertSession
@@ -79,7 +74,9 @@ extension RecordWriter {
         try st.bind(1, key.kind.rawValue)
         try st.bind(2, key.value)
         guard try st.step() else { return nil }
-        return .init(id: st.int64(0), lastSeen: st.int64(1))
+        // Counters and `last_seen` of this batch are written at its end.
+        let id = st.int64(0)
+        return .init(id: id, lastSeen: max(st.int64(1), sessionDeltas.lastSeen(id) ?? .min))
     }
 
     /// The key as stored: an explicit session ID whose header is configured
@@ -129,17 +126,11 @@ extension RecordWriter {
         pending.finished = o.requestID
         try insertDecisions(o.decisions, exchangeID: row.exchangeID, phase: "response")
 
-        let fin = statements.finishSession
-        defer { fin.reset() }
-        try fin.bind(1, row.sessionID)
-        try fin.bind(2, o.finishedAt)
-        try fin.bind(3, o.outcome == .completed)
-        try fin.bind(4, o.outcome == .denied)
-        try fin.bind(5, o.outcome == .failed)
-        try fin.bind(6, o.outcome == .abandoned)
-        try fin.bind(7, Int64(clamping: o.bytesIn))
-        try fin.bind(8, Int64(clamping: o.bytesOut))
-        try fin.step()
+        pending.add(session: row.sessionID, .init(
+            lastSeen: o.finishedAt,
+            completed: o.outcome == .completed ? 1 : 0, denied: o.outcome == .denied ? 1 : 0,
+            failed: o.outcome == .failed ? 1 : 0, abandoned: o.outcome == .abandoned ? 1 : 0,
+            bytesIn: Int64(clamping: o.bytesIn), bytesOut: Int64(clamping: o.bytesOut)))
         if let u = sessions.touching(id: row.sessionID, at: o.finishedAt) { pending.add(u) }
         return .success(())
     }
@@ -179,6 +170,25 @@ extension RecordWriter {
         try st.bind(19, o.errorReason)
         try st.step()
         return db.changes > 0
+    }
+
+    /// Writes the batch's summed session counters (see `SessionDeltas`).
+    func flushSessionDeltas() throws(SQLiteError) {
+        let st = statements.addToSession
+        for (id, d) in sessionDeltas.bySession {
+            defer { st.reset() }
+            try st.bind(1, id)
+            try st.bind(2, d.exchanges)
+            try st.bind(3, d.lastSeen)
+            try st.bind(4, d.completed)
+            try st.bind(5, d.denied)
+            try st.bind(6, d.failed)
+            try st.bind(7, d.abandoned)
+            try st.bind(8, d.bytesIn)
+            try st.bind(9, d.bytesOut)
+            try st.step()
+        }
+        sessionDeltas.removeAll()
     }
 
     private func micros(_ ns: UInt64?) -> Int64? { ns.map { Int64(clamping: $0 / 1000) } }

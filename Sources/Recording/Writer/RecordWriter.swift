@@ -16,6 +16,7 @@ final class RecordWriter: @unchecked Sendable {
     var alerts: AlertLog
     var sessions = SessionCache()
     var inFlight = InFlightIndex()
+    var sessionDeltas = SessionDeltas()
     /// Reused for every record: JSON documents and bodies are built here and
     /// bound without a copy (see `ScratchBuffer`).
     let groupsScratch = ScratchBuffer(capacity: 256)
@@ -181,7 +182,10 @@ final class RecordWriter: @unchecked Sendable {
                 if case .success = r { applyPending(pending) }
                 results.append(r)
             }
-            if !needsIsolation { try WriterStatements.run(statements.commit) }
+            if !needsIsolation {
+                try flushSessionDeltas()
+                try WriterStatements.run(statements.commit)
+            }
         } catch {
             throw .storage(error)
         }
@@ -216,6 +220,8 @@ final class RecordWriter: @unchecked Sendable {
         if let u = p.session2 { sessions.apply(u) }
         if let s = p.started { inFlight.insert(s.requestID, s.row) }
         if let f = p.finished { inFlight.remove(f) }
+        if let d = p.delta1 { sessionDeltas.add(d.session, d.delta) }
+        if let d = p.delta2 { sessionDeltas.add(d.session, d.delta) }
     }
 
     /// Applies one record inside `SAVEPOINT record`: a record-level failure
@@ -252,6 +258,7 @@ final class RecordWriter: @unchecked Sendable {
         // rolled-back batch do not exist.
         sessions.removeAll()
         inFlight.removeAll()
+        sessionDeltas.removeAll()
     }
 
     private func batchFailed(_ error: SQLiteError, batch: [(AuditRecord, RecordCompletion?)]) {

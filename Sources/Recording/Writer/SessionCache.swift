@@ -77,8 +77,57 @@ struct PendingCacheUpdates {
     var session2: SessionCache.Update?
     var started: (requestID: String, row: InFlightIndex.Row)?
     var finished: String?
+    /// What the record adds to its session's counters (a start that joins
+    /// a session, an outcome).
+    var delta1: (session: Int64, delta: SessionDeltas.Delta)?
+    var delta2: (session: Int64, delta: SessionDeltas.Delta)?
 
     mutating func add(_ u: SessionCache.Update) {
         if session1 == nil { session1 = u } else { session2 = u }
     }
+
+    mutating func add(session: Int64, _ d: SessionDeltas.Delta) {
+        if delta1 == nil { delta1 = (session, d) } else { delta2 = (session, d) }
+    }
+}
+
+/// The changes a batch makes to session counters, summed per session and
+/// written with one UPDATE per session just before the batch's COMMIT, in
+/// the same transaction: what commits is exactly what one UPDATE per record
+/// would have written. Discarded when the batch rolls back.
+struct SessionDeltas {
+    struct Delta {
+        var exchanges: Int64 = 0
+        var lastSeen: Int64 = .min
+        var completed: Int64 = 0
+        var denied: Int64 = 0
+        var failed: Int64 = 0
+        var abandoned: Int64 = 0
+        var bytesIn: Int64 = 0
+        var bytesOut: Int64 = 0
+
+        mutating func merge(_ d: Delta) {
+            exchanges += d.exchanges
+            lastSeen = max(lastSeen, d.lastSeen)
+            completed += d.completed
+            denied += d.denied
+            failed += d.failed
+            abandoned += d.abandoned
+            bytesIn &+= d.bytesIn
+            bytesOut &+= d.bytesOut
+        }
+    }
+
+    private(set) var bySession: [Int64: Delta] = [:]
+
+    var isEmpty: Bool { bySession.isEmpty }
+
+    mutating func add(_ session: Int64, _ d: Delta) {
+        bySession[session, default: Delta()].merge(d)
+    }
+
+    /// The latest activity pending for `session` in this batch, if any.
+    func lastSeen(_ session: Int64) -> Int64? { bySession[session]?.lastSeen }
+
+    mutating func removeAll() { bySession.removeAll(keepingCapacity: true) }
 }

@@ -3,7 +3,7 @@
 final class WriterStatements {
     let begin, commit, rollback: Statement
     let savepoint, release, rollbackToSavepoint: Statement
-    let findSession, insertSession, touchSession, finishSession: Statement
+    let findSession, insertSession, addToSession: Statement
     let insertExchange, finishExchange, findExchange, insertDecision: Statement
 
     init(_ db: Database) throws(SQLiteError) {
@@ -23,14 +23,14 @@ final class WriterStatements {
                 exchange_count)
             VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, 1)
             """, persistent: true)
-        touchSession = try db.prepare("""
-            UPDATE sessions SET exchange_count = exchange_count + 1, last_seen = MAX(last_seen, ?2) WHERE id = ?1
-            """, persistent: true)
-        finishSession = try db.prepare("""
-            UPDATE sessions SET last_seen = MAX(last_seen, ?2),
-                completed_count = completed_count + ?3, denied_count = denied_count + ?4,
-                failed_count = failed_count + ?5, abandoned_count = abandoned_count + ?6,
-                bytes_in = bytes_in + ?7, bytes_out = bytes_out + ?8
+        // The session counters are summed per session over a whole batch
+        // (`SessionDeltas`) and written once per session before COMMIT,
+        // instead of one UPDATE per record.
+        addToSession = try db.prepare("""
+            UPDATE sessions SET exchange_count = exchange_count + ?2, last_seen = MAX(last_seen, ?3),
+                completed_count = completed_count + ?4, denied_count = denied_count + ?5,
+                failed_count = failed_count + ?6, abandoned_count = abandoned_count + ?7,
+                bytes_in = bytes_in + ?8, bytes_out = bytes_out + ?9
             WHERE id = ?1
             """, persistent: true)
 
