@@ -1,0 +1,41 @@
+internal import COpenSSL
+
+extension TLSConnection {
+    /// Whether this handshake resumed a cached session (no certificate
+    /// exchange). Meaningful once the handshake is done.
+    public var isResumed: Bool { SSL_session_reused(ssl) == 1 }
+
+    /// The ALPN protocol agreed on ("http/1.1"), or nil if none was.
+    public var negotiatedProtocol: String? {
+        var data: UnsafePointer<UInt8>?
+        var length: UInt32 = 0
+        SSL_get0_alpn_selected(ssl, &data, &length)
+        guard let data, length > 0 else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
+    }
+
+    /// "TLSv1.2" or "TLSv1.3" once negotiated.
+    public var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
+
+    /// The negotiated cipher suite's OpenSSL name, if any.
+    public var cipherName: String? {
+        guard let cipher = SSL_get_current_cipher(ssl) else { return nil }
+        return String(cString: SSL_CIPHER_get_name(cipher))
+    }
+
+    /// Whether the peer presented a certificate (on a server: an mTLS
+    /// client did; it was verified if the handshake succeeded).
+    public var hasPeerCertificate: Bool { SSL_get0_peer_certificate(ssl) != nil }
+
+    /// The peer certificate's subject in RFC 2253 form, e.g. "CN=agent-7,O=Acme".
+    public var peerCertificateSubject: String? {
+        guard let cert = SSL_get0_peer_certificate(ssl), let name = X509_get_subject_name(cert),
+              let bio = BIO_new(BIO_s_mem()) else { return nil }
+        defer { BIO_free(bio) }
+        guard X509_NAME_print_ex(bio, name, 0, GH_XN_FLAG_RFC2253) >= 0 else { return nil }
+        let n = Int(BIO_ctrl_pending(bio))
+        var bytes = [UInt8](repeating: 0, count: n)
+        _ = bytes.withUnsafeMutableBytes { BIO_read(bio, $0.baseAddress, Int32(n)) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,85 @@
+internal import COpenSSL
+import Synchronization
+
+/// Client-side sessions, per context and keyed by peer (`sessionKey`, e.g.
+/// "host:port"), so that a new pooled connection to the same upstream
+/// resumes instead of doing a full handshake. Shared by every loop using
+/// the context, hence the lock; it is touched once per handshake and once
+/// per received ticket, never per byte.
+///
+/// TLS 1.3 tickets are used once (RFC 8446 C.4 advises against reuse, for
+/// privacy): `take` removes them, and the resumed connection receives fresh
+/// ones. TLS 1.2 sessions stay cached and are shared. At most
+/// `perKeyLimit` sessions are kept per key and `capacity` keys overall (the
+/// oldest key is evicted first).
+final class TLSSessionCache: Sendable {
+    private struct State {
+        var sessions: [String: [Session]] = [:]
+        var order: [String] = []
+    }
+
+    /// An owned `SSL_SESSION *` reference.
+    private struct Session: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
+
+    static let perKeyLimit = 4
+    let capacity: Int
+    private let state = Mutex(State())
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    deinit {
+        state.withLock { s in
+            for list in s.sessions.values { for session in list { SSL_SESSION_free(session.pointer) } }
+            s.sessions = [:]
+        }
+    }
+
+    /// Stores a session, taking over the caller's reference.
+    func store(_ session: OpaquePointer, for key: String) {
+        let evicted: [Session] = state.withLock { s in
+            var out: [Session] = []
+            if s.sessions[key] == nil {
+                s.order.append(key)
+                if s.order.count > capacity {
+                    let oldest = s.order.removeFirst()
+                    out += s.sessions.removeValue(forKey: oldest) ?? []
+                }
+            }
+            var list = s.sessions[key] ?? []
+            list.append(Session(pointer: session))
+            if list.count > Self.perKeyLimit { out.append(list.removeFirst()) }
+            s.sessions[key] = list
+            return out
+        }
+        for session in evicted { SSL_SESSION_free(session.pointer) }
+    }
+
+    /// The newest session for `key`, with a reference the caller must free;
+    /// nil if none is cached.
+    func take(for key: String) -> OpaquePointer? {
+        state.withLock { s -> OpaquePointer? in
+            guard var list = s.sessions[key], let newest = list.last else { return nil }
+            if SSL_SESSION_get_protocol_version(newest.pointer) >= GH_TLS1_3_VERSION {
+                list.removeLast()
+                if list.isEmpty {
+                    s.sessions[key] = nil
+                    s.order.removeAll { $0 == key }
+                } else {
+                    s.sessions[key] = list
+                }
+                return newest.pointer
+            }
+            SSL_SESSION_up_ref(newest.pointer)
+            return newest.pointer
+        }
+    }
+
+    /// Number of sessions held for `key` (for tests and metrics).
+    func count(for key: String) -> Int {
+        state.withLock { $0.sessions[key]?.count ?? 0 }
+    }
+}
