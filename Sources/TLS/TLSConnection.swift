@@ -71,7 +71,17 @@ public final class TLSConnection {
         SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    deinit { SSL_free(ssl) }
+    deinit {
+        // SSL_free treats a connection that never sent close_notify as
+        // broken and marks its session not resumable. A pooled upstream
+        // connection closed while idle is not broken: keep its session
+        // (the latest ticket, shared with the session cache) usable.
+        // A connection that failed keeps OpenSSL's default.
+        if failure == nil && isHandshakeComplete {
+            SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN)
+        }
+        SSL_free(ssl)
+    }
 
     /// The connection an OpenSSL callback is about (ex_data slot 0).
     static func from(_ ssl: OpaquePointer) -> TLSConnection? {

@@ -9,7 +9,10 @@ import Synchronization
 ///
 /// TLS 1.3 tickets are used once (RFC 8446 C.4 advises against reuse, for
 /// privacy): `take` removes them, and the resumed connection receives fresh
-/// ones. TLS 1.2 sessions stay cached and are shared. At most
+/// ones. TLS 1.2 sessions stay cached and are shared. The cached objects
+/// are the ones the connections still reference: OpenSSL marks a session
+/// not resumable when its connection fails (`take` then skips it), which is
+/// why `TLSConnection` frees a healthy connection as cleanly shut down. At most
 /// `perKeyLimit` sessions are kept per key and `capacity` keys overall (the
 /// oldest key is evicted first).
 final class TLSSessionCache: Sendable {
@@ -58,24 +61,36 @@ final class TLSSessionCache: Sendable {
         for session in evicted { SSL_SESSION_free(session.pointer) }
     }
 
-    /// The newest session for `key`, with a reference the caller must free;
-    /// nil if none is cached.
+    /// The newest resumable session for `key`, with a reference the caller
+    /// must free; nil if none is cached. Sessions OpenSSL has since marked
+    /// not resumable (their connection failed) are dropped on the way.
     func take(for key: String) -> OpaquePointer? {
-        state.withLock { s -> OpaquePointer? in
-            guard var list = s.sessions[key], let newest = list.last else { return nil }
-            if SSL_SESSION_get_protocol_version(newest.pointer) >= GH_TLS1_3_VERSION {
-                list.removeLast()
+        var dropped: [Session] = []
+        let found = state.withLock { s -> OpaquePointer? in
+            guard var list = s.sessions[key] else { return nil }
+            defer {
                 if list.isEmpty {
                     s.sessions[key] = nil
                     s.order.removeAll { $0 == key }
                 } else {
                     s.sessions[key] = list
                 }
+            }
+            while let newest = list.last {
+                if SSL_SESSION_is_resumable(newest.pointer) != 1 {
+                    dropped.append(list.removeLast())
+                    continue
+                }
+                if SSL_SESSION_get_protocol_version(newest.pointer) >= GH_TLS1_3_VERSION {
+                    return list.removeLast().pointer
+                }
+                SSL_SESSION_up_ref(newest.pointer)
                 return newest.pointer
             }
-            SSL_SESSION_up_ref(newest.pointer)
-            return newest.pointer
+            return nil
         }
+        for session in dropped { SSL_SESSION_free(session.pointer) }
+        return found
     }
 
     /// Number of sessions held for `key` (for tests and metrics).
