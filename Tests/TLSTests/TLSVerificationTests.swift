@@ -1,0 +1,74 @@
+import TLS
+import XCTest
+
+/// Client-side verification of the server certificate, one failure
+/// category per case.
+final class TLSVerificationTests: XCTestCase {
+    private func clientResult(serverCert: String = "server", serverName: String = "localhost",
+                              trust: TLSClientConfiguration.Trust? = nil) throws
+        -> (client: TLSHandshakeResult, server: TLSHandshakeResult) {
+        let client = TLSConnection(client: try TestContexts.client(trust: trust), serverName: serverName)
+        let server = TLSConnection(server: try TestContexts.server(serverCert))
+        return TLSPump.handshake(client: client, server: server)
+    }
+
+    private func assertVerifyFailure(_ result: TLSHandshakeResult, _ expected: TLSVerifyFailure,
+                                     file: StaticString = #filePath, line: UInt = #line) {
+        guard case .failed(let error) = result else {
+            return XCTFail("expected verification failure, got \(result)", file: file, line: line)
+        }
+        XCTAssertEqual(error.kind, .verifyFailed(reason: expected), error.description, file: file, line: line)
+        XCTAssertFalse(error.detail.isEmpty, file: file, line: line)
+    }
+
+    func testExpiredCertificate() throws {
+        let result = try clientResult(serverCert: "expired")
+        assertVerifyFailure(result.client, .expired)
+        if case .failed(let error) = result.client {
+            XCTAssertEqual(error.code, "verify_failed_expired")
+            XCTAssertTrue(error.detail.contains("expired"), error.detail)
+        }
+        // The client's alert reaches the server, which fails too.
+        guard case .failed = result.server else { return XCTFail("server should see the alert") }
+    }
+
+    func testUnknownCA() throws {
+        let result = try clientResult(trust: .caBundle(path: TestContexts.certs.otherCABundle))
+        assertVerifyFailure(result.client, .unknownCA)
+    }
+
+    func testSystemTrustStoreDoesNotTrustTheTestCA() throws {
+        assertVerifyFailure(try clientResult(trust: .system).client, .unknownCA)
+    }
+
+    func testWrongName() throws {
+        assertVerifyFailure(try clientResult(serverCert: "wrong-name").client, .nameMismatch)
+    }
+
+    func testNameNotInCertificate() throws {
+        assertVerifyFailure(try clientResult(serverName: "api.localhost").client, .nameMismatch)
+    }
+
+    func testIPAddressMatchesIPSAN() throws {
+        let result = try clientResult(serverName: "127.0.0.1")
+        XCTAssertEqual(result.client, .done)
+        XCTAssertEqual(result.server, .done)
+    }
+
+    func testIPAddressMismatch() throws {
+        assertVerifyFailure(try clientResult(serverName: "127.0.0.2").client, .nameMismatch)
+        assertVerifyFailure(try clientResult(serverName: "[::1]").client, .nameMismatch)
+    }
+
+    func testIntermediateFromChainFile() throws {
+        let client = TLSConnection(client: try TestContexts.client(), serverName: "localhost")
+        let server = TLSConnection(server: try TestContexts.server("chained", chain: TestContexts.certs.intermediate))
+        let result = TLSPump.handshake(client: client, server: server)
+        XCTAssertEqual(result.client, .done)
+        XCTAssertEqual(result.server, .done)
+    }
+
+    func testMissingIntermediateIsUnknownCA() throws {
+        assertVerifyFailure(try clientResult(serverCert: "chained").client, .unknownCA)
+    }
+}
