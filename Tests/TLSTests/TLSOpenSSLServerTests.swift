@@ -4,105 +4,69 @@ import GatehouseTestSupport
 import TLS
 import XCTest
 
-/// Interoperability with a TLS server Gatehouse did not write:
+/// Our client against a TLS server Gatehouse did not write:
 /// `openssl s_server -www` on 127.0.0.1, reached with a plain blocking
 /// socket whose bytes are pumped through `TLSConnection`.
 final class TLSOpenSSLServerTests: XCTestCase {
-    func testFetchFromOpenSSLServer() throws {
-        let certs = TestContexts.certs
-        let port = try Self.freePort()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certs.pem("server"),
-                            "-key", certs.key("server"), "-www", "-naccept", "1", "-quiet"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { if server.isRunning { server.terminate() }; server.waitUntilExit() }
+    private var certs: TestCertificates { TestContexts.certs }
 
-        let socket = try Self.connect(port: port, within: 5)
+    private func startServer(_ extra: [String] = [], connections: Int = 1) throws -> (OpenSSLProcess, Int) {
+        let port = try TestPorts.free()
+        let server = try OpenSSLProcess(["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certs.pem("server"),
+                                         "-key", certs.key("server"), "-www", "-naccept", "\(connections)"] + extra)
+        return (server, port)
+    }
+
+    /// Handshakes, sends `GET /`, reads the whole response.
+    private func fetch(port: Int, context: TLSContext, key: String = "localhost") throws -> (TLSConnection, String) {
+        let socket = try TestPorts.connect(port: port)
         defer { socket.close() }
-        let tls = TLSConnection(client: try TestContexts.client(), serverName: "localhost")
-
-        // Handshake.
-        var steps = 0
-        handshake: while true {
-            steps += 1
-            XCTAssertLessThan(steps, 50, "handshake does not converge")
-            let result = tls.handshake()
-            try Self.flush(tls, to: socket)
-            switch result {
-            case .done: break handshake
-            case .failed(let error): return XCTFail("handshake failed: \(error)")
-            case .wantRead:
-                let bytes = try socket.readSome()
-                if bytes.isEmpty { return XCTFail("server closed during handshake") }
-                bytes.withUnsafeBytes { tls.receiveCiphertext($0) }
-            }
+        let driver = TLSSocketDriver(tls: TLSConnection(client: context, serverName: "localhost", sessionKey: key),
+                                     socket: socket)
+        let handshake = try driver.handshake()
+        XCTAssertEqual(handshake, .done)
+        guard handshake == .done else { return (driver.tls, "") }
+        try driver.write("GET / HTTP/1.0\r\n\r\n")
+        let (bytes, end) = try driver.readToEnd()
+        if case .failed(let error) = end {
+            // s_server may close without close_notify; the body is whole either way.
+            XCTAssertEqual(error.kind, .unexpectedEOF, error.description)
         }
-        XCTAssertEqual(tls.peerCertificateSubject, "CN=localhost")
+        if case .sent = driver.tls.shutdown() { try? driver.flush() }
+        return (driver.tls, String(decoding: bytes, as: UTF8.self))
+    }
 
-        // Request.
-        let request = Array("GET / HTTP/1.0\r\n\r\n".utf8)
-        XCTAssertEqual(request.withUnsafeBytes { tls.writePlaintext($0) }, .accepted(request.count))
-        try Self.flush(tls, to: socket)
-
-        // Response, until close_notify or EOF.
-        var response: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        reading: for _ in 0..<1000 {
-            switch buffer.withUnsafeMutableBytes({ tls.readPlaintext(into: $0) }) {
-            case .bytes(let n): response += buffer[0..<n]
-            case .closed: break reading
-            case .failed(let error):
-                // s_server may close without close_notify; the body is whole either way.
-                XCTAssertEqual(error.kind, .unexpectedEOF, error.description)
-                break reading
-            case .wantRead:
-                try Self.flush(tls, to: socket)
-                let bytes = try socket.readSome()
-                if bytes.isEmpty { tls.receiveEOF() } else { bytes.withUnsafeBytes { tls.receiveCiphertext($0) } }
-            }
-        }
-        let text = String(decoding: response, as: UTF8.self)
+    func testFetchFromOpenSSLServer() throws {
+        let (server, port) = try startServer()
+        let (tls, text) = try fetch(port: port, context: try TestContexts.client())
         XCTAssertTrue(text.hasPrefix("HTTP/1.0 200 ok"), text)
         XCTAssertTrue(text.contains("s_server"), text)
-        if case .sent = tls.shutdown() { try? Self.flush(tls, to: socket) }
+        XCTAssertEqual(tls.peerCertificateSubject, "CN=localhost")
+        XCTAssertEqual(tls.protocolVersion, "TLSv1.3")
+        _ = server
     }
 
-    private static func flush(_ tls: TLSConnection, to socket: BlockingSocket) throws {
-        var queue = ByteQueue()
-        tls.takeCiphertext(into: &queue)
-        if !queue.isEmpty { try socket.send(queue.readableBytes()) }
+    func testTLS12WithMozillaIntermediateCipherAndResumption() throws {
+        let (server, port) = try startServer(["-tls1_2"], connections: 2)
+        let context = try TestContexts.client()
+        let (first, text) = try fetch(port: port, context: context)
+        XCTAssertTrue(text.hasPrefix("HTTP/1.0 200 ok"), text)
+        XCTAssertEqual(first.protocolVersion, "TLSv1.2")
+        XCTAssertEqual(first.cipherName, "ECDHE-ECDSA-AES128-GCM-SHA256")
+        XCTAssertFalse(first.isResumed)
+        let (second, _) = try fetch(port: port, context: context)
+        XCTAssertTrue(second.isResumed, "TLS 1.2 session resumed")
+        _ = server
     }
 
-    /// Retries until the server listens (it needs a moment to start).
-    private static func connect(port: Int, within seconds: Double) throws -> BlockingSocket {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            do { return try BlockingSocket.connect(port: port, timeoutSeconds: 5) } catch {
-                if Date() > deadline { throw error }
-                usleep(50_000)
-            }
-        }
-    }
-
-    /// An ephemeral port that was free a moment ago (bind to 0, read it, close).
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestIOError("socket", errno) }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
-            }
-        }
-        guard ok else { throw TestIOError("bind", errno) }
-        return Int(UInt16(bigEndian: addr.sin_port))
+    func testTLS11ServerIsRefused() throws {
+        let (server, port) = try startServer(["-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"])
+        let socket = try TestPorts.connect(port: port)
+        defer { socket.close() }
+        let driver = TLSSocketDriver(tls: TLSConnection(client: try TestContexts.client(), serverName: "localhost"),
+                                     socket: socket)
+        guard case .failed(let error) = try driver.handshake() else { return XCTFail("TLS 1.1 must be refused") }
+        XCTAssertEqual(error.kind, .handshakeFailed, error.description)
+        _ = server
     }
 }
