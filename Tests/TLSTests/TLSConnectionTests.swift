@@ -127,4 +127,39 @@ final class TLSConnectionTests: XCTestCase {
         XCTAssertEqual(buffer[0], 22, "a handshake record")
         XCTAssertEqual(client.pendingCiphertextCount, 0)
     }
+
+    func testHandshakeWithCiphertextArrivingOneByteAtATime() throws {
+        let client = TLSConnection(client: try TestContexts.client(), serverName: "localhost")
+        let server = TLSConnection(server: try TestContexts.server())
+        var c = TLSHandshakeResult.wantRead, s = TLSHandshakeResult.wantRead
+        for _ in 0..<20 {
+            c = client.handshake()
+            s = server.handshake()
+            let moved = TLSPump.transfer(from: client, to: server, byteByByte: true)
+                + TLSPump.transfer(from: server, to: client, byteByByte: true)
+            if moved == 0 { break }
+        }
+        XCTAssertEqual(c, .done)
+        XCTAssertEqual(s, .done)
+        XCTAssertEqual(TLSPump.send(Array("fragmented".utf8), from: client, to: server), Array("fragmented".utf8))
+    }
+
+    func testWriteBeforeHandshakeDrivesIt() throws {
+        let client = TLSConnection(client: try TestContexts.client(), serverName: "localhost")
+        let server = TLSConnection(server: try TestContexts.server())
+        let hello = Array("early".utf8)
+        XCTAssertEqual(hello.withUnsafeBytes { client.writePlaintext($0) }, .wantRead)
+        XCTAssertGreaterThan(client.pendingCiphertextCount, 0, "the ClientHello went out")
+        let results = TLSPump.handshake(client: client, server: server)
+        XCTAssertEqual(results.client, .done)
+        XCTAssertEqual(results.server, .done)
+        XCTAssertEqual(TLSPump.send(hello, from: client, to: server), hello)
+    }
+
+    func testErrorCodesAreStable() {
+        XCTAssertEqual(TLSError(.verifyFailed(reason: .unknownCA), detail: "").code, "verify_failed_unknown_ca")
+        XCTAssertEqual(TLSError(.verifyFailed(reason: .other("x")), detail: "x").code, "verify_failed_other")
+        XCTAssertEqual(TLSError(.handshakeFailed, detail: "no shared cipher").description,
+                       "handshake_failed: no shared cipher")
+    }
 }

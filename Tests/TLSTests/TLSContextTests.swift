@@ -30,7 +30,7 @@ final class TLSContextTests: XCTestCase {
         let error = serverError(TLSCertificateFiles(certificatePath: bad, privateKeyPath: certs.key("server")))
         XCTAssertEqual(error?.path, bad)
         XCTAssertTrue(error?.reason.hasPrefix("loading certificate: ") ?? false, "\(String(describing: error))")
-        XCTAssertGreaterThan(error?.reason.count ?? 0, "loading certificate: ".count)
+        XCTAssertTrue(error?.reason.contains("no start line") ?? false, "\(String(describing: error))")
     }
 
     func testKeyThatDoesNotMatchCertificate() {

@@ -12,10 +12,16 @@ enum TLSPump {
         transfer(from: a, to: b) + transfer(from: b, to: a)
     }
 
-    static func transfer(from source: TLSConnection, to destination: TLSConnection) -> Int {
+    static func transfer(from source: TLSConnection, to destination: TLSConnection, byteByByte: Bool = false) -> Int {
         var queue = ByteQueue()
         let n = source.takeCiphertext(into: &queue)
-        queue.withReadable { destination.receiveCiphertext($0) }
+        queue.withReadable { bytes in
+            if byteByByte {
+                for i in 0..<bytes.count { destination.receiveCiphertext(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + 1)])) }
+            } else {
+                destination.receiveCiphertext(bytes)
+            }
+        }
         return n
     }
 
@@ -78,9 +84,11 @@ enum TestContexts {
         return try TLSContext(server: TLSServerConfiguration(certificate: files, clientVerification: clients))
     }
 
-    static func client(trust: TLSClientConfiguration.Trust? = nil, certificate: String? = nil) throws -> TLSContext {
+    static func client(trust: TLSClientConfiguration.Trust? = nil, certificate: String? = nil,
+                       sessionCacheCapacity: Int = 1024) throws -> TLSContext {
         let files = certificate.map { TLSCertificateFiles(certificatePath: certs.pem($0), privateKeyPath: certs.key($0)) }
         return try TLSContext(client: TLSClientConfiguration(trust: trust ?? .caBundle(path: certs.caBundle),
-                                                             clientCertificate: files))
+                                                             clientCertificate: files,
+                                                             sessionCacheCapacity: sessionCacheCapacity))
     }
 }

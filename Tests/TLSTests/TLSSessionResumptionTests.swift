@@ -52,4 +52,13 @@ final class TLSSessionResumptionTests: XCTestCase {
         XCTAssertTrue(next.client.isResumed)
         XCTAssertTrue(next.server.hasPeerCertificate, "the resumed session keeps the verified client certificate")
     }
+
+    func testCacheEvictsTheOldestPeer() throws {
+        let clientContext = try TestContexts.client(sessionCacheCapacity: 1)
+        let serverContext = try TestContexts.server()
+        _ = connect(clientContext, serverContext, key: "a:443")
+        _ = connect(clientContext, serverContext, key: "b:443")
+        XCTAssertFalse(connect(clientContext, serverContext, key: "a:443").client.isResumed, "a was evicted by b")
+        XCTAssertFalse(connect(clientContext, serverContext, key: "b:443").client.isResumed, "b was evicted by a")
+    }
 }
