@@ -21,9 +21,9 @@ public final class TLSConnection {
     /// The `SSL *`; owns both BIOs.
     let ssl: OpaquePointer
     /// Peer → OpenSSL (ciphertext fed by the driver).
-    let inputBIO: OpaquePointer
+    var inputBIO: OpaquePointer
     /// OpenSSL → peer (ciphertext taken by the driver).
-    let outputBIO: OpaquePointer
+    var outputBIO: OpaquePointer
     /// Client only: the session-cache key.
     let sessionKey: String?
 
@@ -59,16 +59,25 @@ public final class TLSConnection {
     private init(context: TLSContext, sessionKey: String?) {
         self.context = context
         self.sessionKey = sessionKey
-        guard let ssl = SSL_new(context.ctx), let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem()) else {
-            fatalError("TLSConnection: OpenSSL allocation failed: \(OpenSSLErrorQueue.drain())")
+        guard let ssl = SSL_new(context.ctx) else {
+            fatalError("TLSConnection: SSL_new failed: \(OpenSSLErrorQueue.drain())")
         }
-        // An empty input BIO means "retry later" until the peer's EOF.
-        gh_BIO_set_mem_eof_return(input, -1)
+        let (input, output) = Self.newBIOs()
         SSL_set_bio(ssl, input, output)
         self.ssl = ssl
         self.inputBIO = input
         self.outputBIO = output
         SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// A fresh pair of empty memory BIOs (no buffer allocated yet).
+    private static func newBIOs() -> (input: OpaquePointer, output: OpaquePointer) {
+        guard let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem()) else {
+            fatalError("TLSConnection: BIO_new failed: \(OpenSSLErrorQueue.drain())")
+        }
+        // An empty input BIO means "retry later" until the peer's EOF.
+        gh_BIO_set_mem_eof_return(input, -1)
+        return (input, output)
     }
 
     deinit {
@@ -144,6 +153,28 @@ public final class TLSConnection {
         guard let base = buffer.baseAddress, buffer.count > 0, pendingCiphertextCount > 0 else { return 0 }
         let got = BIO_read(outputBIO, base, Int32(clamping: buffer.count))
         return got > 0 ? Int(got) : 0
+    }
+
+    // MARK: idle memory
+
+    /// Bytes held by the two memory BIOs. They grow to the largest amount
+    /// ever buffered and never shrink on their own.
+    public var bufferCapacity: Int {
+        Int(gh_BIO_mem_capacity(inputBIO)) + Int(gh_BIO_mem_capacity(outputBIO))
+    }
+
+    /// Gives the BIOs' memory back when nothing is buffered either way, so an
+    /// idle keep-alive connection holds no ciphertext buffers (OpenSSL's own
+    /// record buffers are released by `SSL_MODE_RELEASE_BUFFERS`). Call it
+    /// where the driver releases its own idle buffers. Does nothing when
+    /// bytes are pending or after `receiveEOF()`.
+    public func releaseBuffersIfIdle() {
+        guard !inputEnded, pendingCiphertextCount == 0, BIO_ctrl_pending(inputBIO) == 0,
+              bufferCapacity > 0 else { return }
+        let (input, output) = Self.newBIOs()
+        SSL_set_bio(ssl, input, output)  // frees the old pair
+        inputBIO = input
+        outputBIO = output
     }
 
     private static func describeNotTLS(_ bytes: UnsafeRawBufferPointer) -> String {

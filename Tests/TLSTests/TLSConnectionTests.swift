@@ -162,4 +162,37 @@ final class TLSConnectionTests: XCTestCase {
         XCTAssertEqual(TLSError(.handshakeFailed, detail: "no shared cipher").description,
                        "handshake_failed: no shared cipher")
     }
+
+    func testIdleConnectionReleasesItsBuffers() throws {
+        let (client, server) = try connectedPair()
+        let payload = [UInt8](repeating: 0x5a, count: 200_000)
+        XCTAssertEqual(TLSPump.send(payload, from: client, to: server).count, payload.count)
+        XCTAssertGreaterThan(client.bufferCapacity, 0)
+        XCTAssertGreaterThan(server.bufferCapacity, 0)
+        // The client has not read the server's session tickets yet: not idle.
+        client.releaseBuffersIfIdle()
+        XCTAssertGreaterThan(client.bufferCapacity, 0)
+        var tickets: [UInt8] = []
+        XCTAssertEqual(TLSPump.drainPlaintext(client, into: &tickets), .wantRead)
+        client.releaseBuffersIfIdle()
+        server.releaseBuffersIfIdle()
+        XCTAssertEqual(client.bufferCapacity, 0)
+        XCTAssertEqual(server.bufferCapacity, 0)
+        // The connection works on with the new buffers.
+        XCTAssertEqual(TLSPump.send(Array("again".utf8), from: server, to: client), Array("again".utf8))
+        XCTAssertEqual(TLSPump.send(Array("and back".utf8), from: client, to: server), Array("and back".utf8))
+    }
+
+    func testBuffersAreKeptWhileBytesArePending() throws {
+        let (client, server) = try connectedPair()
+        let hello = Array("pending".utf8)
+        XCTAssertEqual(hello.withUnsafeBytes { client.writePlaintext($0) }, .accepted(hello.count))
+        let capacity = client.bufferCapacity
+        client.releaseBuffersIfIdle()
+        XCTAssertEqual(client.bufferCapacity, capacity, "ciphertext waiting to be sent is not dropped")
+        TLSPump.pump(client, server)
+        var got: [UInt8] = []
+        XCTAssertEqual(TLSPump.drainPlaintext(server, into: &got), .wantRead)
+        XCTAssertEqual(got, hello)
+    }
 }

@@ -64,6 +64,13 @@ static inline int gh_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
 /// What reading an empty memory BIO returns: -1 means "retry" (more bytes
 /// may come), 0 means end of stream (the peer's TCP FIN arrived).
 static inline void gh_BIO_set_mem_eof_return(BIO *bio, int value) { (void)BIO_set_mem_eof_return(bio, value); }
+/// Bytes allocated by a memory BIO (it grows to its high-water mark and
+/// never shrinks), for memory accounting.
+static inline size_t gh_BIO_mem_capacity(BIO *bio) {
+    BUF_MEM *mem = NULL;
+    BIO_get_mem_ptr(bio, &mem);
+    return mem != NULL ? mem->max : 0;
+}
 
 // MARK: memory and errors
 
