@@ -3,7 +3,8 @@
 
 // OpenSSL 3 from libssl-dev, plus thin wrappers for what Swift cannot import:
 // function-like macros over SSL_ctrl/BIO_ctrl, 64-bit option bits built with
-// SSL_OP_BIT, and one C callback (ALPN selection). Only the `TLS` module
+// SSL_OP_BIT, an error-queue formatter and one C callback (ALPN selection).
+// Only what `TLS` uses is wrapped. Only the `TLS` module
 // imports this, with `internal import`, so no OpenSSL type leaks into public
 // API. Policy (which versions, ciphers, modes) lives in Swift, not here.
 
@@ -21,12 +22,10 @@
 
 static const uint64_t GH_SSL_OP_NO_COMPRESSION = SSL_OP_NO_COMPRESSION;
 static const uint64_t GH_SSL_OP_NO_RENEGOTIATION = SSL_OP_NO_RENEGOTIATION;
-static const uint64_t GH_SSL_OP_CIPHER_SERVER_PREFERENCE = SSL_OP_CIPHER_SERVER_PREFERENCE;
 static const long GH_SSL_MODE_ENABLE_PARTIAL_WRITE = SSL_MODE_ENABLE_PARTIAL_WRITE;
 static const long GH_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER = SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER;
 static const long GH_SSL_MODE_RELEASE_BUFFERS = SSL_MODE_RELEASE_BUFFERS;
 static const long GH_SSL_SESS_CACHE_CLIENT = SSL_SESS_CACHE_CLIENT;
-static const long GH_SSL_SESS_CACHE_SERVER = SSL_SESS_CACHE_SERVER;
 static const long GH_SSL_SESS_CACHE_NO_INTERNAL_STORE = SSL_SESS_CACHE_NO_INTERNAL_STORE;
 static const int GH_TLS1_2_VERSION = TLS1_2_VERSION;
 static const int GH_TLS1_3_VERSION = TLS1_3_VERSION;
@@ -72,9 +71,7 @@ static inline size_t gh_BIO_mem_capacity(BIO *bio) {
     return mem != NULL ? mem->max : 0;
 }
 
-// MARK: memory and errors
-
-static inline void gh_OPENSSL_free(void *p) { OPENSSL_free(p); }
+// MARK: errors
 
 /// Drains the calling thread's OpenSSL error queue into `buf` as
 /// "library: reason (detail); ..." (NUL-terminated, truncated to `cap`).
