@@ -19,6 +19,8 @@ extension TLSConnection {
                 failure = TLSError(.handshakeFailed, detail: "invalid IP address \"\(address)\": "
                                    + OpenSSLErrorQueue.drain())
             }
+        case .invalid(let text):
+            failure = TLSError(.handshakeFailed, detail: "invalid server name \"\(text)\"")
         }
     }
 

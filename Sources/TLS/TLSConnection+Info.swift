@@ -14,6 +14,13 @@ extension TLSConnection {
         return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
     }
 
+    /// On a server: the SNI host name the client sent, if any (clients
+    /// reaching an IP address send none).
+    public var requestedServerName: String? {
+        guard let name = SSL_get_servername(ssl, Int32(TLSEXT_NAMETYPE_host_name)) else { return nil }
+        return String(cString: name)
+    }
+
     /// "TLSv1.2" or "TLSv1.3" once negotiated.
     public var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
 

@@ -71,4 +71,23 @@ final class TLSVerificationTests: XCTestCase {
     func testMissingIntermediateIsUnknownCA() throws {
         assertVerifyFailure(try clientResult(serverCert: "chained").client, .unknownCA)
     }
+
+    func testSNIIsSentForNamesOnly() throws {
+        for (name, expected) in [("localhost", "localhost"), ("localhost.", "localhost"), ("127.0.0.1", nil)] {
+            let client = TLSConnection(client: try TestContexts.client(), serverName: name)
+            let server = TLSConnection(server: try TestContexts.server())
+            let results = TLSPump.handshake(client: client, server: server)
+            XCTAssertEqual(results.client, .done, name)
+            XCTAssertEqual(server.requestedServerName, expected, name)
+        }
+    }
+
+    func testEmptyOrTruncatableNameNeverSkipsTheCheck() throws {
+        for name in ["", ".", "[]", "localhost\u{0}.evil.example"] {
+            let client = TLSConnection(client: try TestContexts.client(), serverName: name)
+            guard case .failed(let error) = client.handshake() else { return XCTFail("\(name.debugDescription) must fail") }
+            XCTAssertEqual(error.kind, .handshakeFailed)
+            XCTAssertEqual(client.pendingCiphertextCount, 0, "no ClientHello for an invalid name")
+        }
+    }
 }
