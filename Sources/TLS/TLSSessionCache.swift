@@ -1,5 +1,8 @@
 internal import COpenSSL
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Client-side sessions, per context and keyed by peer (`sessionKey`, e.g.
 /// "host:port"), so that a new pooled connection to the same upstream
@@ -61,9 +64,10 @@ final class TLSSessionCache: Sendable {
         for session in evicted { SSL_SESSION_free(session.pointer) }
     }
 
-    /// The newest resumable session for `key`, with a reference the caller
+    /// The newest usable session for `key`, with a reference the caller
     /// must free; nil if none is cached. Sessions OpenSSL has since marked
-    /// not resumable (their connection failed) are dropped on the way.
+    /// not resumable (their connection failed) or that have expired are
+    /// dropped on the way.
     func take(for key: String) -> OpaquePointer? {
         var dropped: [Session] = []
         let found = state.withLock { s -> OpaquePointer? in
@@ -76,8 +80,9 @@ final class TLSSessionCache: Sendable {
                     s.sessions[key] = list
                 }
             }
+            let now = Int(time(nil))
             while let newest = list.last {
-                if SSL_SESSION_is_resumable(newest.pointer) != 1 {
+                if !Self.isUsable(newest.pointer, now: now) {
                     dropped.append(list.removeLast())
                     continue
                 }
@@ -93,8 +98,12 @@ final class TLSSessionCache: Sendable {
         return found
     }
 
-    /// Number of sessions held for `key` (for tests and metrics).
-    func count(for key: String) -> Int {
-        state.withLock { $0.sessions[key]?.count ?? 0 }
+    /// Resumable (its connection did not fail) and not past its lifetime
+    /// (TLS 1.2 session timeout or TLS 1.3 ticket lifetime), so offering it
+    /// is not a wasted ClientHello extension.
+    private static func isUsable(_ session: OpaquePointer, now: Int) -> Bool {
+        guard SSL_SESSION_is_resumable(session) == 1 else { return false }
+        let expires = Int(SSL_SESSION_get_time(session)) + Int(SSL_SESSION_get_timeout(session))
+        return now < expires
     }
 }
