@@ -9,6 +9,7 @@ import Foundation
 /// - `expired`: like `server` but its validity ended yesterday
 /// - `wrongName`: SAN "wrong.example" only
 /// - `chained`: "localhost" signed by `intermediate` (which `ca` signed)
+/// - `rsa-server`: like `server` with an RSA key (ECDHE-RSA / DHE-RSA suites)
 /// - `client` (signed by `ca`) and `strangerClient` (signed by `otherCA`)
 struct TestCertificates: Sendable {
     let directory: String
@@ -30,6 +31,7 @@ struct TestCertificates: Sendable {
         certs.makeRoot("other-ca", subject: "Unrelated Test CA (test only)")
         let serverExt = "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"
         certs.makeLeaf("server", cn: "localhost", issuer: "ca", ext: serverExt, days: 30)
+        certs.makeLeaf("rsa-server", cn: "localhost", issuer: "ca", ext: serverExt, days: 30, keyType: "rsa:2048")
         certs.makeLeaf("expired", cn: "localhost", issuer: "ca", ext: serverExt, days: -1)
         certs.makeLeaf("wrong-name", cn: "wrong.example", issuer: "ca",
                        ext: "subjectAltName=DNS:wrong.example\nextendedKeyUsage=serverAuth\n", days: 30)
@@ -47,11 +49,11 @@ struct TestCertificates: Sendable {
                  "-keyout", key(name), "-out", pem(name), "-days", "30", "-subj", "/CN=\(subject)"])
     }
 
-    private func makeLeaf(_ name: String, cn: String, issuer: String, ext: String, days: Int) {
+    private func makeLeaf(_ name: String, cn: String, issuer: String, ext: String, days: Int, keyType: String = "ec") {
         let csr = path("\(name).csr"), extFile = path("\(name).ext")
         try! ext.write(toFile: extFile, atomically: true, encoding: .utf8)
-        openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                 "-keyout", key(name), "-out", csr, "-subj", "/CN=\(cn)"])
+        let keyOptions = keyType == "ec" ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"] : ["-newkey", keyType]
+        openssl(["req", "-new"] + keyOptions + ["-nodes", "-keyout", key(name), "-out", csr, "-subj", "/CN=\(cn)"])
         openssl(["x509", "-req", "-in", csr, "-CA", pem(issuer), "-CAkey", key(issuer), "-CAcreateserial",
                  "-days", "\(days)", "-out", pem(name), "-extfile", extFile])
     }
