@@ -6,11 +6,9 @@ extension TLSConnection {
         if let failure { return .failed(failure) }
         if isHandshakeComplete { return .done }
         OpenSSLErrorQueue.clear()
+        defer { latchHandshakeState() }
         let rc = SSL_do_handshake(ssl)
-        if rc == 1 {
-            isHandshakeComplete = true
-            return .done
-        }
+        if rc == 1 { return .done }
         let error = SSL_get_error(ssl, rc)
         if error == SSL_ERROR_WANT_READ { return .wantRead }
         // WANT_WRITE cannot happen: the output memory BIO always accepts.
@@ -22,12 +20,10 @@ extension TLSConnection {
     public func readPlaintext(into buffer: UnsafeMutableRawBufferPointer) -> TLSReadResult {
         if let failure { return .failed(failure) }
         guard let base = buffer.baseAddress, buffer.count > 0 else { return .bytes(0) }
+        latchHandshakeState()
         OpenSSLErrorQueue.clear()
         let n = SSL_read(ssl, base, Int32(clamping: buffer.count))
-        if n > 0 {
-            isHandshakeComplete = true
-            return .bytes(Int(n))
-        }
+        if n > 0 { return .bytes(Int(n)) }
         let error = SSL_get_error(ssl, n)
         switch error {
         case SSL_ERROR_WANT_READ:
@@ -44,12 +40,10 @@ extension TLSConnection {
     public func writePlaintext(_ bytes: UnsafeRawBufferPointer) -> TLSWriteResult {
         if let failure { return .failed(failure) }
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .accepted(0) }
+        latchHandshakeState()
         OpenSSLErrorQueue.clear()
         let n = SSL_write(ssl, base, Int32(min(bytes.count, Self.maxPlaintextPerWrite)))
-        if n > 0 {
-            isHandshakeComplete = true
-            return .accepted(Int(n))
-        }
+        if n > 0 { return .accepted(Int(n)) }
         let error = SSL_get_error(ssl, n)
         if error == SSL_ERROR_WANT_READ { return .wantRead }
         return .failed(fail(sslError: error))
@@ -58,7 +52,7 @@ extension TLSConnection {
     /// Queues our close_notify (take and send the ciphertext, then close).
     /// Call once, when done writing.
     public func shutdown() -> TLSShutdownResult {
-        if failure != nil || SSL_is_init_finished(ssl) != 1 { return .notApplicable }
+        if failure != nil || !isHandshakeComplete { return .notApplicable }
         OpenSSLErrorQueue.clear()
         let rc = SSL_shutdown(ssl)
         if rc == 1 { return .complete }
@@ -68,13 +62,19 @@ extension TLSConnection {
         return .notApplicable
     }
 
+    /// Remembers a finished handshake while OpenSSL can still tell (reads
+    /// and writes may finish it implicitly).
+    private func latchHandshakeState() {
+        if !handshakeFinished && failure == nil && SSL_is_init_finished(ssl) == 1 { handshakeFinished = true }
+    }
+
     /// Records and returns the error behind a failed `SSL_*` call.
     private func fail(sslError: Int32) -> TLSError {
         let error = TLSFailureClassifier.classify(
             sslError: sslError,
             queue: OpenSSLErrorQueue.drain(),
             verifyResult: Int32(truncatingIfNeeded: SSL_get_verify_result(ssl)),
-            duringHandshake: !isHandshakeComplete && SSL_is_init_finished(ssl) != 1,
+            duringHandshake: !isHandshakeComplete,
             inputEnded: inputEnded)
         failure = error
         return error

@@ -31,7 +31,17 @@ public final class TLSConnection {
     var failure: TLSError?
     var sawFirstByte = false
     var inputEnded = false
-    public internal(set) var isHandshakeComplete = false
+
+    /// Latched when the handshake is seen finished: after a fatal error
+    /// OpenSSL's own state no longer says so, and errors are categorised
+    /// by whether they happened before or after it.
+    var handshakeFinished = false
+
+    /// Whether the handshake has finished (by `handshake()`, or implicitly
+    /// by a read or write).
+    public var isHandshakeComplete: Bool {
+        handshakeFinished || (failure == nil && SSL_is_init_finished(ssl) == 1)
+    }
 
     /// A server-side connection for an accepted client.
     public convenience init(server context: TLSContext) {

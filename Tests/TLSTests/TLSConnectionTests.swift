@@ -114,6 +114,8 @@ final class TLSConnectionTests: XCTestCase {
         }
         XCTAssertEqual(error.kind, .protocolError)
         XCTAssertFalse(error.detail.isEmpty)
+        XCTAssertTrue(server.isHandshakeComplete, "a later failure does not undo the handshake")
+        XCTAssertEqual(server.shutdown(), .notApplicable, "no close_notify after a fatal error")
         _ = client
     }
 
