@@ -36,13 +36,7 @@ extension TLSConnection {
 
     /// The peer certificate's subject in RFC 2253 form, e.g. "CN=agent-7,O=Acme".
     public var peerCertificateSubject: String? {
-        guard let cert = SSL_get0_peer_certificate(ssl), let name = X509_get_subject_name(cert),
-              let bio = BIO_new(BIO_s_mem()) else { return nil }
-        defer { BIO_free(bio) }
-        guard X509_NAME_print_ex(bio, name, 0, GH_XN_FLAG_RFC2253) >= 0 else { return nil }
-        let n = Int(BIO_ctrl_pending(bio))
-        var bytes = [UInt8](repeating: 0, count: n)
-        _ = bytes.withUnsafeMutableBytes { BIO_read(bio, $0.baseAddress, Int32(n)) }
-        return String(decoding: bytes, as: UTF8.self)
+        guard let cert = SSL_get0_peer_certificate(ssl) else { return nil }
+        return X509Text.subject(cert)
     }
 }

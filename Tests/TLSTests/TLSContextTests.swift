@@ -61,4 +61,15 @@ final class TLSContextTests: XCTestCase {
         let error = TLSConfigurationError(path: "/etc/gatehouse/tls.pem", reason: "cannot read: Permission denied")
         XCTAssertEqual(error.description, "/etc/gatehouse/tls.pem: cannot read: Permission denied")
     }
+
+    func testCertificateSummaryForTheReloadLog() throws {
+        let now = Int(Date().timeIntervalSince1970)
+        let summary = try XCTUnwrap(try TestContexts.server().certificateSummary)
+        XCTAssertEqual(summary.subject, "CN=localhost")
+        XCTAssertEqual(Double(summary.notAfter - now), 30 * 86_400, accuracy: 3_600)
+        let expired = try XCTUnwrap(try TestContexts.server("expired").certificateSummary)
+        XCTAssertLessThan(expired.notAfter, now, "an expired certificate still loads; the summary shows it")
+        XCTAssertEqual(try TestContexts.client(certificate: "client").certificateSummary?.subject, "CN=agent-7")
+        XCTAssertNil(try TestContexts.client().certificateSummary)
+    }
 }
