@@ -1,3 +1,4 @@
+import Foundation
 import TLS
 import XCTest
 
@@ -39,6 +40,20 @@ final class TLSVerificationTests: XCTestCase {
 
     func testSystemTrustStoreDoesNotTrustTheTestCA() throws {
         assertVerifyFailure(try clientResult(trust: .system).client, .unknownCA)
+    }
+
+    /// `.system` is OpenSSL's default store, which operators can point
+    /// elsewhere with `SSL_CERT_FILE` (read when the context is built).
+    func testSystemTrustHonoursSSLCertFile() throws {
+        setenv("SSL_CERT_FILE", TestContexts.certs.caBundle, 1)
+        let context: TLSContext
+        do {
+            defer { unsetenv("SSL_CERT_FILE") }
+            context = try TestContexts.client(trust: .system)
+        }
+        let client = TLSConnection(client: context, serverName: "localhost")
+        let server = TLSConnection(server: try TestContexts.server())
+        XCTAssertEqual(TLSPump.handshake(client: client, server: server).client, .done)
     }
 
     func testWrongName() throws {
