@@ -27,6 +27,8 @@ struct TestCertificates: Sendable {
         let dir = NSTemporaryDirectory() + "gatehouse-tls-tests-\(getpid())-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let certs = TestCertificates(directory: dir)
+        // Keys and certificates live only as long as the test process.
+        atexit { try? FileManager.default.removeItem(atPath: TestCertificates.shared.directory) }
         certs.makeRoot("ca", subject: "Gatehouse Test CA (test only)")
         certs.makeRoot("other-ca", subject: "Unrelated Test CA (test only)")
         let serverExt = "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"
