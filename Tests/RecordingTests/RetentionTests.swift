@@ -1,3 +1,4 @@
+import Foundation
 @testable import Recording
 import XCTest
 
@@ -12,12 +13,25 @@ final class RetentionTests: XCTestCase {
             c.retention.checkIntervalMs = 20
         }
         defer { r.close() }
+        // Hold the writer until everything is queued, so that the records
+        // form one batch: pruning between two batches would delete a
+        // session that a later old record then creates again.
+        let entered = Latch()
+        let gate = Latch()
+        Thread.detachNewThread {
+            _ = r.onWriter(timeoutMs: 20_000) { _ in
+                entered.open()
+                _ = gate.wait(timeoutMs: 20_000)
+            }
+        }
+        XCTAssertTrue(entered.wait(timeoutMs: 10_000))
         let now = RecordingClock.nowMillis()
         for i in 0..<55 {
             XCTAssertTrue(r.submit(.complete(makeStart("old-\(i)", at: now - 2 * day, subject: "old-\(i % 5)"),
                                              makeOutcome("old-\(i)", at: now - 2 * day))))
         }
         for i in 0..<5 { XCTAssertTrue(r.submit(.start(makeStart("new-\(i)", at: now, subject: "new")))) }
+        gate.open()
         XCTAssertTrue(waitUntil { r.statistics.prunedExchanges >= 55 })
         XCTAssertTrue(r.flush())
         let p = dir.dbPath

@@ -2,7 +2,7 @@ import GatehouseCore
 
 /// Retention by age and by size, done incrementally: each `step` is one
 /// short transaction deleting at most `pruneBatch` exchanges (their
-/// decisions and approval events cascade), then the sessions left empty,
+/// outcomes, decisions and approval events cascade), then the sessions left empty,
 /// then hands a bounded number of free pages back to the file system
 /// (`auto_vacuum = INCREMENTAL`). The writer runs one step between write
 /// batches, so pruning never stalls recording for long.
@@ -32,16 +32,16 @@ struct Pruner {
         commit = try db.prepare("COMMIT", persistent: true)
         rollback = try db.prepare("ROLLBACK", persistent: true)
         deleteOld = try db.prepare("""
-            DELETE FROM exchanges WHERE id IN
-                (SELECT id FROM exchanges WHERE started_at < ?1 ORDER BY started_at LIMIT ?2)
+            DELETE FROM exchange_starts WHERE id IN
+                (SELECT id FROM exchange_starts WHERE started_at < ?1 ORDER BY started_at LIMIT ?2)
             RETURNING session_id
             """, persistent: true)
         deleteOldest = try db.prepare("""
-            DELETE FROM exchanges WHERE id IN (SELECT id FROM exchanges ORDER BY id LIMIT ?1)
+            DELETE FROM exchange_starts WHERE id IN (SELECT id FROM exchange_starts ORDER BY id LIMIT ?1)
             RETURNING session_id
             """, persistent: true)
         deleteEmptySession = try db.prepare("""
-            DELETE FROM sessions WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM exchanges WHERE session_id = ?1)
+            DELETE FROM sessions WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM exchange_starts WHERE session_id = ?1)
             """, persistent: true)
         pageCount = try db.prepare("PRAGMA page_count", persistent: true)
         freelistCount = try db.prepare("PRAGMA freelist_count", persistent: true)

@@ -4,7 +4,7 @@
 /// new one. Docs/RECORDING.md describes every table and column.
 enum Migrations {
     /// Migration N is `all[N - 1]`.
-    static let all: [String] = [v1]
+    static let all: [String] = [v1, v2]
 
     /// The schema version this build writes.
     static var latestVersion: Int { all.count }
@@ -125,5 +125,77 @@ enum Migrations {
         reason          TEXT
     );
     CREATE INDEX approval_events_exchange ON approval_events (exchange_id);
+    """
+
+    /// 2: the response side moves to its own append-only table. Recording an
+    /// outcome used to UPDATE the whole `exchanges` row (SQLite rewrites a
+    /// row to change any column: every column of the request side, body
+    /// included, was read and written again, and the `outcome` index entry
+    /// moved); it is now one INSERT. `exchanges` becomes a view with the
+    /// same columns as before, so readers and ad-hoc queries are unchanged.
+    /// Renaming the table keeps row IDs, and the foreign keys of `decisions`
+    /// and `approval_events` follow the rename (SQLite >= 3.26).
+    static let v2 = """
+    ALTER TABLE exchanges RENAME TO exchange_starts;
+
+    CREATE TABLE exchange_outcomes (
+        exchange_id             INTEGER PRIMARY KEY REFERENCES exchange_starts (id) ON DELETE CASCADE,
+        finished_at             INTEGER NOT NULL,
+        outcome                 TEXT    NOT NULL,
+        response_status         INTEGER,
+        response_headers_json   TEXT,
+        response_body           BLOB,
+        response_body_size      INTEGER NOT NULL DEFAULT 0,
+        response_body_truncated INTEGER NOT NULL DEFAULT 0,
+        t_request_us            INTEGER,
+        t_policy_us             INTEGER,
+        t_hold_us               INTEGER,
+        t_connect_us            INTEGER,
+        t_first_byte_us         INTEGER,
+        t_total_us              INTEGER,
+        bytes_in                INTEGER NOT NULL DEFAULT 0,
+        bytes_out               INTEGER NOT NULL DEFAULT 0,
+        upstream_address        TEXT,
+        error_code              TEXT,
+        error_reason            TEXT
+    );
+    INSERT INTO exchange_outcomes
+        SELECT id, finished_at, outcome, response_status, response_headers_json, response_body, response_body_size,
+            response_body_truncated, t_request_us, t_policy_us, t_hold_us, t_connect_us, t_first_byte_us, t_total_us,
+            bytes_in, bytes_out, upstream_address, error_code, error_reason
+        FROM exchange_starts WHERE outcome <> 'in_flight';
+
+    DROP INDEX exchanges_outcome;
+    ALTER TABLE exchange_starts DROP COLUMN finished_at;
+    ALTER TABLE exchange_starts DROP COLUMN response_status;
+    ALTER TABLE exchange_starts DROP COLUMN response_headers_json;
+    ALTER TABLE exchange_starts DROP COLUMN response_body;
+    ALTER TABLE exchange_starts DROP COLUMN response_body_size;
+    ALTER TABLE exchange_starts DROP COLUMN response_body_truncated;
+    ALTER TABLE exchange_starts DROP COLUMN t_request_us;
+    ALTER TABLE exchange_starts DROP COLUMN t_policy_us;
+    ALTER TABLE exchange_starts DROP COLUMN t_hold_us;
+    ALTER TABLE exchange_starts DROP COLUMN t_connect_us;
+    ALTER TABLE exchange_starts DROP COLUMN t_first_byte_us;
+    ALTER TABLE exchange_starts DROP COLUMN t_total_us;
+    ALTER TABLE exchange_starts DROP COLUMN bytes_in;
+    ALTER TABLE exchange_starts DROP COLUMN bytes_out;
+    ALTER TABLE exchange_starts DROP COLUMN upstream_address;
+    ALTER TABLE exchange_starts DROP COLUMN error_code;
+    ALTER TABLE exchange_starts DROP COLUMN error_reason;
+    ALTER TABLE exchange_starts DROP COLUMN outcome;
+
+    CREATE VIEW exchanges AS
+    SELECT s.id, s.request_id, s.session_id, s.started_at, o.finished_at, s.route, s.client_address,
+        s.subject, s.client_id, s.groups_json, s.method, s.target, s.request_headers_json,
+        s.request_body, s.request_body_size, s.request_body_truncated,
+        o.response_status, o.response_headers_json, o.response_body,
+        coalesce(o.response_body_size, 0) AS response_body_size,
+        coalesce(o.response_body_truncated, 0) AS response_body_truncated,
+        o.t_request_us, o.t_policy_us, o.t_hold_us, o.t_connect_us, o.t_first_byte_us, o.t_total_us,
+        coalesce(o.bytes_in, 0) AS bytes_in, coalesce(o.bytes_out, 0) AS bytes_out,
+        o.upstream_address, o.error_code, o.error_reason,
+        coalesce(o.outcome, 'in_flight') AS outcome, s.durability
+    FROM exchange_starts s LEFT JOIN exchange_outcomes o ON o.exchange_id = s.id;
     """
 }

@@ -92,15 +92,17 @@ extension RecordWriter {
         return .init(kind: key.kind, value: "fnv1a64:" + FNV1a.hex(key.value))
     }
 
-    /// Completes the exchange's row. `known` is the row when the start was
+    /// Appends the exchange's outcome. `known` is the row when the start was
     /// written in this same record (`.complete`); otherwise the in-flight
-    /// index gives it, or the table when the index does not know it.
+    /// index gives it, or the table when the index does not know it. An
+    /// outcome without a start, or a second outcome, is refused before
+    /// anything is written.
     func applyOutcome(_ o: ExchangeOutcome, known: InFlightIndex.Row?,
                       pending: inout PendingCacheUpdates) throws(SQLiteError) -> Result<Void, RecordingError> {
         if o.outcome == .inFlight {
             return .failure(.invalidRecord("outcome record for \(o.requestID) has outcome in_flight"))
         }
-        var row: InFlightIndex.Row
+        let row: InFlightIndex.Row
         if let known {
             row = known
         } else if let indexed = inFlight.lookup(o.requestID) {
@@ -112,17 +114,7 @@ extension RecordWriter {
             case .inFlight(let r): row = r
             }
         }
-        if try !finishExchange(o, row: row) {
-            // The index pointed at a row that is gone (pruned) or finished.
-            inFlight.remove(o.requestID)
-            switch try locate(o.requestID) {
-            case .unknown: return .failure(.unknownExchange(requestID: o.requestID))
-            case .finished: return .failure(.duplicateOutcome(requestID: o.requestID))
-            case .inFlight(let r):
-                row = r
-                guard try finishExchange(o, row: row) else { return .failure(.unknownExchange(requestID: o.requestID)) }
-            }
-        }
+        try insertOutcome(o, row: row)
         pending.finished = o.requestID
         try insertDecisions(o.decisions, exchangeID: row.exchangeID, phase: "response")
 
@@ -135,11 +127,10 @@ extension RecordWriter {
         return .success(())
     }
 
-    /// Writes the response side into row `row` if it is still in flight;
-    /// false if no row changed.
-    private func finishExchange(_ o: ExchangeOutcome, row: InFlightIndex.Row) throws(SQLiteError) -> Bool {
+    /// Appends the response side of exchange `row`.
+    private func insertOutcome(_ o: ExchangeOutcome, row: InFlightIndex.Row) throws(SQLiteError) {
         let body = o.responseBody.capped(to: config.bodyCap)
-        let st = statements.finishExchange
+        let st = statements.insertOutcome
         defer { st.reset() }
         try st.bind(1, row.exchangeID)
         try st.bind(2, o.finishedAt)
@@ -169,7 +160,6 @@ extension RecordWriter {
         try st.bind(18, o.errorCode)
         try st.bind(19, o.errorReason)
         try st.step()
-        return db.changes > 0
     }
 
     /// Writes the batch's summed session counters (see `SessionDeltas`).
@@ -204,7 +194,7 @@ extension RecordWriter {
         defer { st.reset() }
         try st.bind(1, requestID)
         guard try st.step() else { return .unknown }
-        if st.text(2) != Outcome.inFlight.rawValue { return .finished }
+        if !st.isNull(2) { return .finished }
         return .inFlight(.init(exchangeID: st.int64(0), sessionID: st.int64(1)))
     }
 

@@ -306,6 +306,8 @@ final class RecordWriter: @unchecked Sendable {
             do {
                 let r = try pruner.step(nowMillis: RecordingClock.nowMillis())
                 if r.sessions > 0 { sessions.removeAll() }
+                // Pruned exchanges may have been in flight.
+                if r.exchanges > 0 { inFlight.removeAll() }
                 if r.exchanges > 0 || r.sessions > 0 {
                     stats.update { s in
                         s.prunedExchanges += r.exchanges
@@ -314,6 +316,7 @@ final class RecordWriter: @unchecked Sendable {
                 }
             } catch {
                 sessions.removeAll()
+                inFlight.removeAll()
                 alerts.alert("prune_failed", "retention pruning failed", fields: [("error", error.description)])
             }
         }

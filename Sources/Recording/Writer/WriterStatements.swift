@@ -4,7 +4,7 @@ final class WriterStatements {
     let begin, commit, rollback: Statement
     let savepoint, release, rollbackToSavepoint: Statement
     let findSession, insertSession, addToSession: Statement
-    let insertExchange, finishExchange, findExchange, insertDecision: Statement
+    let insertExchange, insertOutcome, findExchange, insertDecision: Statement
 
     init(_ db: Database) throws(SQLiteError) {
         begin = try db.prepare("BEGIN IMMEDIATE", persistent: true)
@@ -35,25 +35,26 @@ final class WriterStatements {
             """, persistent: true)
 
         insertExchange = try db.prepare("""
-            INSERT INTO exchanges (request_id, session_id, started_at, route, client_address, subject, client_id,
+            INSERT INTO exchange_starts (request_id, session_id, started_at, route, client_address, subject, client_id,
                 groups_json, method, target, request_headers_json, request_body, request_body_size,
-                request_body_truncated, outcome, durability)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'in_flight', ?15)
+                request_body_truncated, durability)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             """, persistent: true)
-        // By rowid, with no RETURNING: SQLite runs a RETURNING clause as a
-        // trigger with a statement journal, which cost more than the update.
-        // The writer knows the row from its in-flight index, or finds it
-        // with `findExchange`.
-        finishExchange = try db.prepare("""
-            UPDATE exchanges SET finished_at = ?2, outcome = ?3, response_status = ?4, response_headers_json = ?5,
-                response_body = ?6, response_body_size = ?7, response_body_truncated = ?8,
-                t_request_us = ?9, t_policy_us = ?10, t_hold_us = ?11, t_connect_us = ?12,
-                t_first_byte_us = ?13, t_total_us = ?14, bytes_in = ?15, bytes_out = ?16,
-                upstream_address = ?17, error_code = ?18, error_reason = ?19
-            WHERE id = ?1 AND outcome = 'in_flight'
+        // The response side is appended (schema v2), never an UPDATE of the
+        // request's row. The writer knows the row from its in-flight index,
+        // or finds it with `findExchange`.
+        insertOutcome = try db.prepare("""
+            INSERT INTO exchange_outcomes (exchange_id, finished_at, outcome, response_status, response_headers_json,
+                response_body, response_body_size, response_body_truncated,
+                t_request_us, t_policy_us, t_hold_us, t_connect_us, t_first_byte_us, t_total_us,
+                bytes_in, bytes_out, upstream_address, error_code, error_reason)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
             """, persistent: true)
-        findExchange = try db.prepare("SELECT id, session_id, outcome FROM exchanges WHERE request_id = ?1",
-                                      persistent: true)
+        findExchange = try db.prepare("""
+            SELECT s.id, s.session_id, o.outcome FROM exchange_starts s
+                LEFT JOIN exchange_outcomes o ON o.exchange_id = s.id
+            WHERE s.request_id = ?1
+            """, persistent: true)
         insertDecision = try db.prepare("""
             INSERT INTO decisions (exchange_id, phase, seq, stage, rule_id, action, detectors_json, dry_run)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
