@@ -10,9 +10,10 @@
 //   exchange counts once its outcome's completion arrived. Completions are
 //   posted back to the producer's mailbox (as the proxy posts them to its
 //   event loop), never acted on by the writer thread.
-// - async: producers submit both records without completions, retrying
-//   when the queue refuses them (a full queue); the clock stops when
-//   `flush()` reports everything written.
+// - async: producers submit both records without completions; when the
+//   queue refuses one (it is full: the writer is the bottleneck) the
+//   producer sleeps 0.5 ms and retries, so that it does not take CPU from
+//   the writer. The clock stops when `flush()` reports everything written.
 //
 // Then it writes a fixed number of exchanges with several body sizes and
 // body caps and reports the database's bytes per exchange after a closing
@@ -282,9 +283,9 @@ func runAsync(threads: Int, exchanges: Int, synchronous: RecorderConfiguration.S
         for i in 0..<perThread {
             let id = "a\(t)-\(i)"
             let s = AuditRecord.start(shapes.start(id, thread: t, durability: .async, cap: CapturedBody.defaultCap))
-            while !recorder.submit(s) { usleep(20) }
+            while !recorder.submit(s) { usleep(500) }
             let o = AuditRecord.outcome(shapes.outcome(id, durability: .async, cap: CapturedBody.defaultCap))
-            while !recorder.submit(o) { usleep(20) }
+            while !recorder.submit(o) { usleep(500) }
         }
     }
     guard recorder.flush(timeoutMs: 600_000) else { fatalError("flush timed out") }

@@ -4,9 +4,11 @@ import GatehouseCore
 /// a WAL hook instead), so the writer checkpoints between batches:
 /// - PASSIVE once `checkpointFrames` new frames accumulated, or after
 ///   `checkpointIntervalMs` if the WAL is not empty; never waits for readers;
-/// - TRUNCATE instead when the queue is idle, which also shrinks the file
-///   to zero when no reader is in the way (with the busy timeout at 0, so a
-///   reader makes it fall back to passive rather than stall the writer).
+/// - TRUNCATE instead once the writer has been quiet (queue empty, no batch)
+///   for `checkpointIntervalMs`, which also shrinks the file to zero when no
+///   reader is in the way (with the busy timeout at 0, so a reader makes it
+///   fall back to passive rather than stall the writer). Under load the WAL
+///   file is reused in place instead.
 ///
 /// A reader holding an old snapshot stops checkpoints short of the WAL's
 /// end, and the WAL then grows; past `alertBytes`, and still growing, that is
@@ -19,6 +21,9 @@ struct Checkpointer {
     private var framesAtLastRun = 0
     private var lastObservedFrames = 0
     private var lastAlert: UInt64?
+    /// True after a passive checkpoint: the WAL's content is in the
+    /// database, but the file keeps its size until a TRUNCATE.
+    private var walFileMayHoldFrames = false
 
     /// How long the writer sleeps at most when the WAL is empty and
     /// nothing else is due.
@@ -38,12 +43,12 @@ struct Checkpointer {
     }
 
     func isDue(now: UInt64, walFrames: Int) -> Bool {
-        if walFrames == 0 { return false }
+        if walFrames == 0 { return walFileMayHoldFrames && now &- lastRun >= intervalNs }
         return framesSinceLastRun(walFrames) >= config.checkpointFrames || now &- lastRun >= intervalNs
     }
 
     func msUntilDue(now: UInt64, walFrames: Int) -> Int {
-        if walFrames == 0 { return Self.idleWakeMs }
+        if walFrames == 0 && !walFileMayHoldFrames { return Self.idleWakeMs }
         if isDue(now: now, walFrames: walFrames) { return 0 }
         return Int((intervalNs - (now &- lastRun)) / 1_000_000) + 1
     }
@@ -60,6 +65,7 @@ struct Checkpointer {
             r = try db.checkpoint(.passive)
         }
         let complete = !r.busy && r.walFrames == r.checkpointedFrames
+        walFileMayHoldFrames = !(truncate && complete)
         framesAtLastRun = complete ? 0 : max(r.walFrames, 0)
         return r
     }

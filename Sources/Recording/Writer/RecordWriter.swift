@@ -28,6 +28,9 @@ final class RecordWriter: @unchecked Sendable {
     private let walCounter = WALFrameCounter()
     /// True while the last batch failed; the next success logs a recovery.
     private var failing = false
+    /// When the last batch was written: the WAL is truncated only once the
+    /// writer has been quiet for a checkpoint interval.
+    private var lastBatchAt: UInt64 = 0
     /// `refusedSubmits` when last looked at, to alert on new refusals.
     private var refusedSeen = 0
 
@@ -89,6 +92,7 @@ final class RecordWriter: @unchecked Sendable {
             let (items, closed) = queue.take(max: config.maxBatchRecords, timeoutMs: waitMs)
             if closed { break }
             process(items)
+            if !items.isEmpty { lastBatchAt = MonotonicClock.now() }
             maintain(idle: queue.count == 0)
         }
         _ = try? checkpointer.run(truncate: true, walFrames: walCounter.frames)
@@ -284,8 +288,15 @@ final class RecordWriter: @unchecked Sendable {
         }
         let frames = walCounter.frames
         if checkpointer.isDue(now: now, walFrames: frames) {
+            // Under load the checkpoint is PASSIVE and the WAL file keeps its
+            // size: once fully checkpointed, SQLite writes it again from the
+            // start, into blocks that are already allocated, so a commit's
+            // fsync flushes data but no file-size change. Truncating at every
+            // short pause in traffic made the next commits grow the file
+            // again, block by block. TRUNCATE waits for real quiet.
+            let quiet = idle && now &- lastBatchAt >= nanoseconds(ms: config.wal.checkpointIntervalMs)
             do {
-                let r = try checkpointer.run(truncate: idle, walFrames: frames)
+                let r = try checkpointer.run(truncate: quiet, walFrames: frames)
                 walCounter.frames = r.walFrames > r.checkpointedFrames ? r.walFrames : 0
                 stats.update { s in
                     s.checkpoints += 1
