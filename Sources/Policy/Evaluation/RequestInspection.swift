@@ -26,13 +26,17 @@ final class RequestInspection {
     /// What the body is, from `Content-Type`.
     enum BodyKind { case json, form, text }
 
-    private(set) lazy var bodyKind: BodyKind = {
-        guard let ct = request.headers.firstValue("content-type") else { return .text }
+    private(set) lazy var bodyKind: BodyKind = Self.bodyKind(contentType: request.headers.firstValue("content-type"))
+
+    /// `application/json` and `*+json` are JSON; `application/x-www-form-urlencoded`
+    /// is a form; anything else (or nothing) is text.
+    static func bodyKind(contentType: String?) -> BodyKind {
+        guard let ct = contentType else { return .text }
         let media = ct.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces.lowercased() } ?? ""
         if media == "application/json" || media.hasSuffix("+json") { return .json }
         if media == "application/x-www-form-urlencoded" { return .form }
         return .text
-    }()
+    }
 
     /// The body bytes (nil when the request has none), or why they cannot be inspected.
     private(set) lazy var body: Result<[UInt8]?, BodyProblem> = {
