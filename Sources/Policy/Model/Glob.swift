@@ -2,7 +2,9 @@
 ///
 /// Path globs (`pathSegments: true`): `*` matches any run of bytes except
 /// `/`, `**` (a whole segment) matches any run including `/`, so
-/// `/v1/*/items` and `/admin/**` read as they do in most tools. Value globs
+/// `/v1/*/items` and `/admin/**` read as they do in most tools. A trailing
+/// `/**` also matches the bare prefix: `/admin/**` covers `/admin` itself,
+/// so a deny rule on a subtree cannot be side-stepped by its root. Value globs
 /// (headers, query, body fields): `*` matches any run of bytes. Every other
 /// byte matches itself; there is no `?` or character class.
 ///
@@ -20,6 +22,8 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     public let pattern: String
     public let pathSegments: Bool
     let tokens: [Token]
+    /// For a path glob ending in `/**`: the glob without it.
+    let bareRoot: [Token]?
 
     /// Compiles `pattern`; the compiler checks path-glob syntax beforehand
     /// (`PathGlobSyntax`).
@@ -43,6 +47,13 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         }
         if !literal.isEmpty { tokens.append(.literal(literal)) }
         self.tokens = tokens
+        if pathSegments, tokens.count >= 2, tokens.last == .globstar, case .literal(var lit) = tokens[tokens.count - 2],
+           lit.last == UInt8(ascii: "/"), lit.count > 1 || tokens.count > 2 {
+            lit.removeLast()
+            bareRoot = Array(tokens.dropLast(2)) + (lit.isEmpty ? [] : [.literal(lit)])
+        } else {
+            bareRoot = nil
+        }
     }
 
     public var description: String { pattern }
@@ -55,6 +66,12 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the whole of `subject` matches.
     public func matches(_ subject: UnsafeRawBufferPointer) -> Bool {
+        if Self.matches(tokens, subject, pathSegments) { return true }
+        if let bareRoot { return Self.matches(bareRoot, subject, pathSegments) }
+        return false
+    }
+
+    static func matches(_ tokens: [Token], _ subject: UnsafeRawBufferPointer, _ pathSegments: Bool) -> Bool {
         let n = subject.count
         // reach[i]: the tokens consumed so far can end at byte i.
         var reach = [Bool](repeating: false, count: n + 1)
