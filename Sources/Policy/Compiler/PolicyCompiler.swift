@@ -100,7 +100,9 @@ public enum PolicyCompiler {
 
         let rules = lintEntries.map(\.rule)
         let (detectors, usedLabels) = referencedKinds(rules)
-        for name in patternLocations.keys.sorted() where !usedLabels.contains(name) {
+        // Only on a clean set: a rule with errors is not decoded, so its uses are unknown.
+        let hasErrors = diagnostics.contains { $0.severity == .error }
+        for name in patternLocations.keys.sorted() where !hasErrors && !usedLabels.contains(name) {
             diagnostics.append(PolicyDiagnostic(patternLocations[name]!, severity: .warning,
                                                 "pattern \"\(name)\" is not used by any rule"))
         }
