@@ -28,9 +28,9 @@ public enum BodyProblem: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .uninspectable(let why): "the request body cannot be inspected: \(why)"
-        case .malformed(let why): "the request body is not valid JSON: \(why)"
-        case .tooLarge(let limit): "the request body exceeds the inspection limit of \(limit) bytes"
+        case .uninspectable(let why): "the body cannot be inspected: \(why)"
+        case .malformed(let why): "the body is not valid JSON: \(why)"
+        case .tooLarge(let limit): "the body exceeds the inspection limit of \(limit) bytes"
         }
     }
 
