@@ -58,7 +58,7 @@ let package = Package(
                     dependencies: ["gatehouse", "Recording", "GatewayConfig", "GatehouseCore", "GatehouseTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "GatewayTests",
-                    dependencies: ["Gateway", "GatewayConfig", "Policy", "HTTP1", "GatehouseCore", "GatehouseTestSupport",
+                    dependencies: ["Gateway", "GatewayConfig", "Policy", "Inspection", "HTTP1", "GatehouseCore", "GatehouseTestSupport",
                                    "Recording"],
                     swiftSettings: strict),
     ]
