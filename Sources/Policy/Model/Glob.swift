@@ -73,11 +73,16 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
     static func matches(_ tokens: [Token], _ subject: UnsafeRawBufferPointer, _ pathSegments: Bool) -> Bool {
         let n = subject.count
-        // reach[i]: the tokens consumed so far can end at byte i.
+        // Fast path: one literal.
+        if tokens.count == 1, case .literal(let lit) = tokens[0] {
+            return lit.count == n && lit.withUnsafeBytes { $0.elementsEqual(subject) }
+        }
+        // reach[i]: the tokens consumed so far can end at byte i. Two rows, swapped per token.
         var reach = [Bool](repeating: false, count: n + 1)
+        var next = [Bool](repeating: false, count: n + 1)
         reach[0] = true
         for token in tokens {
-            var next = [Bool](repeating: false, count: n + 1)
+            for i in 0...n { next[i] = false }
             switch token {
             case .literal(let lit):
                 let m = lit.count
@@ -97,7 +102,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
                     if i < n, !crossesSlash, subject[i] == UInt8(ascii: "/") { open = false }
                 }
             }
-            reach = next
+            swap(&reach, &next)
         }
         return reach[n]
     }
