@@ -41,3 +41,10 @@ public struct PolicyCompilation: Sendable {
     public var errors: [PolicyDiagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [PolicyDiagnostic] { diagnostics.filter { $0.severity == .warning } }
 }
+
+/// Diagnostics as an error (a sample request that does not decode).
+public struct PolicyDiagnostics: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [PolicyDiagnostic]
+    public init(_ diagnostics: [PolicyDiagnostic]) { self.diagnostics = diagnostics }
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
