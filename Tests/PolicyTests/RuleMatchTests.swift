@@ -127,6 +127,23 @@ final class RuleMatchTests: XCTestCase {
         XCTAssertEqual(try outcome(whole, PolicyTest.request(method: "POST", body: "DELETE FROM users WHERE id=1", contentType: "text/plain")), "allow")
     }
 
+    func testSQLOnlyClasses() throws {
+        let p = try PolicyTest.compile("""
+        {"rules": [{"id": "reads", "match": {"sql": {"field": "q", "classes": ["read", "transaction"], "only": true}}, "action": "allow"}]}
+        """)
+        func q(_ sql: String) throws -> String { try outcome(p, PolicyTest.request(method: "POST", body: "{\"q\": \"\(sql)\"}")) }
+        XCTAssertEqual(try q("SELECT 1"), "allow:reads")
+        XCTAssertEqual(try q("BEGIN; SELECT 1; COMMIT"), "allow:reads")
+        XCTAssertEqual(try q("SELECT 1; DROP TABLE t"), "403 policy_default_deny", "not only reads")
+        XCTAssertEqual(try q(""), "403 policy_default_deny", "no statement is not a read")
+        XCTAssertEqual(PolicyTest.diagnostics(#"{"rules": [{"id": "a", "match": {"sql": {"classes": ["read"]}}, "action": "allow"}]}"#), [
+            "p.json:1:19: warning: allow rule \"a\" matches SQL with any of [read], so text that also has other statements (SELECT 1; DROP TABLE t) matches too; set \"only\": true to require that every statement has one of them",
+        ])
+        XCTAssertEqual(PolicyTest.diagnostics(#"{"rules": [{"id": "a", "match": {"sql": {"flags": ["unterminated"], "only": true}}, "action": "deny"}]}"#), [
+            "p.json:1:77: \"only\" in sql condition needs \"classes\" and no \"flags\" (it holds when every statement has one of the classes)",
+        ])
+    }
+
     func testShellRisks() throws {
         let p = try denyIf(#"{"shell": {"field": "params.arguments.command", "risks": ["rm_rf"]}}"#)
         func call(_ cmd: String) -> PolicyRequest {

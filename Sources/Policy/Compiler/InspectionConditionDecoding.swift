@@ -75,12 +75,20 @@ extension MatchDecoding {
                 }
             }
         } else if r.contains("dialects") { valid = false }
-        if valid, classes.isEmpty, flags.isEmpty {
+        let only = r.bool("only")
+        if r.contains("only") && only == nil { valid = false }
+        if valid, only?.value == true {
+            if classes.isEmpty || !flags.isEmpty {
+                sink.error("\"only\" in sql condition needs \"classes\" and no \"flags\" (it holds when every statement has one of the classes)", at: only!.location)
+                valid = false
+            }
+        } else if valid, classes.isEmpty, flags.isEmpty {
             sink.error("sql condition needs \"classes\" or \"flags\"", at: r.location)
             valid = false
         }
         guard valid else { return nil }
-        return SQLCondition(field: field ?? nil, classes: classes, flags: flags, dialects: dialects.isEmpty ? .all : dialects)
+        return SQLCondition(field: field ?? nil, classes: classes, flags: flags, dialects: dialects.isEmpty ? .all : dialects,
+                            only: only?.value ?? false)
     }
 
     func shell(_ r: ObjectReader) -> ShellCondition? {

@@ -14,7 +14,7 @@ public enum PolicyKeys {
     public static let bodyField: Set<String> = valueTests.union(["path"])
     public static let identity: Set<String> = ["authenticated", "client_ids", "groups", "scopes", "subjects"]
     public static let detection: Set<String> = ["detector", "in", "max_count", "min_count", "pattern"]
-    public static let sql: Set<String> = ["classes", "dialects", "field", "flags"]
+    public static let sql: Set<String> = ["classes", "dialects", "field", "flags", "only"]
     public static let shell: Set<String> = ["field", "risks"]
     /// An action object has exactly one of these keys.
     public static let action: Set<String> = ["allow", "audit", "deny", "mask", "require_approval"]

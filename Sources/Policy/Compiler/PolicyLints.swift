@@ -20,6 +20,12 @@ struct PolicyLints {
             }
         }
         out += shadowed()
+        for e in entries where e.rule.action == .allow {
+            if let sql = e.rule.match.sql, !sql.only, !sql.classes.isEmpty {
+                out.append(PolicyDiagnostic(e.idLocation, severity: .warning,
+                                            "allow rule \"\(e.rule.id)\" matches SQL with any of [\(sql.classes.map(\.rawValue).sorted().joined(separator: ", "))], so text that also has other statements (SELECT 1; DROP TABLE t) matches too; set \"only\": true to require that every statement has one of them"))
+            }
+        }
         return out
     }
 

@@ -70,9 +70,15 @@ struct ConditionEvaluator {
                     classes.formUnion(a.classes)
                     flags.formUnion(a.flags)
                 }
-                let hitClasses = classes.intersection(s.classes), hitFlags = flags.intersection(s.flags)
-                note("sql", !hitClasses.isEmpty || !hitFlags.isEmpty,
-                     "\(s.field.map { "field \($0)" } ?? "body") (\(texts.count) text(s)): classes [\(Self.names(classes))], flags [\(Self.names(flags))]; rule wants classes [\(Self.names(s.classes))] or flags [\(Self.names(s.flags))]")
+                let hit: Bool
+                if s.only {
+                    hit = !classes.isEmpty && classes.isSubset(of: s.classes)
+                } else {
+                    hit = !classes.isDisjoint(with: s.classes) || !flags.isDisjoint(with: s.flags)
+                }
+                let wants = s.only ? "only classes [\(Self.names(s.classes))]" : "classes [\(Self.names(s.classes))] or flags [\(Self.names(s.flags))]"
+                note("sql", hit,
+                     "\(s.field.map { "field \($0)" } ?? "body") (\(texts.count) text(s)): classes [\(Self.names(classes))], flags [\(Self.names(flags))]; rule wants \(wants)")
             }
             if !all && !tracing { return problem.map { .failure($0) } ?? .success(false) }
         }

@@ -114,18 +114,22 @@ public struct DetectionCondition: Sendable, Hashable {
 }
 
 /// SQL text (a body field, or the whole body when `field` is nil) that
-/// holds any of `classes` or `flags`.
+/// holds any of `classes` or `flags` — or, with `only`, whose statements
+/// all have one of `classes` (for allow rules: `SELECT 1; DROP TABLE t`
+/// has a read, but is not only reads).
 public struct SQLCondition: Sendable, Hashable {
     public var field: FieldPath?
     public var classes: Set<SQLClass>
     public var flags: Set<SQLFlag>
     public var dialects: SQLDialects
+    public var only: Bool
 
-    public init(field: FieldPath?, classes: Set<SQLClass>, flags: Set<SQLFlag>, dialects: SQLDialects = .all) {
+    public init(field: FieldPath?, classes: Set<SQLClass>, flags: Set<SQLFlag>, dialects: SQLDialects = .all, only: Bool = false) {
         self.field = field
         self.classes = classes
         self.flags = flags
         self.dialects = dialects
+        self.only = only
     }
 }
 
