@@ -100,6 +100,24 @@ final class EvaluationOrderTests: XCTestCase {
         XCTAssertNil(try PolicyTest.evaluate(none, PolicyTest.request()).dryRun)
     }
 
+    func testRecordsForTheRecorder() throws {
+        let p = try PolicyTest.compile("""
+        {"route_defaults": {"*": "allow"}, "rules": [
+          {"id": "cards", "match": {"detected": [{"detector": "credit_card"}, {"detector": "email", "min_count": 0}]}, "action": "audit"},
+          {"id": "no-cards", "match": {"detected": [{"detector": "credit_card", "min_count": 2}]}, "action": "deny"},
+          {"id": "try", "dry_run": true, "action": {"mask": {"detectors": ["email"]}}}
+        ]}
+        """)
+        let d = try PolicyTest.evaluate(p, PolicyTest.request(method: "POST", body: #"{"a": "4111 1111 1111 1111", "b": "5500 0000 0000 0004"}"#))
+        XCTAssertEqual(d.records, [
+            RuleRecord(ruleID: "cards", action: "audit", detectors: ["credit_card"], dryRun: false, decided: false),
+            RuleRecord(ruleID: "no-cards", action: "deny", detectors: ["credit_card"], dryRun: false, decided: true),
+            RuleRecord(ruleID: "try", action: "mask", detectors: [], dryRun: true, decided: false),
+        ])
+        let clean = try PolicyTest.evaluate(p, PolicyTest.request(method: "GET"))
+        XCTAssertEqual(clean.records.last, RuleRecord(ruleID: nil, action: "allow", detectors: [], dryRun: false, decided: true))
+    }
+
     func testTraceExplainsEveryRule() throws {
         let p = try PolicyTest.compile("""
         {"rules": [

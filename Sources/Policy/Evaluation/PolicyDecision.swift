@@ -71,8 +71,34 @@ public struct PolicyDecision: Sendable, Equatable {
     public var responseMasks: MaskSet
     /// What the dry-run rules would have done; nil when none matched.
     public var dryRun: DryRunReport?
+    /// One entry per rule that matched (enforced and dry-run, in evaluation
+    /// order) and one for the route default when it decided: the shape the
+    /// recorder stores (`RecordedDecision`).
+    public var records: [RuleRecord] = []
     /// Each rule considered, when evaluated with `trace: true`.
     public var trace: [RuleTrace]?
+}
+
+/// A matched rule as the recorder stores it: no values, only names.
+public struct RuleRecord: Sendable, Equatable {
+    /// nil for the route default.
+    public var ruleID: String?
+    /// `allow`, `deny`, `mask`, `require_approval`, `audit`, or for a body
+    /// that could not be inspected its code (`body_malformed`, …).
+    public var action: String
+    /// Labels of the rule's detection conditions that found something.
+    public var detectors: [String]
+    public var dryRun: Bool
+    /// Whether this record decided the enforced outcome.
+    public var decided: Bool
+
+    public init(ruleID: String?, action: String, detectors: [String], dryRun: Bool, decided: Bool) {
+        self.ruleID = ruleID
+        self.action = action
+        self.detectors = detectors
+        self.dryRun = dryRun
+        self.decided = decided
+    }
 }
 
 /// The shadow decision: the outcome as if every dry-run rule were enforced.

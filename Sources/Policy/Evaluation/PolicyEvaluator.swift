@@ -51,6 +51,7 @@ public struct PolicyEvaluator: Sendable {
         let conditions = ConditionEvaluator(inspection: inspection)
         var enforced = Tally(), shadow = Tally()
         var traces: [RuleTrace] = []
+        var records: [RuleRecord] = []
         for rule in policy.rules {
             var ct: [ConditionTrace]? = trace ? [] : nil
             let result = conditions.evaluate(rule.match, trace: &ct)
@@ -63,11 +64,14 @@ public struct PolicyEvaluator: Sendable {
                 t.problem = p
                 if !rule.dryRun { enforced.problem(p, rule: rule) }
                 shadow.problem(p, rule: rule)
+                records.append(RuleRecord(ruleID: rule.id, action: p.code, detectors: [], dryRun: rule.dryRun, decided: false))
             }
             if matched {
                 t.matched = true
                 if !rule.dryRun { enforced.add(rule) }
                 shadow.add(rule)
+                records.append(RuleRecord(ruleID: rule.id, action: rule.action.ruleClass.rawValue,
+                                          detectors: Self.fired(rule, inspection), dryRun: rule.dryRun, decided: false))
             }
             if trace { traces.append(t) }
         }
@@ -75,6 +79,12 @@ public struct PolicyEvaluator: Sendable {
         var decision = PolicyDecision(outcome: outcome, matchedRules: enforced.matched, auditRules: enforced.audits,
                                       detections: inspection.detectionCounts(), requestMasks: enforced.requestMasks,
                                       responseMasks: enforced.responseMasks, dryRun: nil, trace: nil)
+        if let decider = enforced.decidedBy, let k = records.firstIndex(where: { $0.ruleID == decider && !$0.dryRun }) {
+            records[k].decided = true
+        } else if enforced.decidedBy == nil {
+            records.append(RuleRecord(ruleID: nil, action: outcome.isAllowed ? "allow" : "deny", detectors: [], dryRun: false, decided: true))
+        }
+        decision.records = records
         if !shadow.dryRunMatched.isEmpty || shadow.dryRunProblem {
             let shadowOutcome = shadow.outcome(policy: policy, route: request.routeName)
             decision.dryRun = DryRunReport(matchedRules: shadow.dryRunMatched, outcome: shadowOutcome,
@@ -86,6 +96,15 @@ public struct PolicyEvaluator: Sendable {
             decision.trace = traces
         }
         return decision
+    }
+
+    /// Labels of `rule`'s detection conditions that found something (already scanned).
+    static func fired(_ rule: PolicyRule, _ inspection: RequestInspection) -> [String] {
+        var out: [String] = []
+        for d in rule.match.detected where !out.contains(d.label) {
+            if case .success(let n) = inspection.count(d.kind, in: d.scopes), n > 0 { out.append(d.label) }
+        }
+        return out
     }
 
     static func effect(of t: RuleTrace, enforced: Tally, shadow: Tally) -> String {
