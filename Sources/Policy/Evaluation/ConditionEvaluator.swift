@@ -10,20 +10,22 @@ struct ConditionEvaluator {
 
     /// The match result, or the body problem that stopped it. `trace`
     /// (when non-nil) receives one entry per condition.
-    func evaluate(_ m: RuleMatch, trace: inout [ConditionTrace]?) -> Result<Bool, BodyProblem> {
+    func evaluate(_ box: MatchBox, trace: inout [ConditionTrace]?) -> Result<Bool, BodyProblem> {
+        let m = box.match
         let tracing = trace != nil
         var all = true
         func note(_ name: String, _ ok: Bool, _ detail: @autoclosure () -> String) {
             if tracing { trace?.append(ConditionTrace(condition: name, matched: ok, detail: detail())) }
             if !ok { all = false }
         }
-        let req = inspection.request
         if !m.routes.isEmpty {
-            note("routes", m.routes.contains(req.routeName), "route \"\(req.routeName)\" in [\(m.routes.joined(separator: ", "))]")
+            let route = inspection.request.routeName
+            note("routes", m.routes.contains(route), "route \"\(route)\" in [\(m.routes.joined(separator: ", "))]")
             if !all && !tracing { return .success(false) }
         }
         if !m.methods.isEmpty {
-            note("methods", m.methods.contains(req.method), "method \(req.method) in [\(m.methods.joined(separator: ", "))]")
+            let method = inspection.request.method
+            note("methods", m.methods.contains(method), "method \(method) in [\(m.methods.joined(separator: ", "))]")
             if !all && !tracing { return .success(false) }
         }
         if !m.paths.isEmpty {
@@ -37,7 +39,7 @@ struct ConditionEvaluator {
             if !all && !tracing { return .success(false) }
         }
         for h in m.headers {
-            let values = req.headers.values(h.name)
+            let values = inspection.request.headers.values(h.name)
             note("headers", Self.test(h.test, strings: values), "header \(h.name) \(h.test) (\(values.count) sent)")
             if !all && !tracing { return .success(false) }
         }
@@ -126,7 +128,7 @@ struct ConditionEvaluator {
         stripped.detected = m.detected.filter { !$0.scopes.contains(.body) }
         var none: [ConditionTrace]? = nil
         // Query and header detections may still fail to scan; treat as "could need the body".
-        if case .success(let ok) = evaluate(stripped, trace: &none) { return ok }
+        if case .success(let ok) = evaluate(MatchBox(stripped), trace: &none) { return ok }
         return true
     }
 

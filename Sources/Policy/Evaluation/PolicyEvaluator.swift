@@ -52,9 +52,13 @@ public struct PolicyEvaluator: Sendable {
         var enforced = Tally(), shadow = Tally()
         var traces: [RuleTrace] = []
         var records: [RuleRecord] = []
-        for rule in policy.rules {
+        let rules = policy.rules
+        let matches = policy.matches
+        for k in rules.indices {
             var ct: [ConditionTrace]? = trace ? [] : nil
-            let result = conditions.evaluate(rule.match, trace: &ct)
+            let result = conditions.evaluate(matches[k], trace: &ct)
+            if case .success(false) = result, !trace { continue }  // the common case: nothing to record
+            let rule = rules[k]
             var t = RuleTrace(ruleID: rule.id, ruleClass: rule.action.ruleClass, dryRun: rule.dryRun, location: rule.location,
                               matched: false, conditions: ct ?? [], problem: nil, effect: "did not match")
             var matched = false

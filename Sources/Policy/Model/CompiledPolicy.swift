@@ -23,6 +23,9 @@ public struct CompiledPolicy: Sendable {
     public let inspector: Inspector
     /// Custom pattern names defined by the files.
     public let patternNames: Set<String>
+    /// Each rule's match behind a reference, so evaluation borrows it
+    /// instead of copying a dozen arrays per rule per request.
+    let matches: [MatchBox]
 
     public init(rules: [PolicyRule], routeDefaults: [String: DefaultAction], inspector: Inspector,
                 patternNames: Set<String>) {
@@ -30,6 +33,7 @@ public struct CompiledPolicy: Sendable {
         self.routeDefaults = routeDefaults
         self.inspector = inspector
         self.patternNames = patternNames
+        matches = rules.map { MatchBox($0.match) }
     }
 
     /// The default for `route`: its own entry, else `"*"`, else deny.
@@ -39,4 +43,10 @@ public struct CompiledPolicy: Sendable {
 
     /// The rule with `id`, if any.
     public func rule(id: String) -> PolicyRule? { rules.first { $0.id == id } }
+}
+
+/// A rule's match, shared by reference (see `CompiledPolicy.matches`).
+final class MatchBox: Sendable {
+    let match: RuleMatch
+    init(_ match: RuleMatch) { self.match = match }
 }
