@@ -47,6 +47,7 @@ final class CompilerDiagnosticsTests: XCTestCase {
             "bad-values.json:13:74: unknown masking strategy \"scramble\"; expected one of: hash, partial, redact",
             "bad-values.json:13:99: unknown mask direction \"up\"; expected one of: both, request, response",
             "bad-values.json:14:95: \"keep\" only applies to the \"partial\" strategy",
+            "bad-values.json:15:12: duplicate rule id \"globs\" (first defined at bad-values.json:8:12)",
         ])
     }
 

@@ -86,13 +86,13 @@ public enum PolicyCompiler {
                                                             "route default for \"\(d.route)\", which is not defined in the configuration"))
                 }
             }
-            for (rule, idLocation) in file.rules {
-                if let first = ruleIDs[rule.id] {
-                    fileDiagnostics.append(PolicyDiagnostic(at(idLocation), "duplicate rule id \"\(rule.id)\" (first defined at \(first))"))
+            for (rule, id, idLocation) in file.rules {
+                if let first = ruleIDs[id] {
+                    fileDiagnostics.append(PolicyDiagnostic(at(idLocation), "duplicate rule id \"\(id)\" (first defined at \(first))"))
                     continue
                 }
-                ruleIDs[rule.id] = at(idLocation)
-                lintEntries.append(PolicyLints.Entry(rule: rule, idLocation: at(idLocation)))
+                ruleIDs[id] = at(idLocation)
+                if let rule { lintEntries.append(PolicyLints.Entry(rule: rule, idLocation: at(idLocation))) }
             }
             diagnostics += fileDiagnostics
         }

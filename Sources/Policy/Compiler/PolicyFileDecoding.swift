@@ -4,7 +4,9 @@ import Inspection
 /// Everything one policy file contributes, with locations for the
 /// cross-file checks. Produced by `PolicyFileDecoding`.
 struct DecodedPolicyFile {
-    var rules: [(rule: PolicyRule, idLocation: SourceLocation)] = []
+    /// In document order; `rule` is nil for a rule that did not decode (its
+    /// problems are reported) but whose ID still counts for duplicates.
+    var rules: [(rule: PolicyRule?, id: String, idLocation: SourceLocation)] = []
     var patterns: [(pattern: CustomPattern, nameLocation: SourceLocation, regexLocation: SourceLocation)] = []
     var routeDefaults: [(route: String, action: DefaultAction, location: SourceLocation)] = []
 }
@@ -83,7 +85,11 @@ struct PolicyFileDecoding {
         if let list = r.array("rules") {
             let decoder = RuleDecoding(sink: sink, patternNames: patternNames, file: file)
             for node in list.value {
-                if let decoded = decoder.decode(node) { out.rules.append((decoded.0, decoded.1)) }
+                if let decoded = decoder.decode(node) {
+                    out.rules.append((decoded.0, decoded.0.id, decoded.1))
+                } else if let member = node.objectValue?.first(where: { $0.key == "id" }), let id = member.node.stringValue {
+                    out.rules.append((nil, id, member.node.location))
+                }
             }
         }
         return out
