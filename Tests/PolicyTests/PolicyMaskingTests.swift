@@ -52,4 +52,18 @@ final class PolicyMaskingTests: XCTestCase {
         XCTAssertEqual(try apply(p, m, "not json", contentType: "text/plain"), .failure(.malformed("1:1: invalid literal \"not\"; expected a JSON value (strings need double quotes)")),
                        "field masks need JSON")
     }
+
+    func testFieldMasksOnAwkwardJSON() throws {
+        let (p, m) = try masks("""
+        {"route_defaults": {"*": "allow"}, "rules": [{"id": "m", "action": {"mask": {"fields": ["/ab", "list.1", "deep.*.*"]}}}]}
+        """)
+        let body = """
+        { "a\\u0062" : -1.5e3 ,\n "list" : [ "keep", "mask \\"me\\"", [] ], "deep": {"x": {"y": [ {}, "z" ], "n": 0}, "e": []}, "ab2": "x" }
+        """
+        let out = try XCTUnwrap(try apply(p, m, body, contentType: "application/json").get())
+        XCTAssertNoThrow(try JSONParser.parse(out), out)
+        XCTAssertEqual(out, """
+        { "a\\u0062" : "[REDACTED:field:/ab]" ,\n "list" : [ "keep", "[REDACTED:field:list.1]", [] ], "deep": {"x": {"y": [ {}, "[REDACTED:field:deep.*.*]" ], "n": "[REDACTED:field:deep.*.*]"}, "e": []}, "ab2": "x" }
+        """)
+    }
 }
