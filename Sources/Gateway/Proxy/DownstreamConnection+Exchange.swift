@@ -201,6 +201,8 @@ extension DownstreamConnection {
         state = .proxying
         if !ex.runner.hasBufferedBody { sendContinueIfExpected(ex) }
         let requestFraming = ex.context.head.framing
+        // A stage may have rewritten the buffered body (policy request masks): forward what it left.
+        if ex.bufferedBody != nil, let staged = ex.context.body { ex.bufferedBody = staged }
         if let body = ex.bufferedBody {
             ex.upstreamFraming = (!body.isEmpty || requestFraming != .none) ? .contentLength(UInt64(body.count)) : .none
             ex.upstreamWriter = .none

@@ -32,6 +32,15 @@ public struct Finding: Hashable, Sendable {
         self.range = range
         self.pointer = pointer
     }
+
+    /// A finding covering a whole JSON number token (`range` is the token):
+    /// `Masker.maskJSON` replaces it with a JSON string. Used by policy
+    /// field masks, which select values rather than detector matches.
+    public static func jsonNumber(kind: FindingKind, range: Range<Int>, pointer: String? = nil) -> Finding {
+        var f = Finding(kind: kind, range: range, pointer: pointer)
+        f.inJSONNumber = true
+        return f
+    }
 }
 
 /// A custom named pattern from a policy file (Hyperscan syntax). Matches

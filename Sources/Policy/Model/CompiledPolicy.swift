@@ -1,0 +1,52 @@
+import Inspection
+
+/// What happens to a request on a route when no allow rule matched (and no
+/// deny or approval rule did). Routes default to `deny`.
+public enum DefaultAction: Sendable, Hashable {
+    case allow
+    case deny(status: Int, message: String)
+
+    /// The built-in default: 403 `policy_default_deny`.
+    public static let standardDeny = DefaultAction.deny(status: 403, message: standardDenyMessage)
+    public static let standardDenyMessage = "no policy rule allows this request"
+}
+
+/// A policy set compiled from one or more policy files: rules in file order
+/// (files in the order given), route defaults, and one `Inspector` holding
+/// every detector and custom pattern the rules use. Immutable and shared
+/// by all event loops.
+public struct CompiledPolicy: Sendable {
+    public let rules: [PolicyRule]
+    /// Default action per route name; `"*"` is the fallback for routes not listed.
+    public let routeDefaults: [String: DefaultAction]
+    /// Detectors and custom patterns referenced by any rule, compiled once.
+    public let inspector: Inspector
+    /// Custom pattern names defined by the files.
+    public let patternNames: Set<String>
+    /// Each rule's match behind a reference, so evaluation borrows it
+    /// instead of copying a dozen arrays per rule per request.
+    let matches: [MatchBox]
+
+    public init(rules: [PolicyRule], routeDefaults: [String: DefaultAction], inspector: Inspector,
+                patternNames: Set<String>) {
+        self.rules = rules
+        self.routeDefaults = routeDefaults
+        self.inspector = inspector
+        self.patternNames = patternNames
+        matches = rules.map { MatchBox($0.match) }
+    }
+
+    /// The default for `route`: its own entry, else `"*"`, else deny.
+    public func defaultAction(route: String) -> DefaultAction {
+        routeDefaults[route] ?? routeDefaults["*"] ?? .standardDeny
+    }
+
+    /// The rule with `id`, if any.
+    public func rule(id: String) -> PolicyRule? { rules.first { $0.id == id } }
+}
+
+/// A rule's match, shared by reference (see `CompiledPolicy.matches`).
+final class MatchBox: Sendable {
+    let match: RuleMatch
+    init(_ match: RuleMatch) { self.match = match }
+}

@@ -1,0 +1,43 @@
+/// The `ExchangeContext.attributes` keys `PolicyStage` writes, for the
+/// recorder, the access log and the response phase. Lists are
+/// comma-separated (rule IDs and labels cannot contain commas).
+public enum PolicyAttributes {
+    /// `allow`, or the local response's code (`policy_denied`,
+    /// `policy_default_deny`, `approval_unavailable`, `body_malformed`, …).
+    public static let outcome = "policy.outcome"
+    /// The rule that decided; absent when the route default decided.
+    public static let decidedBy = "policy.rule"
+    /// Every enforced rule that matched, in evaluation order.
+    public static let matched = "policy.matched"
+    /// Audit rules that matched.
+    public static let audit = "policy.audit"
+    /// `label:scope:count` for every detector or pattern that fired.
+    public static let detections = "policy.detections"
+    /// Mask rules to apply to the response, in evaluation order.
+    public static let responseMaskRules = "policy.response_mask_rules"
+    /// Mask rules applied to the request body.
+    public static let requestMaskRules = "policy.request_mask_rules"
+    /// With dry-run matches: the shadow outcome (as `outcome`).
+    public static let dryRunOutcome = "policy.dry_run.outcome"
+    /// Dry-run rules that matched.
+    public static let dryRunMatched = "policy.dry_run.matched"
+
+    /// Writes `decision` into `attributes`.
+    public static func record(_ decision: PolicyDecision, into attributes: inout [String: String]) {
+        attributes[outcome] = decision.outcome.summary
+        switch decision.outcome {
+        case .allow(let id?), .deny(_, let id?): attributes[decidedBy] = id
+        default: break
+        }
+        func list(_ key: String, _ items: [String]) { if !items.isEmpty { attributes[key] = items.joined(separator: ",") } }
+        list(matched, decision.matchedRules)
+        list(audit, decision.auditRules)
+        list(detections, decision.detections.map { "\($0.label):\($0.scope.rawValue):\($0.count)" })
+        list(responseMaskRules, decision.responseMasks.ruleIDs)
+        list(requestMaskRules, decision.requestMasks.ruleIDs)
+        if let d = decision.dryRun {
+            attributes[dryRunOutcome] = d.outcome.summary
+            list(dryRunMatched, d.matchedRules)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Inspection
+
+/// The request stage that enforces a compiled policy.
+///
+/// When it runs: after identity and routing, before credential injection.
+/// What it does, in one call or two:
+/// 1. If some rule that reads the body could apply (its route, method,
+///    path, identity, header and query conditions hold) and the body is not
+///    buffered yet, it returns `.needBody(limit)`; the driver buffers the
+///    body (413 above the bound) and calls it again.
+/// 2. It evaluates the policy (`PolicyEvaluator`) and writes the decision
+///    to `context.attributes` (`PolicyAttributes`).
+/// 3. A deny (including require_approval, which fails closed, and bodies
+///    that cannot be inspected) becomes `.respond`.
+/// 4. An allow applies the request masks to the buffered body, dropping
+///    `Content-MD5`/`Digest`-style headers when the body changes, and
+///    proceeds. The driver frames the forwarded body from `context.body`.
+public struct PolicyStage: RequestStage {
+    public let name = "policy"
+    public let evaluator: PolicyEvaluator
+    public let hashKey: MaskKey
+    private let scratches: ScratchPool
+
+    public init(policy: CompiledPolicy, bodyLimit: Int = PolicyEvaluator.defaultBodyLimit,
+                hashKey: MaskKey) throws(PatternEngineError) {
+        evaluator = PolicyEvaluator(policy: policy, bodyLimit: bodyLimit)
+        self.hashKey = hashKey
+        scratches = try ScratchPool(inspector: policy.inspector)
+    }
+
+    /// Headers that describe the exact body bytes and become wrong when a mask changes them.
+    static let bodyDigestHeaders = ["content-md5", "digest", "content-digest", "repr-digest"]
+
+    public func evaluate(_ context: inout ExchangeContext) -> StageVerdict {
+        guard let scratch = scratches.take() else {
+            return .respond(BodyProblem.uninspectable("no pattern-engine scratch could be allocated").response)
+        }
+        defer { scratches.give(scratch) }
+        let request = PolicyRequest(context: context)
+        if request.body == .unavailable, evaluator.needsBody(request, scratch: scratch) {
+            return .needBody(limit: evaluator.bodyLimit)
+        }
+        let decision = evaluator.evaluate(request, scratch: scratch)
+        PolicyAttributes.record(decision, into: &context.attributes)
+        switch decision.outcome {
+        case .deny(let response, _):
+            return .respond(response)
+        case .allow:
+            guard !decision.requestMasks.isEmpty, let body = context.body else { return .proceed }
+            switch PolicyMasking.mask(body, headers: context.head.headers, masks: decision.requestMasks,
+                                      policy: evaluator.policy, scratch: scratch, hashKey: hashKey) {
+            case .failure(let problem):
+                context.attributes[PolicyAttributes.outcome] = problem.code
+                return .respond(problem.response)
+            case .success(nil):
+                return .proceed
+            case .success(let masked?):
+                context.body = masked
+                for name in Self.bodyDigestHeaders { context.head.headers.removeAll(name) }
+                return .proceed
+            }
+        }
+    }
+}
