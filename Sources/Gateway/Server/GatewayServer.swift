@@ -27,7 +27,15 @@ public final class GatewayServer: Sendable {
 
     /// Prepares the loops. Resolves upstream names (blocking): call off-loop.
     public init(config: GatehouseConfig, stages: [any RequestStage] = []) throws {
-        self.config = try RuntimeConfig(config: config, stages: stages)
+        var allStages: [any RequestStage] = []
+        if let compiled = PolicySetup.compile(config) {
+            guard let policy = compiled.policy, !compiled.hasErrors else {
+                throw PolicyLoadError(diagnostics: compiled.diagnostics.filter { !$0.contains(": warning:") })
+            }
+            allStages.append(try PolicySetup.stage(for: policy))
+        }
+        allStages.append(contentsOf: stages)
+        self.config = try RuntimeConfig(config: config, stages: allStages)
         var recorder: Recorder? = nil
         if let rc = RecorderSetup.configuration(for: config) {
             recorder = try Recorder(configuration: rc)

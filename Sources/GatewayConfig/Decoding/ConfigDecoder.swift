@@ -20,6 +20,14 @@ struct ConfigDecoder {
         let requestID = HeaderSettingsDecoding.requestID(top.object("request_id", context: "request_id"))
         let forwarded = HeaderSettingsDecoding.forwarded(top.object("forwarded", context: "forwarded"))
         let accessLog = top.bool("access_log")?.value ?? true
+        var policyDirectory: String? = nil
+        if let dir = top.string("policy_dir") {
+            if dir.value.isEmpty || dir.value.utf8.contains(0) {
+                sink.error("\"policy_dir\" must be a non-empty path", at: dir.location)
+            } else {
+                policyDirectory = Self.resolve(dir.value, relativeTo: sourcePath)
+            }
+        }
         let recordingPresent = top.contains("recording")
         let recording = RecordingDecoding.decode(top.object("recording", context: "recording"))
 
@@ -47,6 +55,13 @@ struct ConfigDecoder {
         return GatehouseConfig(sourcePath: sourcePath, loops: loops, listeners: listeners.map(\.config),
                                limits: limits, timeouts: timeouts, requestID: requestID, forwarded: forwarded,
                                routes: routes.map(\.config), accessLog: accessLog,
-                               recording: recording)
+                               recording: recording, policyDirectory: policyDirectory)
+    }
+
+    /// A relative `policy_dir` is relative to the directory of the config file.
+    static func resolve(_ path: String, relativeTo configPath: String) -> String {
+        if path.hasPrefix("/") { return path }
+        guard let slash = configPath.lastIndex(of: "/") else { return path }
+        return String(configPath[..<slash]) + "/" + path
     }
 }

@@ -3,7 +3,8 @@
 /// unknown-key messages.
 enum ConfigKeys {
     static let topLevel: Set<String> = [
-        "access_log", "forwarded", "limits", "listeners", "loops", "recording", "request_id", "routes", "timeouts",
+        "access_log", "forwarded", "limits", "listeners", "loops", "policy_dir", "recording", "request_id", "routes",
+        "timeouts",
     ]
     static let listener: Set<String> = ["address", "description", "name", "port"]
     static let route: Set<String> = [

@@ -2,6 +2,9 @@
 public struct GatehouseConfig: Sendable {
     /// The file the configuration was loaded from (as given to the loader).
     public var sourcePath: String
+    /// `"policy_dir"`: the directory of JSON policy files (resolved against the
+    /// config file's directory); nil when no policies are configured.
+    public var policyDirectory: String?
     /// Number of event loops (`"loops"`, 1...256). Defaults to the number of
     /// online CPU cores, clamped to that range.
     public var loops: Int
@@ -36,7 +39,9 @@ public struct GatehouseConfig: Sendable {
                 routes: [RouteConfig],
                 accessLog: Bool = true,
                 recording: RecordingConfig? = nil,
+                policyDirectory: String? = nil,
                 warnings: [ConfigDiagnostic] = []) {
+        self.policyDirectory = policyDirectory
         self.sourcePath = sourcePath
         self.loops = loops
         self.listeners = listeners

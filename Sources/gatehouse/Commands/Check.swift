@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gateway
 import GatewayConfig
 
 /// `gatehouse check --config PATH`: validates without starting anything.
@@ -12,7 +13,14 @@ struct Check: ParsableCommand {
     func run() throws {
         switch ConfigLoader.load(path: config) {
         case .success(let loaded):
-            print("\(config): ok (\(loaded.listeners.count) listener(s), \(loaded.routes.count) route(s))")
+            for w in loaded.warnings { printToStderr(w.description) }
+            var policySummary = ""
+            if let policies = PolicySetup.compile(loaded) {
+                for d in policies.diagnostics { printToStderr(d) }
+                if policies.hasErrors { throw ExitCode(1) }
+                policySummary = ", \(policies.policy?.rules.count ?? 0) policy rule(s)"
+            }
+            print("\(config): ok (\(loaded.listeners.count) listener(s), \(loaded.routes.count) route(s)\(policySummary))")
         case .failure(let errors):
             printToStderr(errors.description)
             throw ExitCode(1)
