@@ -21,7 +21,7 @@
 //
 // Usage: swift run -c release recording-bench [--threads 4] [--inflight 16]
 //        [--seconds 5] [--async-exchanges 200000] [--size-exchanges 5000]
-//        [--dir PATH] [--only strict|async|size]
+//        [--dir PATH] [--only strict|async|size] [--checkpoint-frames N]
 import Foundation
 import Recording
 
@@ -33,6 +33,7 @@ struct Options {
     var sizeExchanges = 5_000
     var dir: String? = nil
     var only: String? = nil
+    var checkpointFrames: Int? = nil
 
     init(_ args: [String]) {
         var i = 1
@@ -50,6 +51,7 @@ struct Options {
             case "--size-exchanges": sizeExchanges = Int(value())!
             case "--dir": dir = value()
             case "--only": only = value()
+            case "--checkpoint-frames": checkpointFrames = Int(value())!
             default:
                 FileHandle.standardError.write(Data("unknown argument \(args[i])\n".utf8))
                 exit(2)
@@ -159,6 +161,7 @@ func openRecorder(_ path: String, synchronous: RecorderConfiguration.Synchronous
     var c = RecorderConfiguration(path: path)
     c.synchronous = synchronous
     c.bodyCap = bodyCap
+    if let f = options.checkpointFrames { c.wal.checkpointFrames = f }
     do { return try Recorder(configuration: c) } catch {
         fatalError("cannot open recorder at \(path): \(error)")
     }
