@@ -3,7 +3,8 @@
 // Several producer threads stand in for event loops. Each exchange is two
 // records, `.start` (1 KiB request body) and `.outcome` (1 KiB response
 // body), with realistic headers (one of them a credential) and a policy
-// decision, submitted through `Recorder.submit` exactly as the proxy does:
+// decision, and random 32-hex request IDs like the gateway's, submitted
+// through `Recorder.submit` exactly as the proxy does:
 //
 // - strict: every producer keeps `--inflight` exchanges open; the outcome is
 //   submitted only after the start's completion reported its COMMIT, and an
@@ -104,6 +105,41 @@ func now() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Request IDs as the gateway makes them (RequestIDGenerator): 128 random
+/// bits as 32 lower-case hex characters, so the `request_id` index sees
+/// random inserts, as in production.
+struct RequestIDs {
+    private var state: UInt64
+
+    init() {
+        var rng = SystemRandomNumberGenerator()
+        state = rng.next()
+    }
+
+    private mutating func next() -> UInt64 {
+        state &+= 0xA076_1D64_78BD_642F
+        let m = state.multipliedFullWidth(by: state ^ 0xE703_7ED1_A0B4_28DB)
+        return m.high ^ m.low
+    }
+
+    mutating func make() -> String {
+        let a = next(), b = next()
+        return String(unsafeUninitializedCapacity: 32) { buf in
+            func digit(_ v: UInt64) -> UInt8 {
+                let d = UInt8(truncatingIfNeeded: v & 0xF)
+                return d < 10 ? 0x30 &+ d : 0x57 &+ d
+            }
+            var shift: UInt64 = 60
+            for i in 0..<16 {
+                buf[i] = digit(a >> shift)
+                buf[i + 16] = digit(b >> shift)
+                shift &-= 4
+            }
+            return 32
+        }
+    }
 }
 
 /// Deterministic JSON-ish filler of exactly `n` bytes.
@@ -226,7 +262,7 @@ func runStrict(threads: Int, inflight: Int, seconds: Double, shapes: Shapes) -> 
         var r = StrictResult()
         var ids = [String](repeating: "", count: inflight)
         var startedAt = [Double](repeating: 0, count: inflight)
-        var serial = 0
+        var idGen = RequestIDs()
         var active = 0
         func submit(_ record: AuditRecord, slot: Int, outcome: Bool) {
             while !recorder.submit(record, completion: { res in
@@ -236,8 +272,7 @@ func runStrict(threads: Int, inflight: Int, seconds: Double, shapes: Shapes) -> 
             }) { usleep(50) }
         }
         func begin(_ slot: Int) {
-            serial += 1
-            ids[slot] = "s\(t)-\(serial)"
+            ids[slot] = idGen.make()
             startedAt[slot] = now()
             active += 1
             submit(.start(shapes.start(ids[slot], thread: t, durability: .strict, cap: CapturedBody.defaultCap)), slot: slot, outcome: false)
@@ -283,8 +318,9 @@ func runAsync(threads: Int, exchanges: Int, synchronous: RecorderConfiguration.S
     let perThread = exchanges / threads
     let t0 = now()
     onThreads(threads) { t in
-        for i in 0..<perThread {
-            let id = "a\(t)-\(i)"
+        var idGen = RequestIDs()
+        for _ in 0..<perThread {
+            let id = idGen.make()
             let s = AuditRecord.start(shapes.start(id, thread: t, durability: .async, cap: CapturedBody.defaultCap))
             while !recorder.submit(s) { usleep(500) }
             let o = AuditRecord.outcome(shapes.outcome(id, durability: .async, cap: CapturedBody.defaultCap))
