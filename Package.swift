@@ -44,7 +44,8 @@ let package = Package(
                                "CLinuxShims"],
                 swiftSettings: dataPath),
         .executableTarget(name: "gatehouse",
-                          dependencies: ["Gateway", "GatewayConfig", "Recording", "GatehouseCore", "CLinuxShims",
+                          dependencies: ["Gateway", "GatewayConfig", "Recording", "Policy", "Inspection", "GatehouseCore",
+                                         "CLinuxShims",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         // Writer throughput and bytes per exchange (Docs/BENCHMARKS.md, "Recording").

@@ -9,6 +9,6 @@ struct Gatehouse: ParsableCommand {
         commandName: "gatehouse",
         abstract: "A policy gateway between AI agents and internal HTTP services.",
         version: version,
-        subcommands: [Serve.self, Check.self, SessionsCommand.self]
+        subcommands: [Serve.self, Check.self, Explain.self, SessionsCommand.self]
     )
 }
