@@ -23,3 +23,7 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
+
+# Python package used by the schema tests (jsonschema validates the published schemas).
+python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema \
+  || python3 -m pip install -q --break-system-packages jsonschema

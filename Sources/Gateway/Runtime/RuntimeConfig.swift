@@ -13,8 +13,6 @@ public final class RuntimeRoute: Sendable {
     let pathPrefix: String
     let stripPrefix: Bool
     let upstream: UpstreamTarget
-    /// The Host header sent upstream: the upstream URL's authority.
-    let upstreamAuthority: String
     /// `Host: authority\r\n`, sent upstream on every request.
     let hostLine: [UInt8]
     let basePath: String
@@ -34,7 +32,6 @@ public final class RuntimeRoute: Sendable {
         pathPrefix = config.pathPrefix
         stripPrefix = config.stripPrefix
         self.upstream = upstream
-        upstreamAuthority = config.upstream.authority
         hostLine = Array("Host: \(config.upstream.authority)\r\n".utf8)
         basePath = config.upstream.basePath
         headLimits = HTTPLimits(maxRequestLineBytes: config.limits.maxRequestLineBytes,
@@ -77,7 +74,6 @@ public final class RuntimeConfig: Sendable {
     let requestIDHeaderBytes: [UInt8]
     let trustIncomingRequestID: Bool
     let trustIncomingForwarded: Bool
-    let viaValue: String
     /// Whole header lines built once at load: `Via: 1.1 gatehouse\r\n`, …
     let via11Line: [UInt8]
     let via10Line: [UInt8]
@@ -127,7 +123,6 @@ public final class RuntimeConfig: Sendable {
         requestIDHeaderBytes = Array(requestIDHeaderLower.utf8)
         trustIncomingRequestID = config.requestID.trustIncoming
         trustIncomingForwarded = config.forwarded.trustIncoming
-        viaValue = config.forwarded.via
         via11Line = Array("Via: 1.1 \(config.forwarded.via)\r\n".utf8)
         via10Line = Array("Via: 1.0 \(config.forwarded.via)\r\n".utf8)
         requestIDPrefix = Array("\(config.requestID.header): ".utf8)

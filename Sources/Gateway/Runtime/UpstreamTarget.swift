@@ -30,5 +30,4 @@ public final class UpstreamTarget: Sendable {
         addresses.withLock { $0 = list }
     }
 
-    var currentAddresses: [SocketAddress] { addresses.withLock { $0 } }
 }
