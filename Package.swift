@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Inspection", dependencies: ["GatehouseCore", "CHyperscan"], swiftSettings: dataPath),
         .target(name: "TLS", dependencies: ["GatehouseCore", "COpenSSL"], swiftSettings: dataPath),
         .target(name: "Policy", dependencies: ["GatehouseCore", "HTTP1", "Inspection"], swiftSettings: dataPath),
+        // Bearer JWT verification, JWKS/discovery key store, the identity stage.
+        .target(name: "Identity", dependencies: ["GatehouseCore", "TLS", "Policy", "HTTP1"], swiftSettings: dataPath),
         .target(name: "GatewayConfig", dependencies: ["GatehouseCore"], swiftSettings: strict),
         .target(name: "Recording", dependencies: ["GatehouseCore", "CSQLite"], swiftSettings: strict),
         .target(name: "Gateway",
@@ -52,7 +54,7 @@ let package = Package(
         .executableTarget(name: "recording-bench", dependencies: ["Recording"], path: "Benchmarks/recording",
                           swiftSettings: strict),
         .target(name: "GatehouseTestSupport",
-                dependencies: ["GatehouseCore", "Policy", "HTTP1"],
+                dependencies: ["GatehouseCore", "Policy", "HTTP1", "TLS", "Identity"],
                 path: "Sources/GatehouseTestSupport", swiftSettings: strict),
 
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"], swiftSettings: strict),
@@ -63,6 +65,9 @@ let package = Package(
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "GatehouseCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "GatehouseCore", "GatehouseTestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "IdentityTests",
+                    dependencies: ["Identity", "TLS", "Policy", "HTTP1", "GatehouseCore", "GatehouseTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "GatehouseCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
