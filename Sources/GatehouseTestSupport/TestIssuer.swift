@@ -15,6 +15,12 @@ public final class TestIssuer: @unchecked Sendable {
         public var kid: String
         public var algorithm: JWSAlgorithm
         public var signingKey: SigningKey
+
+        public init(kid: String, algorithm: JWSAlgorithm, signingKey: SigningKey) {
+            self.kid = kid
+            self.algorithm = algorithm
+            self.signingKey = signingKey
+        }
     }
 
     private struct State {
