@@ -3,12 +3,12 @@
 /// unknown-key messages.
 enum ConfigKeys {
     static let topLevel: Set<String> = [
-        "access_log", "forwarded", "limits", "listeners", "loops", "policy_dir", "recording", "request_id", "routes",
+        "access_log", "forwarded", "identity", "limits", "listeners", "loops", "policy_dir", "recording", "request_id", "routes",
         "timeouts",
     ]
     static let listener: Set<String> = ["address", "description", "name", "port"]
     static let route: Set<String> = [
-        "description", "hosts", "limits", "name", "path_prefix", "recording", "strip_prefix", "timeouts", "upstream",
+        "description", "hosts", "identity", "limits", "name", "path_prefix", "recording", "strip_prefix", "timeouts", "upstream",
     ]
     static let globalLimits: Set<String> = routeLimits.union(["max_connections"])
     static let routeLimits: Set<String> = [
@@ -26,4 +26,15 @@ enum ConfigKeys {
     ]
     static let recordingRetention: Set<String> = ["max_age_ms", "max_bytes"]
     static let routeRecording: Set<String> = ["durability"]
+    static let identity: Set<String> = ["issuers"]
+    static let identityIssuer: Set<String> = [
+        "algorithms", "audiences", "claims", "discovery_url", "issuer", "jwks_cache", "jwks_uri", "leeway_s",
+        "max_token_lifetime_s", "required_typ",
+    ]
+    static let identityClaims: Set<String> = ["client_id", "groups", "scopes", "subject"]
+    static let identityJWKSCache: Set<String> = ["max_s", "min_s"]
+    static let routeIdentity: Set<String> = [
+        "forward_headers", "issuer", "issuers", "mode", "required_scopes", "resource", "resource_metadata",
+    ]
+    static let identityForwardHeaders: Set<String> = ["client_id", "groups", "issuer", "scopes", "subject"]
 }

@@ -24,6 +24,9 @@ public struct RouteConfig: Sendable, Equatable {
     /// or nil to use the top-level `"recording"` default. See
     /// ``GatehouseConfig/recordingDurability(for:)``.
     public var recordingDurability: RecordingDurability?
+    /// `"identity"`: the route's own identity block, nil when it has none
+    /// (see ``GatehouseConfig/effectiveIdentity(for:)``).
+    public var identity: RouteIdentityConfig?
 
     /// Creates a route.
     public init(name: String,
@@ -34,7 +37,9 @@ public struct RouteConfig: Sendable, Equatable {
                 limits: LimitsConfig = LimitsConfig(),
                 timeouts: TimeoutsConfig = TimeoutsConfig(),
                 description: String? = nil,
-                recordingDurability: RecordingDurability? = nil) {
+                recordingDurability: RecordingDurability? = nil,
+                identity: RouteIdentityConfig? = nil) {
+        self.identity = identity
         self.name = name
         self.hosts = hosts
         self.pathPrefix = pathPrefix

@@ -14,6 +14,7 @@ struct Check: ParsableCommand {
         switch ConfigLoader.load(path: config) {
         case .success(let loaded):
             for w in loaded.warnings { printToStderr(w.description) }
+            if let notice = loaded.identityNotice { printToStderr(notice) }
             var policySummary = ""
             if let policies = PolicySetup.compile(loaded) {
                 for d in policies.diagnostics { printToStderr(d) }
