@@ -221,9 +221,12 @@ struct StreamTransport {
         }
     }
 
-    /// Gives back buffer memory while the connection is idle.
+    /// Gives back buffer memory while the connection is idle. The TLS
+    /// session's memory BIOs are swapped for empty ones only when they have
+    /// grown past 32 KiB: small keep-alive exchanges reuse theirs instead of
+    /// reallocating two BIOs per request.
     mutating func releaseIdleBuffers() {
         pendingCiphertext.releaseIfEmpty()
-        tls?.releaseBuffersIfIdle()
+        if let tls, tls.bufferCapacity > 32 * 1024 { tls.releaseBuffersIfIdle() }
     }
 }
