@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(name: "recording-bench", dependencies: ["Recording"], path: "Benchmarks/recording",
                           swiftSettings: strict),
         .target(name: "GatehouseTestSupport",
-                dependencies: ["GatehouseCore", "Policy", "HTTP1"],
+                dependencies: ["GatehouseCore", "Policy", "HTTP1", "TLS"],
                 path: "Sources/GatehouseTestSupport", swiftSettings: strict),
 
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"], swiftSettings: strict),
@@ -72,7 +72,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "GatewayTests",
                     dependencies: ["Gateway", "GatewayConfig", "Policy", "Inspection", "HTTP1", "GatehouseCore", "GatehouseTestSupport",
-                                   "Recording"],
+                                   "Recording", "TLS"],
                     swiftSettings: strict),
     ]
 )

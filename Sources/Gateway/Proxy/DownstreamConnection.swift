@@ -91,7 +91,7 @@ final class DownstreamConnection: LoopHandler {
         self.peer = peer
         self.peerIP = peer.ipString
         self.peerDescription = peer.description
-        self.clientLines = HeaderShaping.ClientLines(clientIP: peerIP)
+        self.clientLines = HeaderShaping.ClientLines(clientIP: peerIP, tls: tls != nil)
         self.ctx = ctx
         self.parser = RequestHeadParser(limits: ctx.config.parseLimits)
         super.init()
