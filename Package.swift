@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Recording", dependencies: ["GatehouseCore", "CSQLite"], swiftSettings: strict),
         .target(name: "Gateway",
                 dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "Inspection", "GatewayConfig", "Recording",
-                               "CLinuxShims"],
+                               "TLS", "CLinuxShims"],
                 swiftSettings: dataPath),
         .executableTarget(name: "gatehouse",
                           dependencies: ["Gateway", "GatewayConfig", "Recording", "Policy", "Inspection", "GatehouseCore",
@@ -77,7 +77,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "GatewayTests",
                     dependencies: ["Gateway", "GatewayConfig", "Policy", "Inspection", "HTTP1", "GatehouseCore", "GatehouseTestSupport",
-                                   "Recording"],
+                                   "Recording", "TLS"],
                     swiftSettings: strict),
     ]
 )

@@ -24,6 +24,9 @@ public struct RouteConfig: Sendable, Equatable {
     /// or nil to use the top-level `"recording"` default. See
     /// ``GatehouseConfig/recordingDurability(for:)``.
     public var recordingDurability: RecordingDurability?
+    /// `"tls"`: trust and client certificate for an `https://` upstream;
+    /// nil means the system trust store and no client certificate.
+    public var upstreamTLS: UpstreamTLSConfig?
     /// `"identity"`: the route's own identity block, nil when it has none
     /// (see ``GatehouseConfig/effectiveIdentity(for:)``).
     public var identity: RouteIdentityConfig?
@@ -38,7 +41,9 @@ public struct RouteConfig: Sendable, Equatable {
                 timeouts: TimeoutsConfig = TimeoutsConfig(),
                 description: String? = nil,
                 recordingDurability: RecordingDurability? = nil,
+                upstreamTLS: UpstreamTLSConfig? = nil,
                 identity: RouteIdentityConfig? = nil) {
+        self.upstreamTLS = upstreamTLS
         self.identity = identity
         self.name = name
         self.hosts = hosts

@@ -60,7 +60,10 @@ struct Serve: ParsableCommand {
                 return
             }
             if signo == SIGHUP {
-                LogSink.shared.line("{\"level\":\"warn\",\"msg\":\"SIGHUP received; configuration reload is not implemented yet, keeping the running config\"}")
+                // Certificates are re-read from their files; the rest of the
+                // config is not reloaded yet (Docs/OPERATIONS.md).
+                LogSink.shared.line("{\"level\":\"info\",\"msg\":\"SIGHUP received; reloading TLS certificates\"}")
+                server.reloadCertificates()
             }
         }
     }
