@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "GatewayConfig", dependencies: ["GatehouseCore"], swiftSettings: strict),
         .target(name: "Recording", dependencies: ["GatehouseCore", "CSQLite"], swiftSettings: strict),
         .target(name: "Gateway",
-                dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "Inspection", "GatewayConfig", "Recording",
+                dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "Inspection", "GatewayConfig", "Recording", "Identity",
                                "TLS", "CLinuxShims"],
                 swiftSettings: dataPath),
         .executableTarget(name: "gatehouse",
@@ -77,7 +77,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "GatewayTests",
                     dependencies: ["Gateway", "GatewayConfig", "Policy", "Inspection", "HTTP1", "GatehouseCore", "GatehouseTestSupport",
-                                   "Recording", "TLS"],
+                                   "Identity", "Recording", "TLS"],
                     swiftSettings: strict),
     ]
 )
