@@ -68,7 +68,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "IdentityTests",
                     dependencies: ["Identity", "TLS", "Policy", "HTTP1", "GatehouseCore", "GatehouseTestSupport"],
-                    swiftSettings: strict),
+                    exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "GatehouseCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "GatehouseCore"], swiftSettings: strict),
