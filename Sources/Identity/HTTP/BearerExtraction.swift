@@ -17,13 +17,10 @@ public enum BearerExtraction {
         if let query = head.query, queryHasAccessToken(query) {
             return .invalidRequest("access tokens are not accepted in the query string; use the Authorization header")
         }
-        var found: Int?
-        for i in 0..<head.headers.count where head.headers.nameString(at: i).lowercased() == "authorization" {
-            if found != nil { return .invalidRequest("the request has more than one Authorization header") }
-            found = i
-        }
-        guard let found else { return .missing }
-        let value = head.headers.value(at: found)
+        let fields = head.headers.values("authorization")
+        if fields.count > 1 { return .invalidRequest("the request has more than one Authorization header") }
+        guard let field = fields.first else { return .missing }
+        let value = Array(field.utf8)
         let scheme = Array("bearer".utf8)
         guard value.count > scheme.count, value[scheme.count] == UInt8(ascii: " "),
               zip(value.prefix(scheme.count), scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return .missing }
