@@ -7,8 +7,14 @@
 # peak RSS while streaming 1 GiB through it in each direction.
 #
 # Usage: Benchmarks/compare.sh [--rounds N] [--duration S] [--connections C] [--skip-memory] [--with-recording]
+#                              [--with-identity]
 #   --with-recording also runs Gatehouse with SQLite recording in strict and
 #   in async mode (ports 19005/19006) and reports them against recording off.
+#   --with-identity also runs Gatehouse requiring a bearer token (port 19007;
+#   RS256, JWKS served on 19008, one token reused, so verified once and then
+#   cached) and reports it against identity off. Needs PyJWT.
+#   --no-build uses the existing release build (so the whole run can hold
+#   the build lock: flock /tmp/gatehouse-swift-build.lock Benchmarks/compare.sh --no-build).
 # Needs: wrk, nginx (nginx-light), haproxy, curl, python3; a release build
 # (it runs `swift build -c release` itself).
 set -euo pipefail
@@ -18,6 +24,8 @@ DURATION=10
 CONNS=64
 SKIP_MEMORY=0
 WITH_RECORDING=0
+WITH_IDENTITY=0
+BUILD=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -25,6 +33,8 @@ while [ $# -gt 0 ]; do
     --connections) CONNS="$2"; shift 2 ;;
     --skip-memory) SKIP_MEMORY=1; shift ;;
     --with-recording) WITH_RECORDING=1; shift ;;
+    --with-identity) WITH_IDENTITY=1; shift ;;
+    --no-build) BUILD=0; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -34,7 +44,7 @@ WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
 chmod 755 "$WORK"  # nginx workers run as nobody and must read the bodies
 LOOPS=2
 UP_PORT=19000; NGINX_PORT=19001; HAPROXY_PORT=19002; GH_PORT=19003; SINK_PORT=19004
-GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006
+GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006; GH_ID_PORT=19007; JWKS_PORT=19008
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done
@@ -49,8 +59,10 @@ for tool in wrk nginx haproxy curl python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light haproxy curl)" >&2; exit 1; }
 done
 
-echo "building gatehouse (release)..." >&2
-(cd "$ROOT" && ./scripts/swift-locked build -c release >/dev/null)
+if [ "$BUILD" = 1 ]; then
+  echo "building gatehouse (release)..." >&2
+  (cd "$ROOT" && ./scripts/swift-locked build -c release >/dev/null)
+fi
 GH_BIN="$ROOT/.build/release/gatehouse"
 
 python3 -c 'import json; print(json.dumps({"items":[{"id":i,"name":"item-%04d"%i,"ok":True} for i in range(26)]})[:1024].ljust(1024))' > "$WORK/body.json"
@@ -134,6 +146,24 @@ for mode in strict async; do
 GH
 done
 
+if [ "$WITH_IDENTITY" = 1 ]; then
+  mkdir -p "$WORK/jwks"
+  BENCH_TOKEN="$(python3 "$ROOT/Benchmarks/identity_token.py" "$WORK/jwks" "http://127.0.0.1:$JWKS_PORT")"
+  cat > "$WORK/gatehouse-identity.json" <<GH
+{
+  "loops": $LOOPS,
+  "access_log": false,
+  "limits": { "max_connections": 20000 },
+  "listeners": [ { "address": "127.0.0.1", "port": $GH_ID_PORT } ],
+  "identity": { "issuers": { "bench": {
+    "issuer": "http://127.0.0.1:$JWKS_PORT", "audiences": ["gatehouse"],
+    "jwks_uri": "http://127.0.0.1:$JWKS_PORT/jwks.json" } } },
+  "routes": [ { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT",
+                "identity": { "required_scopes": ["bench"], "forward_headers": { "subject": "X-Gatehouse-Subject" } } } ]
+}
+GH
+fi
+
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nginx -c "$WORK/upstream.conf"
 nginx -c "$WORK/proxy.conf"
@@ -153,12 +183,20 @@ if [ "$WITH_RECORDING" = 1 ]; then
     PIDS+=("$!")
   done
 fi
+if [ "$WITH_IDENTITY" = 1 ]; then
+  setsid python3 -m http.server --bind 127.0.0.1 --directory "$WORK/jwks" "$JWKS_PORT" >/dev/null 2>&1 </dev/null &
+  PIDS+=("$!")
+  setsid "$GH_BIN" serve --config "$WORK/gatehouse-identity.json" >/dev/null 2>"$WORK/gh-identity.err" </dev/null &
+  PIDS+=("$!")
+fi
 for port in $UP_PORT $NGINX_PORT $HAPROXY_PORT $GH_PORT; do
   for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
 
-run_wrk() {  # port -> "rps p50_ms p99_ms"
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$1/" 2>/dev/null | python3 -c '
+run_wrk() {  # port [header] -> "rps p50_ms p99_ms non2xx"
+  local hdr=()
+  [ $# -ge 2 ] && hdr=(-H "$2")
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "${hdr[@]}" "http://127.0.0.1:$1/" 2>/dev/null | python3 -c '
 import sys, re
 text = sys.stdin.read()
 def ms(label):
@@ -175,17 +213,30 @@ print(rps.group(1) if rps else "nan", ms("50%"), ms("99%"), errs.group(1) if err
 declare -A RESULTS
 NAMES=(nginx haproxy gatehouse)
 declare -A PORTS=([nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [gatehouse]=$GH_PORT
-                  [gh-strict]=$GH_STRICT_PORT [gh-async]=$GH_ASYNC_PORT)
+                  [gh-strict]=$GH_STRICT_PORT [gh-async]=$GH_ASYNC_PORT [gh-identity]=$GH_ID_PORT)
+declare -A HEADERS=()
 if [ "$WITH_RECORDING" = 1 ]; then
   NAMES+=(gh-strict gh-async)
   for port in $GH_STRICT_PORT $GH_ASYNC_PORT; do
     for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
   done
 fi
-for name in "${NAMES[@]}"; do run_wrk "${PORTS[$name]}" >/dev/null; done  # warm-up
+if [ "$WITH_IDENTITY" = 1 ]; then
+  NAMES+=(gh-identity)
+  HEADERS[gh-identity]="Authorization: Bearer $BENCH_TOKEN"
+  for _ in $(seq 1 50); do
+    curl -fs -o /dev/null -H "${HEADERS[gh-identity]}" "http://127.0.0.1:$GH_ID_PORT/" && break; sleep 0.1
+  done
+  # Without the token the route must refuse: the figure is for verified requests.
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GH_ID_PORT/")" = 401 ] || { echo "identity route did not answer 401 without a token" >&2; exit 1; }
+fi
+wrk_for() {  # name
+  if [ -n "${HEADERS[$1]:-}" ]; then run_wrk "${PORTS[$1]}" "${HEADERS[$1]}"; else run_wrk "${PORTS[$1]}"; fi
+}
+for name in "${NAMES[@]}"; do wrk_for "$name" >/dev/null; done  # warm-up
 for round in $(seq 1 "$ROUNDS"); do
   for name in "${NAMES[@]}"; do
-    RESULTS[$name]+="$(run_wrk "${PORTS[$name]}");"
+    RESULTS[$name]+="$(wrk_for "$name");"
   done
 done
 
@@ -212,6 +263,12 @@ if "gh-strict" in rows:
     print("recording (SQLite) against recording off:")
     for n in ("gh-strict", "gh-async"):
         print(f"  {n:<10} {rows[n][0]/off:>5.2f}x of off")
+if "gh-identity" in rows:
+    off = rows["gatehouse"]
+    on = rows["gh-identity"]
+    print()
+    print("identity (cached RS256 token) against identity off:")
+    print(f"  gh-identity {on[0]/off[0]:>5.2f}x req/s of off, p99 {on[2]/off[2]:>5.2f}x")
 PY
 
 if [ "$SKIP_MEMORY" = 1 ]; then exit 0; fi
