@@ -5,8 +5,12 @@ import Policy
 public struct VerifiedIdentity: Sendable, Hashable {
     public var subject: String
     public var clientID: String?
-    public var groups: [String]
-    public var scopes: [String]
+    public var groups: [String] { didSet { encodedGroups = IdentityAttributes.encodeList(groups) } }
+    public var scopes: [String] { didSet { encodedScopes = IdentityAttributes.encodeList(scopes) } }
+    /// `groups` and `scopes` as `IdentityAttributes` lists, built once (a
+    /// cached identity is written into every request that presents it).
+    private var encodedGroups: String
+    private var encodedScopes: String
     /// The configured issuer URL (equal to the token's `iss`).
     public var issuer: String
     /// The token's `exp`, seconds since the epoch.
@@ -17,6 +21,8 @@ public struct VerifiedIdentity: Sendable, Hashable {
         self.clientID = clientID
         self.groups = groups
         self.scopes = scopes
+        encodedGroups = IdentityAttributes.encodeList(groups)
+        encodedScopes = IdentityAttributes.encodeList(scopes)
         self.issuer = issuer
         self.expiresAt = expiresAt
     }
@@ -26,10 +32,11 @@ public struct VerifiedIdentity: Sendable, Hashable {
 
     /// Writes the keys `PolicyStage` and recording read (`IdentityAttributes`).
     public func write(into attributes: inout [String: String]) {
+        attributes.reserveCapacity(attributes.count + 5)
         attributes[IdentityAttributes.subject] = subject
         if let clientID { attributes[IdentityAttributes.clientID] = clientID }
-        if !groups.isEmpty { attributes[IdentityAttributes.groups] = IdentityAttributes.encodeList(groups) }
-        if !scopes.isEmpty { attributes[IdentityAttributes.scopes] = IdentityAttributes.encodeList(scopes) }
+        if !groups.isEmpty { attributes[IdentityAttributes.groups] = encodedGroups }
+        if !scopes.isEmpty { attributes[IdentityAttributes.scopes] = encodedScopes }
         attributes[Self.issuerAttribute] = issuer
     }
 }

@@ -1,13 +1,27 @@
 internal import COpenSSL
 
 extension DigestAlgorithm {
-    /// OpenSSL's built-in implementation (no provider lookup per call).
+    /// The digest, fetched from the default provider once: the legacy
+    /// `EVP_sha256()` handles make OpenSSL 3 fetch (and lock) on every use.
     var evpMD: OpaquePointer {
         switch self {
-        case .sha256: EVP_sha256()
-        case .sha384: EVP_sha384()
-        case .sha512: EVP_sha512()
+        case .sha256: FetchedDigests.sha256.md
+        case .sha384: FetchedDigests.sha384.md
+        case .sha512: FetchedDigests.sha512.md
         }
+    }
+}
+
+/// Explicitly fetched `EVP_MD`s, kept for the life of the process.
+enum FetchedDigests {
+    struct Handle: @unchecked Sendable { let md: OpaquePointer }
+    static let sha256 = fetch("SHA256")
+    static let sha384 = fetch("SHA384")
+    static let sha512 = fetch("SHA512")
+
+    private static func fetch(_ name: String) -> Handle {
+        guard let md = EVP_MD_fetch(nil, name, nil) else { preconditionFailure("OpenSSL has no \(name)") }
+        return Handle(md: md)
     }
 }
 
@@ -29,8 +43,9 @@ public enum SHA256 {
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         var len: UInt32 = 0
+        let md = FetchedDigests.sha256.md
         let ok = out.withUnsafeMutableBufferPointer { o in
-            EVP_Digest(bytes.baseAddress, bytes.count, o.baseAddress, &len, EVP_sha256(), nil)
+            EVP_Digest(bytes.baseAddress, bytes.count, o.baseAddress, &len, md, nil)
         }
         precondition(ok == 1 && len == 32, "EVP_Digest(SHA-256) failed")
         return out
