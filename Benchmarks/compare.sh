@@ -7,8 +7,14 @@
 # peak RSS while streaming 1 GiB through it in each direction.
 #
 # Usage: Benchmarks/compare.sh [--rounds N] [--duration S] [--connections C] [--skip-memory] [--with-recording]
+#                               [--with-tls] [--no-build]
+#   --no-build uses the existing .build/release/gatehouse (e.g. when the
+#   script itself runs under the build lock: flock /tmp/gatehouse-swift-build.lock ...).
 #   --with-recording also runs Gatehouse with SQLite recording in strict and
 #   in async mode (ports 19005/19006) and reports them against recording off.
+#   --with-tls also measures TLS listeners: nginx and Gatehouse terminating
+#   TLS with the same test certificate (ECDSA P-256, generated per run),
+#   keep-alive, same plain upstream (ports 19011/19013); reported as a ratio.
 # Needs: wrk, nginx (nginx-light), haproxy, curl, python3; a release build
 # (it runs `swift build -c release` itself).
 set -euo pipefail
@@ -18,6 +24,8 @@ DURATION=10
 CONNS=64
 SKIP_MEMORY=0
 WITH_RECORDING=0
+WITH_TLS=0
+BUILD=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -25,6 +33,8 @@ while [ $# -gt 0 ]; do
     --connections) CONNS="$2"; shift 2 ;;
     --skip-memory) SKIP_MEMORY=1; shift ;;
     --with-recording) WITH_RECORDING=1; shift ;;
+    --with-tls) WITH_TLS=1; shift ;;
+    --no-build) BUILD=0; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -34,7 +44,7 @@ WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
 chmod 755 "$WORK"  # nginx workers run as nobody and must read the bodies
 LOOPS=2
 UP_PORT=19000; NGINX_PORT=19001; HAPROXY_PORT=19002; GH_PORT=19003; SINK_PORT=19004
-GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006
+GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006; NGINX_TLS_PORT=19011; GH_TLS_PORT=19013
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done
@@ -49,12 +59,18 @@ for tool in wrk nginx haproxy curl python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light haproxy curl)" >&2; exit 1; }
 done
 
-echo "building gatehouse (release)..." >&2
-(cd "$ROOT" && ./scripts/swift-locked build -c release >/dev/null)
+if [ "$BUILD" = 1 ]; then
+  echo "building gatehouse (release)..." >&2
+  (cd "$ROOT" && ./scripts/swift-locked build -c release >/dev/null)
+fi
 GH_BIN="$ROOT/.build/release/gatehouse"
 
 python3 -c 'import json; print(json.dumps({"items":[{"id":i,"name":"item-%04d"%i,"ok":True} for i in range(26)]})[:1024].ljust(1024))' > "$WORK/body.json"
 truncate -s 1G "$WORK/big.bin"
+# One throwaway certificate for both TLS listeners (never a real credential).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/tls.key" \
+  -out "$WORK/tls.pem" -days 2 -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
+chmod 644 "$WORK/tls.key"
 
 cat > "$WORK/upstream.conf" <<NGX
 worker_processes 1;
@@ -87,6 +103,14 @@ http {
     keepalive_requests 1000000;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
+  server {
+    listen 127.0.0.1:$NGINX_TLS_PORT ssl backlog=4096;
+    ssl_certificate $WORK/tls.pem;
+    ssl_certificate_key $WORK/tls.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    keepalive_requests 1000000;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
 }
 NGX
 
@@ -112,7 +136,11 @@ cat > "$WORK/gatehouse.json" <<GH
   "loops": $LOOPS,
   "access_log": false,
   "limits": { "max_connections": 20000, "max_body_bytes": 2147483648 },
-  "listeners": [ { "address": "127.0.0.1", "port": $GH_PORT } ],
+  "listeners": [
+    { "address": "127.0.0.1", "port": $GH_PORT },
+    { "name": "tls", "address": "127.0.0.1", "port": $GH_TLS_PORT,
+      "tls": { "certificate": "$WORK/tls.pem", "private_key": "$WORK/tls.key" } }
+  ],
   "routes": [
     { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT" },
     { "name": "sink", "path_prefix": "/sink", "upstream": "http://127.0.0.1:$SINK_PORT" }
@@ -157,8 +185,10 @@ for port in $UP_PORT $NGINX_PORT $HAPROXY_PORT $GH_PORT; do
   for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
 
-run_wrk() {  # port -> "rps p50_ms p99_ms"
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$1/" 2>/dev/null | python3 -c '
+run_wrk() {  # port -> "rps p50_ms p99_ms"; TLS ports are reached over https
+  local scheme=http
+  if [ "$1" = "$NGINX_TLS_PORT" ] || [ "$1" = "$GH_TLS_PORT" ]; then scheme=https; fi
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$scheme://127.0.0.1:$1/" 2>/dev/null | python3 -c '
 import sys, re
 text = sys.stdin.read()
 def ms(label):
@@ -175,7 +205,14 @@ print(rps.group(1) if rps else "nan", ms("50%"), ms("99%"), errs.group(1) if err
 declare -A RESULTS
 NAMES=(nginx haproxy gatehouse)
 declare -A PORTS=([nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [gatehouse]=$GH_PORT
-                  [gh-strict]=$GH_STRICT_PORT [gh-async]=$GH_ASYNC_PORT)
+                  [gh-strict]=$GH_STRICT_PORT [gh-async]=$GH_ASYNC_PORT
+                  [nginx-tls]=$NGINX_TLS_PORT [gh-tls]=$GH_TLS_PORT)
+if [ "$WITH_TLS" = 1 ]; then
+  NAMES+=(nginx-tls gh-tls)
+  for port in $NGINX_TLS_PORT $GH_TLS_PORT; do
+    for _ in $(seq 1 50); do curl -kfs -o /dev/null "https://127.0.0.1:$port/" && break; sleep 0.1; done
+  done
+fi
 if [ "$WITH_RECORDING" = 1 ]; then
   NAMES+=(gh-strict gh-async)
   for port in $GH_STRICT_PORT $GH_ASYNC_PORT; do
@@ -206,6 +243,10 @@ print(f"{'proxy':<10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {
 for n in names:
     rps, p50, p99, errs = rows[n]
     print(f"{n:<10} {rps:>10.0f} {p50:>8.2f} {p99:>8.2f} {errs:>8.0f} {rps/base[0]:>10.2f} {p99/base[2]:>10.2f}")
+if "gh-tls" in rows:
+    print()
+    print(f"TLS listeners: gatehouse {rows['gh-tls'][0]/rows['nginx-tls'][0]:.2f}x nginx req/s, "
+          f"p99 {rows['gh-tls'][2]/rows['nginx-tls'][2]:.2f}x nginx")
 if "gh-strict" in rows:
     off = rows["gatehouse"][0]
     print()
