@@ -190,7 +190,10 @@ struct StreamTransport {
             }
         }
         guard let tls else { return .done }
-        for _ in 0..<1024 where tls.pendingCiphertextCount > 0 {
+        // (A `for … where` would test all 1024 iterations: stop at the first empty check.)
+        var rounds = 0
+        while rounds < 1024 && tls.pendingCiphertextCount > 0 {
+            rounds += 1
             let n = tls.takeCiphertext(into: scratch)
             var offset = 0
             while offset < n {
