@@ -3,6 +3,7 @@ import Glibc
 #endif
 import GatehouseCore
 import GatewayConfig
+import Identity
 import Policy
 import Reactor
 import Recording
@@ -27,10 +28,30 @@ public final class GatewayServer: Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Per listener (config order): the replaceable server context, nil for plain HTTP.
     private let listenerTLS: [ListenerTLS?]
+    /// Fetches issuers' discovery and JWKS documents; nil without issuers
+    /// or when the caller supplied its own fetcher.
+    private let identityClient: InternalHTTPClient?
 
     /// Prepares the loops. Resolves upstream names (blocking): call off-loop.
-    public init(config: GatehouseConfig, stages: [any RequestStage] = []) throws {
+    /// The identity stage (when issuers are configured) runs first, then the
+    /// policy stage, then `stages`. `documentFetcher` replaces the internal
+    /// HTTP client for key fetches (tests).
+    public init(config: GatehouseConfig, stages: [any RequestStage] = [],
+                documentFetcher: (any DocumentFetcher)? = nil) throws {
         var allStages: [any RequestStage] = []
+        var client: InternalHTTPClient? = nil
+        if config.identity?.issuers.isEmpty == false {
+            let fetcher: any DocumentFetcher
+            if let documentFetcher {
+                fetcher = documentFetcher
+            } else {
+                let c = try InternalHTTPClient(name: "gh-identity")
+                client = c
+                fetcher = InternalDocumentFetcher(client: c)
+            }
+            if let stage = IdentitySetup.stage(for: config, fetcher: fetcher) { allStages.append(stage) }
+        }
+        identityClient = client
         if let compiled = PolicySetup.compile(config) {
             guard let policy = compiled.policy, !compiled.hasErrors else {
                 throw PolicyLoadError(diagnostics: compiled.diagnostics.filter { !$0.contains(": warning:") })
@@ -194,6 +215,7 @@ public final class GatewayServer: Sendable {
         // Every loop has stopped: nothing more will be submitted. Drain the
         // recorder's queue, checkpoint, close.
         _ = shared.recorder?.close()
+        identityClient?.shutdown()
     }
 
     /// Open client connections right now (all loops).

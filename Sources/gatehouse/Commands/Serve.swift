@@ -35,6 +35,9 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
 
+        if loaded.identityNotice != nil {
+            LogSink.shared.line("{\"level\":\"warn\",\"msg\":\"identity is OFF on every route: no identity issuers are configured; agents reach upstreams without a verified token\"}")
+        }
         let server: GatewayServer
         do {
             server = try GatewayServer(config: loaded)
