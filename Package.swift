@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Recording", dependencies: ["GatehouseCore", "CSQLite"], swiftSettings: strict),
         .target(name: "Gateway",
                 dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "Inspection", "GatewayConfig", "Recording",
-                               "CLinuxShims"],
+                               "TLS", "CLinuxShims"],
                 swiftSettings: dataPath),
         .executableTarget(name: "gatehouse",
                           dependencies: ["Gateway", "GatewayConfig", "Recording", "Policy", "Inspection", "GatehouseCore",

@@ -5,7 +5,7 @@ import XCTest
 final class ConfigLoaderErrorTests: XCTestCase {
     func testUnknownKeysEverywhere() throws {
         XCTAssertEqual(try errorLines("bad-unknown-keys.json"), [
-            "bad-unknown-keys.json:3:45: unknown key \"adress\" in listener; expected one of: address, description, name, port",
+            "bad-unknown-keys.json:3:45: unknown key \"adress\" in listener; expected one of: address, description, name, port, tls",
             "bad-unknown-keys.json:5:15: unknown key \"max_conections\" in limits; expected one of: max_body_bytes, max_connections, max_header_bytes, max_header_count, max_request_line_bytes",
             "bad-unknown-keys.json:6:17: unknown key \"drain\" in timeouts; expected one of: body_read_ms, drain_ms, header_read_ms, idle_keepalive_ms, upstream_connect_ms, upstream_response_ms",
             "bad-unknown-keys.json:7:19: unknown key \"name\" in request_id; expected one of: header, trust_incoming",
@@ -14,7 +14,7 @@ final class ConfigLoaderErrorTests: XCTestCase {
             "bad-unknown-keys.json:13:41: unknown key \"bogus\" in route limits; expected one of: max_body_bytes, max_header_bytes, max_header_count, max_request_line_bytes",
             "bad-unknown-keys.json:14:21: \"drain_ms\" is a global timeout; set it in the top-level \"timeouts\", not in a route",
             "bad-unknown-keys.json:14:36: unknown key \"bogus\" in route timeouts; expected one of: body_read_ms, header_read_ms, idle_keepalive_ms, upstream_connect_ms, upstream_response_ms",
-            "bad-unknown-keys.json:15:7: unknown key \"hots\" in route; expected one of: description, hosts, limits, name, path_prefix, recording, strip_prefix, timeouts, upstream",
+            "bad-unknown-keys.json:15:7: unknown key \"hots\" in route; expected one of: description, hosts, limits, name, path_prefix, recording, strip_prefix, timeouts, tls, upstream",
             "bad-unknown-keys.json:18:3: unknown key \"extra\" in the top-level object; expected one of: access_log, forwarded, limits, listeners, loops, policy_dir, recording, request_id, routes, timeouts",
         ])
     }
@@ -58,9 +58,9 @@ final class ConfigLoaderErrorTests: XCTestCase {
             "bad-values.json:12:61: host pattern must not be empty",
             "bad-values.json:12:65: host pattern \"Example.COM.\" must not end with '.'",
             "bad-values.json:12:97: \"path_prefix\" in route must start with '/', got \"api\"",
-            "bad-values.json:12:116: https upstreams are not supported yet (TLS arrives with the TLS issue)",
+            "bad-values.json:12:116: upstream scheme \"wss\" is not supported; use http:// or https://",
             "bad-values.json:13:35: \"path_prefix\" in route contains a space, control or non-ASCII character, which must be percent-encoded, got \"/a b\"",
-            "bad-values.json:13:55: upstream scheme \"ftp\" is not supported; use http://",
+            "bad-values.json:13:55: upstream scheme \"ftp\" is not supported; use http:// or https://",
             "bad-values.json:14:32: upstream must not contain user information ('user@')",
             "bad-values.json:15:32: upstream must not contain a query ('?')",
             "bad-values.json:16:32: upstream port must be a number between 1 and 65535, got 0",

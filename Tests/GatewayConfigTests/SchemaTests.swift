@@ -39,6 +39,9 @@ final class SchemaTests: XCTestCase {
         XCTAssertEqual(keys(defs?["recording"]), ConfigKeys.recording)
         XCTAssertEqual(keys(defs?["recordingRetention"]), ConfigKeys.recordingRetention)
         XCTAssertEqual(keys(defs?["routeRecording"]), ConfigKeys.routeRecording)
+        XCTAssertEqual(keys(defs?["listenerTls"]), ConfigKeys.listenerTLS)
+        XCTAssertEqual(keys(defs?["listenerClientCertificates"]), ConfigKeys.listenerClientCertificates)
+        XCTAssertEqual(keys(defs?["routeTls"]), ConfigKeys.routeTLS)
         XCTAssertEqual(required(defs?["recording"]), ["path"])
         XCTAssertEqual(required(schema), ["listeners", "routes"])
         XCTAssertEqual(required(defs?["listener"]), ["address", "port"])
@@ -61,7 +64,7 @@ final class SchemaTests: XCTestCase {
             }
         }
         walk(try schema(), path: "#")
-        XCTAssertEqual(checked, 12)
+        XCTAssertEqual(checked, 15)
     }
 
     /// The unknown-key messages list exactly the keys in `ConfigKeys`, so the
@@ -96,6 +99,17 @@ final class SchemaTests: XCTestCase {
             "recording retention": ConfigKeys.recordingRetention,
             "route recording": ConfigKeys.routeRecording,
         ])
+        var tlsExpected: [String: Set<String>] = [:]
+        for line in try errorLines("bad-tls-keys.json") {
+            guard let inRange = line.range(of: " in "), let listRange = line.range(of: "; expected one of: ") else { continue }
+            let context = String(line[inRange.upperBound..<listRange.lowerBound])
+            tlsExpected[context] = Set(line[listRange.upperBound...].components(separatedBy: ", "))
+        }
+        XCTAssertEqual(tlsExpected, [
+            "listener tls": ConfigKeys.listenerTLS,
+            "listener tls client_certificates": ConfigKeys.listenerClientCertificates,
+            "route tls": ConfigKeys.routeTLS,
+        ])
     }
 
     /// Validates fixtures with Python's `jsonschema` when it is installed.
@@ -113,10 +127,12 @@ final class SchemaTests: XCTestCase {
             print("valid" if v.is_valid(json.load(open(path))) else "invalid")
         """
         let valid = ["valid-minimal.json", "valid-full.json", "warning-duplicate-host.json",
-                     "valid-recording.json", "valid-recording-minimal.json", "warning-recording-off.json"]
+                     "valid-recording.json", "valid-recording-minimal.json", "warning-recording-off.json",
+                     "valid-tls.json"]
         let invalid = ["bad-unknown-keys.json", "bad-types.json", "bad-values.json", "bad-missing.json",
                        "bad-missing-top.json", "bad-empty-arrays.json", "bad-top-level-array.json",
-                       "bad-recording-values.json", "bad-recording-keys.json"]
+                       "bad-recording-values.json", "bad-recording-keys.json",
+                       "bad-tls-keys.json", "bad-tls-values.json"]
         let example = Fixtures.repositoryRoot.appendingPathComponent("Config/gatehouse.example.json").path
         let paths = try [example] + (valid + invalid).map { try Fixtures.url($0).path }
 

@@ -34,10 +34,19 @@ final class UpstreamURLTests: XCTestCase {
         XCTAssertFalse(UpstreamURL(host: "1.2.3.4").hostIsIPv6)
     }
 
+    func testHTTPSDefaultsToPort443() throws {
+        let url = try UpstreamURL(parsing: "HTTPS://API.example.com/v2/")
+        XCTAssertEqual(url.scheme, "https")
+        XCTAssertTrue(url.isHTTPS)
+        XCTAssertEqual(url.port, 443)
+        XCTAssertEqual(url.authority, "api.example.com")
+        XCTAssertEqual(url.description, "https://api.example.com/v2")
+        XCTAssertEqual(try UpstreamURL(parsing: "https://10.0.0.1:8443").authority, "10.0.0.1:8443")
+        XCTAssertEqual(try UpstreamURL(parsing: "https://h:80").authority, "h:80")
+    }
+
     func testRejections() {
-        XCTAssertEqual(message("https://h"), "https upstreams are not supported yet (TLS arrives with the TLS issue)")
-        XCTAssertEqual(message("HTTPS://h"), "https upstreams are not supported yet (TLS arrives with the TLS issue)")
-        XCTAssertEqual(message("ws://h"), "upstream scheme \"ws\" is not supported; use http://")
+        XCTAssertEqual(message("ws://h"), "upstream scheme \"ws\" is not supported; use http:// or https://")
         XCTAssertEqual(message("h:80"), "upstream \"h:80\" must be an absolute URL such as \"http://127.0.0.1:9000\"")
         XCTAssertEqual(message("http://u:p@h"), "upstream must not contain user information ('user@')")
         XCTAssertEqual(message("http://h/?a=1"), "upstream must not contain a query ('?')")

@@ -34,7 +34,7 @@ struct ConfigDecoder {
         var listeners: [DecodedListener] = []
         if let array = top.array("listeners", required: true, nonEmpty: true) {
             for (index, node) in array.value.enumerated() {
-                if let listener = ListenerDecoding.decode(node, index: index, sink: sink) {
+                if let listener = ListenerDecoding.decode(node, index: index, sourcePath: sourcePath, sink: sink) {
                     listeners.append(listener)
                 }
             }
@@ -45,7 +45,8 @@ struct ConfigDecoder {
         if let array = top.array("routes", required: true, nonEmpty: true) {
             for node in array.value {
                 if let route = RouteDecoding.decode(node, globalLimits: limits, globalTimeouts: timeouts,
-                                                    recordingEnabled: recordingPresent, sink: sink) {
+                                                    recordingEnabled: recordingPresent, sourcePath: sourcePath,
+                                                    sink: sink) {
                     routes.append(route)
                 }
             }
@@ -58,7 +59,7 @@ struct ConfigDecoder {
                                recording: recording, policyDirectory: policyDirectory)
     }
 
-    /// A relative `policy_dir` is relative to the directory of the config file.
+    /// A relative `policy_dir` (or TLS file path) is relative to the directory of the config file.
     static func resolve(_ path: String, relativeTo configPath: String) -> String {
         if path.hasPrefix("/") { return path }
         guard let slash = configPath.lastIndex(of: "/") else { return path }

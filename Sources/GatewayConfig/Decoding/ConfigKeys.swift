@@ -6,9 +6,12 @@ enum ConfigKeys {
         "access_log", "forwarded", "limits", "listeners", "loops", "policy_dir", "recording", "request_id", "routes",
         "timeouts",
     ]
-    static let listener: Set<String> = ["address", "description", "name", "port"]
+    static let listener: Set<String> = ["address", "description", "name", "port", "tls"]
+    static let listenerTLS: Set<String> = ["certificate", "chain", "client_certificates", "handshake_timeout_ms", "private_key"]
+    static let listenerClientCertificates: Set<String> = ["ca_bundle", "mode"]
+    static let routeTLS: Set<String> = ["ca_bundle", "client_certificate", "client_key"]
     static let route: Set<String> = [
-        "description", "hosts", "limits", "name", "path_prefix", "recording", "strip_prefix", "timeouts", "upstream",
+        "description", "hosts", "limits", "name", "path_prefix", "recording", "strip_prefix", "timeouts", "tls", "upstream",
     ]
     static let globalLimits: Set<String> = routeLimits.union(["max_connections"])
     static let routeLimits: Set<String> = [

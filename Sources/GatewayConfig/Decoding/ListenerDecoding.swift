@@ -12,7 +12,7 @@ struct DecodedListener {
 
 enum ListenerDecoding {
     /// Decodes the element at `index` (0-based) of `"listeners"`.
-    static func decode(_ node: JSONNode, index: Int, sink: JSONDiagnosticSink) -> DecodedListener? {
+    static func decode(_ node: JSONNode, index: Int, sourcePath: String, sink: JSONDiagnosticSink) -> DecodedListener? {
         guard let reader = ObjectReader(node, context: "listener", sink: sink) else { return nil }
         defer { reader.finish() }
         var listener = DecodedListener(
@@ -29,6 +29,9 @@ enum ListenerDecoding {
         let address = reader.string("address", required: true)
         let port = reader.int("port", in: 0...65535, required: true)
         listener.config.description = reader.string("description")?.value
+        let tlsPresent = reader.contains("tls")
+        listener.config.tls = TLSDecoding.listener(reader.object("tls", context: "listener tls"), sourcePath: sourcePath)
+        if tlsPresent && listener.config.tls == nil { return nil }
         if let address {
             listener.addressLocation = address.location
             listener.config.address = address.value

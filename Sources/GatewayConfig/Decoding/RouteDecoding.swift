@@ -15,7 +15,7 @@ enum RouteDecoding {
     /// `recordingEnabled`: whether the top-level `"recording"` is present; a
     /// route's `"recording"` override without it is a warning.
     static func decode(_ node: JSONNode, globalLimits: LimitsConfig, globalTimeouts: TimeoutsConfig,
-                       recordingEnabled: Bool, sink: JSONDiagnosticSink) -> DecodedRoute? {
+                       recordingEnabled: Bool, sourcePath: String, sink: JSONDiagnosticSink) -> DecodedRoute? {
         guard let reader = ObjectReader(node, context: "route", sink: sink) else { return nil }
         defer { reader.finish() }
         var valid = true
@@ -60,10 +60,14 @@ enum RouteDecoding {
         }
         let recordingDurability = RecordingDecoding.routeOverride(recordingReader)
 
+        let tls = TLSDecoding.route(reader.object("tls", context: "route tls"),
+                                    isHTTPS: upstream?.scheme == "https", sourcePath: sourcePath)
+
         guard valid, let name, let upstream else { return nil }
         let config = RouteConfig(name: name.value, hosts: hosts, pathPrefix: pathPrefix, upstream: upstream,
                                  stripPrefix: stripPrefix, limits: limits, timeouts: timeouts,
-                                 description: description, recordingDurability: recordingDurability)
+                                 description: description, recordingDurability: recordingDurability,
+                                 upstreamTLS: tls)
         return DecodedRoute(config: config, location: node.location, nameLocation: name.location,
                             hostLocations: hostLocations)
     }

@@ -8,9 +8,12 @@ public struct ListenerConfig: Sendable, Equatable {
     public var port: Int
     /// `"description"`: free text for humans; ignored by the gateway.
     public var description: String?
+    /// `"tls"`: terminate TLS on this listener; nil for plain HTTP.
+    public var tls: ListenerTLSConfig?
 
     /// Creates a listener.
-    public init(name: String, address: String, port: Int, description: String? = nil) {
+    public init(name: String, address: String, port: Int, description: String? = nil, tls: ListenerTLSConfig? = nil) {
+        self.tls = tls
         self.name = name
         self.address = address
         self.port = port

@@ -24,6 +24,9 @@ public struct RouteConfig: Sendable, Equatable {
     /// or nil to use the top-level `"recording"` default. See
     /// ``GatehouseConfig/recordingDurability(for:)``.
     public var recordingDurability: RecordingDurability?
+    /// `"tls"`: trust and client certificate for an `https://` upstream;
+    /// nil means the system trust store and no client certificate.
+    public var upstreamTLS: UpstreamTLSConfig?
 
     /// Creates a route.
     public init(name: String,
@@ -34,7 +37,9 @@ public struct RouteConfig: Sendable, Equatable {
                 limits: LimitsConfig = LimitsConfig(),
                 timeouts: TimeoutsConfig = TimeoutsConfig(),
                 description: String? = nil,
-                recordingDurability: RecordingDurability? = nil) {
+                recordingDurability: RecordingDurability? = nil,
+                upstreamTLS: UpstreamTLSConfig? = nil) {
+        self.upstreamTLS = upstreamTLS
         self.name = name
         self.hosts = hosts
         self.pathPrefix = pathPrefix

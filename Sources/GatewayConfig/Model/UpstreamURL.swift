@@ -1,10 +1,10 @@
-/// A parsed upstream address `http://host[:port][/base/path]`.
+/// A parsed upstream address `http[s]://host[:port][/base/path]`.
 public struct UpstreamURL: Sendable, Hashable, CustomStringConvertible {
-    /// Always `http` for now.
+    /// `http` or `https`.
     public var scheme: String
     /// Lowercased DNS name or IPv4 literal, or an IPv6 literal *without* brackets.
     public var host: String
-    /// 1...65535; 80 when the URL has no port.
+    /// 1...65535; 80 (http) or 443 (https) when the URL has no port.
     public var port: Int
     /// `""` or a path such as `/v1` without a trailing slash.
     public var basePath: String
@@ -26,10 +26,14 @@ public struct UpstreamURL: Sendable, Hashable, CustomStringConvertible {
     /// Whether ``host`` is an IPv6 literal.
     public var hostIsIPv6: Bool { host.utf8.contains(UInt8(ascii: ":")) }
 
-    /// `host[:port]` for the `Host` header: IPv6 in brackets, port omitted when 80.
+    /// Whether the upstream is reached over TLS.
+    public var isHTTPS: Bool { scheme == "https" }
+
+    /// `host[:port]` for the `Host` header: IPv6 in brackets, port omitted
+    /// when it is the scheme's default.
     public var authority: String {
         let shownHost = hostIsIPv6 ? "[\(host)]" : host
-        return port == 80 ? shownHost : "\(shownHost):\(port)"
+        return port == (isHTTPS ? 443 : 80) ? shownHost : "\(shownHost):\(port)"
     }
 
     /// The normalized URL, e.g. `http://127.0.0.1:9000/v1`.

@@ -1,4 +1,4 @@
-/// Parses `http://host[:port][/base/path]` into an ``UpstreamURL``.
+/// Parses `http[s]://host[:port][/base/path]` into an ``UpstreamURL``.
 enum UpstreamURLParser {
     static func parse(_ text: String) throws(UpstreamURLError) -> UpstreamURL {
         let bytes = Array(text.utf8)
@@ -6,11 +6,8 @@ enum UpstreamURLParser {
             throw UpstreamURLError("upstream \"\(text)\" must be an absolute URL such as \"http://127.0.0.1:9000\"")
         }
         let scheme = HostSyntax.asciiLowercased(String(decoding: bytes[..<schemeEnd], as: UTF8.self))
-        if scheme == "https" {
-            throw UpstreamURLError("https upstreams are not supported yet (TLS arrives with the TLS issue)")
-        }
-        guard scheme == "http" else {
-            throw UpstreamURLError("upstream scheme \"\(scheme)\" is not supported; use http://")
+        guard scheme == "http" || scheme == "https" else {
+            throw UpstreamURLError("upstream scheme \"\(scheme)\" is not supported; use http:// or https://")
         }
         let rest = bytes[(schemeEnd + 3)...]
         if rest.contains(UInt8(ascii: "#")) { throw UpstreamURLError("upstream must not contain a fragment ('#')") }
@@ -21,11 +18,12 @@ enum UpstreamURLParser {
         if authority.contains(UInt8(ascii: "@")) {
             throw UpstreamURLError("upstream must not contain user information ('user@')")
         }
-        let (host, port) = try parseAuthority(authority)
-        return UpstreamURL(scheme: "http", host: host, port: port, basePath: try basePath(path))
+        let (host, port) = try parseAuthority(authority, defaultPort: scheme == "https" ? 443 : 80)
+        return UpstreamURL(scheme: scheme, host: host, port: port, basePath: try basePath(path))
     }
 
-    private static func parseAuthority(_ authority: ArraySlice<UInt8>) throws(UpstreamURLError) -> (String, Int) {
+    private static func parseAuthority(_ authority: ArraySlice<UInt8>,
+                                       defaultPort: Int) throws(UpstreamURLError) -> (String, Int) {
         if authority.isEmpty { throw UpstreamURLError("upstream has no host") }
         var hostPart = authority
         var portPart: ArraySlice<UInt8>?
@@ -46,7 +44,7 @@ enum UpstreamURLParser {
                 portPart = after.dropFirst()
             }
             let host = HostSyntax.asciiLowercased(String(decoding: hostPart, as: UTF8.self))
-            return (host, try parsePort(portPart))
+            return (host, try parsePort(portPart, defaultPort: defaultPort))
         }
         if let colon = authority.firstIndex(of: UInt8(ascii: ":")) {
             if authority[(colon + 1)...].contains(UInt8(ascii: ":")) {
@@ -64,11 +62,11 @@ enum UpstreamURLParser {
         } else if let problem = HostSyntax.dnsNameProblem(host) {
             throw UpstreamURLError("upstream host \"\(host)\" is not a valid host name: it \(problem)")
         }
-        return (host, try parsePort(portPart))
+        return (host, try parsePort(portPart, defaultPort: defaultPort))
     }
 
-    private static func parsePort(_ digits: ArraySlice<UInt8>?) throws(UpstreamURLError) -> Int {
-        guard let digits else { return 80 }
+    private static func parsePort(_ digits: ArraySlice<UInt8>?, defaultPort: Int) throws(UpstreamURLError) -> Int {
+        guard let digits else { return defaultPort }
         guard !digits.isEmpty, digits.count <= 5, digits.allSatisfy(IPAddressLiteral.isDigit) else {
             throw UpstreamURLError("upstream port must be a number between 1 and 65535")
         }
