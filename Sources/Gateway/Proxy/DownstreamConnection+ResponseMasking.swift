@@ -15,6 +15,10 @@ import Policy
 /// `ETag`, `Content-MD5` and digest fields are dropped in both modes. The
 /// recorder captures the body as sent to the client, after masking.
 extension DownstreamConnection {
+    /// Fields dropped from a masked response: the body digests, and the
+    /// length (the writer sets the new framing).
+    static let maskedResponseDropped = HeaderNameSet(ResponseBodyMasker.bodyDigestHeaders + ["content-length"])
+
     /// The upstream connection checks this after each delivery and stops
     /// (ending the exchange with the problem) once it is set.
     var responseMaskProblem: ResponseMaskProblem? { exchange?.maskProblem }
@@ -32,8 +36,7 @@ extension DownstreamConnection {
         case .success(let masker):
             ex.responseMasker = masker
             var shaped = head
-            for name in ResponseBodyMasker.bodyDigestHeaders { shaped.headers.removeAll(name) }
-            shaped.headers.removeAll("content-length")
+            shaped.headers.removeAll(whereNameBytes: { Self.maskedResponseDropped.contains($0) })
             if masker.mode == .wholeBody {
                 ex.heldResponseHead = shaped
                 return nil

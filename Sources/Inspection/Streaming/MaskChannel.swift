@@ -68,6 +68,13 @@ struct MaskChannel {
             live.append((r, f.kind, s))
         }
         var c = final ? end : Swift.max(committed, end - ctx.limits.window)
+        if !final && ctx.breakersApply {
+            // No built-in finding spans a breaker: text up to the last one is final.
+            var k = text.count
+            let from = Swift.max(c, committed) - base
+            while k > from, !Self.isBreaker(text[k - 1]) { k -= 1 }
+            if k > from { c = base + k }
+        }
         if !final {
             var moved = true
             while moved {
@@ -146,6 +153,17 @@ struct MaskChannel {
         return true
     }
 
+    /// Bytes that no built-in detector's finding contains (checked against
+    /// each detector's character set: emails allow most punctuation, cards,
+    /// phones, SSNs and IBANs allow spaces and dashes, IPv6 colons). Not used
+    /// when custom patterns exist: they may match anything.
+    static func isBreaker(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x00, 0x09, 0x0A, 0x0D, 0x22, 0x2C, 0x3B, 0x3C, 0x3E, 0x5B, 0x5C, 0x5D: true
+        default: false
+        }
+    }
+
     private static func isJWTByte(_ b: UInt8) -> Bool {
         ByteClass.isAlnum(b) || b == 0x2D || b == 0x5F || b == 0x2E
     }
@@ -172,4 +190,13 @@ struct StreamMaskContext {
     let inspector: Inspector
     let plan: MaskPlan
     let limits: StreamMasker.Limits
+    /// Only built-in detectors run, so `MaskChannel.isBreaker` holds.
+    let breakersApply: Bool
+
+    init(inspector: Inspector, plan: MaskPlan, limits: StreamMasker.Limits) {
+        self.inspector = inspector
+        self.plan = plan
+        self.limits = limits
+        breakersApply = inspector.configuration.customPatterns.isEmpty
+    }
 }

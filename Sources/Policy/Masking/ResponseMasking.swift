@@ -26,10 +26,13 @@ public struct ResponseMaskingPlan: Sendable {
         self.scratches = scratches
         self.bodyLimit = bodyLimit
         self.streamLimits = streamLimits
+        labelPlan = Self.labelPlan(masks, hashKey)
     }
 
     /// The mask plan for detector and pattern labels (field masks are applied by `PolicyMasking`).
-    var labelPlan: MaskPlan {
+    let labelPlan: MaskPlan
+
+    static func labelPlan(_ masks: MaskSet, _ hashKey: MaskKey) -> MaskPlan {
         var plan = MaskPlan()
         for (label, s) in masks.labels {
             let kind: FindingKind = Detector(rawValue: label).map(FindingKind.detector) ?? .custom(label)
@@ -101,17 +104,20 @@ public struct ResponseBodyMasker {
 
     public let mode: Mode
     private let plan: ResponseMaskingPlan
-    private let contentHeaders: HTTPHeaders
+    /// The response's `Content-Type`, and what it makes of the body.
+    private let contentType: String?
+    private let kind: RequestInspection.BodyKind
     private var buffer: [UInt8] = []
     private var stream: StreamMasker?
 
     /// Headers that describe the exact body bytes: dropped from a masked response.
     public static let bodyDigestHeaders = ["etag", "content-md5", "digest", "content-digest", "repr-digest"]
 
-    private init(mode: Mode, plan: ResponseMaskingPlan, contentHeaders: HTTPHeaders, stream: StreamMasker?) {
+    private init(mode: Mode, plan: ResponseMaskingPlan, contentType: String?, stream: StreamMasker?) {
         self.mode = mode
         self.plan = plan
-        self.contentHeaders = contentHeaders
+        self.contentType = contentType
+        kind = RequestInspection.bodyKind(contentType: contentType)
         self.stream = stream
     }
 
@@ -120,33 +126,34 @@ public struct ResponseBodyMasker {
     /// `identity`, field masks on an event stream, a Content-Length over the bound.
     public static func begin(_ plan: ResponseMaskingPlan, headers: HTTPHeaders,
                              framing: BodyFraming) -> Result<ResponseBodyMasker, ResponseMaskProblem> {
-        for encoding in headers.values("content-encoding") {
-            for token in encoding.split(separator: ",") where token.trimmingSpaces.lowercased() != "identity" {
-                return .failure(.uninspectable("Content-Encoding \"\(token.trimmingSpaces)\" is not decoded by the gateway"))
+        if headers.contains("content-encoding") {
+            for encoding in headers.values("content-encoding") {
+                for token in encoding.split(separator: ",") where token.trimmingSpaces.lowercased() != "identity" {
+                    return .failure(.uninspectable("Content-Encoding \"\(token.trimmingSpaces)\" is not decoded by the gateway"))
+                }
             }
         }
-        let media = headers.firstValue("content-type").flatMap {
+        let contentType = headers.firstValue("content-type")
+        let media = contentType.flatMap {
             $0.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces.lowercased() }
         } ?? ""
         let eventStream = media == "text/event-stream"
         if eventStream && !plan.masks.fields.isEmpty {
             return .failure(.uninspectable("field masks need a JSON body, not an event stream"))
         }
-        var contentHeaders = HTTPHeaders()
-        if let ct = headers.firstValue("content-type") { contentHeaders.append(name: "Content-Type", value: ct) }
         if case .contentLength(let n) = framing, n > UInt64(plan.bodyLimit) {
             return .failure(.tooLarge(plan.bodyLimit))
         }
         let format: StreamMasker.Format = eventStream ? .eventStream
-            : PolicyMasking.bodyKind(headers) == .json ? .json : .text
+            : RequestInspection.bodyKind(contentType: contentType) == .json ? .json : .text
         let whole: Bool
         switch framing {
         case .contentLength: whole = !eventStream
         default: whole = !plan.masks.fields.isEmpty
         }
-        if whole { return .success(ResponseBodyMasker(mode: .wholeBody, plan: plan, contentHeaders: contentHeaders, stream: nil)) }
+        if whole { return .success(ResponseBodyMasker(mode: .wholeBody, plan: plan, contentType: contentType, stream: nil)) }
         let masker = StreamMasker(format: format, inspector: plan.policy.inspector, plan: plan.labelPlan, limits: plan.streamLimits)
-        return .success(ResponseBodyMasker(mode: .streaming, plan: plan, contentHeaders: contentHeaders, stream: masker))
+        return .success(ResponseBodyMasker(mode: .streaming, plan: plan, contentType: contentType, stream: masker))
     }
 
     /// Consumes the next decoded body bytes. Streaming: appends what may be
@@ -179,12 +186,52 @@ public struct ResponseBodyMasker {
             }
             return nil
         }
+        defer { buffer = [] }
+        if plan.masks.fields.isEmpty {
+            // Detector masks only: one validating scan and the masker, no
+            // separate parse (scanJSON validates JSON itself).
+            switch Self.maskLabels(buffer, kind: kind, plan: plan, scratch: scratch) {
+            case .failure(let problem): return problem
+            case .success(let masked): out.append(contentsOf: masked ?? buffer)
+            }
+            return nil
+        }
+        var contentHeaders = HTTPHeaders()
+        if let contentType { contentHeaders.append(name: "Content-Type", value: contentType) }
         switch PolicyMasking.mask(buffer, headers: contentHeaders, masks: plan.masks, policy: plan.policy,
                                   scratch: scratch, hashKey: plan.hashKey) {
         case .failure(let problem): return ResponseMaskProblem(problem)
         case .success(let masked): out.append(contentsOf: masked ?? buffer)
         }
-        buffer = []
         return nil
+    }
+
+    /// Whole-body masking by detector and pattern labels: nil when nothing changed.
+    static func maskLabels(_ body: [UInt8], kind: RequestInspection.BodyKind, plan: ResponseMaskingPlan,
+                           scratch: PatternScratch) -> Result<[UInt8]?, ResponseMaskProblem> {
+        if body.isEmpty { return .success(nil) }
+        let inspector = plan.policy.inspector
+        return body.withUnsafeBytes { raw -> Result<[UInt8]?, ResponseMaskProblem> in
+            do throws(InspectionError) {
+                switch kind {
+                case .json:
+                    let findings = try inspector.scanJSON(raw, scratch: scratch)
+                    return .success(findings.isEmpty ? nil : Masker.maskJSON(raw, findings: findings, plan: plan.labelPlan))
+                case .form, .text:
+                    let findings: [Finding]
+                    do throws(PatternEngineError) {
+                        findings = kind == .form ? try inspector.scanForm(raw, scratch: scratch) : try inspector.scan(raw, scratch: scratch)
+                    } catch {
+                        return .failure(.uninspectable(error.description))
+                    }
+                    if findings.isEmpty { return .success(nil) }
+                    return .success(kind == .form ? Masker.maskForm(raw, findings: findings, plan: plan.labelPlan)
+                                                  : Masker.maskText(raw, findings: findings, plan: plan.labelPlan))
+                }
+            } catch {
+                if case .malformedJSON(let offset, let reason) = error { return .failure(.malformed("byte \(offset): \(reason)")) }
+                return .failure(.uninspectable(error.description))
+            }
+        }
     }
 }
