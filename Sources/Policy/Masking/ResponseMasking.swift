@@ -6,8 +6,8 @@ import Inspection
 /// response `MaskSet` of the decision and the policy's inspector. Set on
 /// `ExchangeContext.responseMasking` by `PolicyStage` when the decision
 /// allows the request and has response masks; nil otherwise (the response
-/// then passes through untouched).
-public struct ResponseMaskingPlan: Sendable {
+/// then passes through untouched). A class, so the context carries one pointer.
+public final class ResponseMaskingPlan: Sendable {
     public let masks: MaskSet
     let policy: CompiledPolicy
     let hashKey: MaskKey
