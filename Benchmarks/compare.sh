@@ -7,14 +7,18 @@
 # peak RSS while streaming 1 GiB through it in each direction.
 #
 # Usage: Benchmarks/compare.sh [--rounds N] [--duration S] [--connections C] [--skip-memory] [--with-recording]
-#                               [--with-tls] [--no-build]
-#   --no-build uses the existing .build/release/gatehouse (e.g. when the
-#   script itself runs under the build lock: flock /tmp/gatehouse-swift-build.lock ...).
+#                               [--with-tls] [--with-masking] [--no-build]
+#   --no-build uses the existing .build/release/gatehouse (needed when the
+#   whole run is wrapped in `flock /tmp/gatehouse-swift-build.lock`, which the build would wait on).
 #   --with-recording also runs Gatehouse with SQLite recording in strict and
 #   in async mode (ports 19005/19006) and reports them against recording off.
 #   --with-tls also measures TLS listeners: nginx and Gatehouse terminating
 #   TLS with the same test certificate (ECDSA P-256, generated per run),
 #   keep-alive, same plain upstream (ports 19011/19013); reported as a ratio.
+#   --with-masking also runs Gatehouse with a 50-rule policy whose mask rule
+#   masks responses (port 19007), on a 1 KiB JSON response holding a card
+#   number, an email and an SSN, and reports it against pass-through
+#   Gatehouse on the same response, in the same rounds.
 # Needs: wrk, nginx (nginx-light), haproxy, curl, python3; a release build
 # (it runs `swift build -c release` itself).
 set -euo pipefail
@@ -25,7 +29,8 @@ CONNS=64
 SKIP_MEMORY=0
 WITH_RECORDING=0
 WITH_TLS=0
-BUILD=1
+WITH_MASKING=0
+NO_BUILD=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -34,7 +39,8 @@ while [ $# -gt 0 ]; do
     --skip-memory) SKIP_MEMORY=1; shift ;;
     --with-recording) WITH_RECORDING=1; shift ;;
     --with-tls) WITH_TLS=1; shift ;;
-    --no-build) BUILD=0; shift ;;
+    --with-masking) WITH_MASKING=1; shift ;;
+    --no-build) NO_BUILD=1; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -44,7 +50,7 @@ WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
 chmod 755 "$WORK"  # nginx workers run as nobody and must read the bodies
 LOOPS=2
 UP_PORT=19000; NGINX_PORT=19001; HAPROXY_PORT=19002; GH_PORT=19003; SINK_PORT=19004
-GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006; NGINX_TLS_PORT=19011; GH_TLS_PORT=19013
+GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006; GH_MASK_PORT=19007; NGINX_TLS_PORT=19011; GH_TLS_PORT=19013
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done
@@ -59,7 +65,7 @@ for tool in wrk nginx haproxy curl python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light haproxy curl)" >&2; exit 1; }
 done
 
-if [ "$BUILD" = 1 ]; then
+if [ "$NO_BUILD" = 0 ]; then
   echo "building gatehouse (release)..." >&2
   (cd "$ROOT" && ./scripts/swift-locked build -c release >/dev/null)
 fi
@@ -71,6 +77,23 @@ truncate -s 1G "$WORK/big.bin"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/tls.key" \
   -out "$WORK/tls.pem" -days 2 -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
 chmod 644 "$WORK/tls.key"
+# 1 KiB of JSON with three values the masking policy redacts.
+python3 -c '
+import json
+items = [{"id": i, "name": "item-%04d" % i, "ok": True} for i in range(16)]
+doc = {"customer": {"card": "4111 1111 1111 1111", "email": "alice@example.com", "ssn": "536-22-8901"}, "items": items}
+print(json.dumps(doc)[:1024])' > "$WORK/pii.json"
+mkdir -p "$WORK/policies"
+python3 - "$WORK/policies/10-bench.json" <<'PY'
+import json, sys
+rules = [{"id": "deny-%02d" % i, "match": {"paths": ["/never-%02d/**" % i], "methods": ["POST", "DELETE"]},
+          "action": {"deny": {"status": 403, "message": "no"}}} for i in range(49)]
+rules.append({"id": "mask-responses", "match": {"routes": ["bench"]},
+              "action": {"mask": {"detectors": ["credit_card", "us_ssn", "email", "phone", "iban", "aws_access_key_id",
+                                                "github_token", "jwt"],
+                                  "strategy": "redact", "direction": "response"}}})
+json.dump({"route_defaults": {"*": "allow"}, "rules": rules}, open(sys.argv[1], "w"), indent=1)
+PY
 
 cat > "$WORK/upstream.conf" <<NGX
 worker_processes 1;
@@ -84,6 +107,7 @@ http {
     listen 127.0.0.1:$UP_PORT backlog=4096;
     keepalive_requests 1000000;
     location = /big { alias $WORK/big.bin; }
+    location = /pii { default_type application/json; alias $WORK/pii.json; }
     location / { default_type application/json; root $WORK; try_files /body.json =404; }
     location = /ok { return 204; }
   }
@@ -162,6 +186,17 @@ for mode in strict async; do
 GH
 done
 
+cat > "$WORK/gatehouse-mask.json" <<GH
+{
+  "loops": $LOOPS,
+  "access_log": false,
+  "limits": { "max_connections": 20000 },
+  "listeners": [ { "address": "127.0.0.1", "port": $GH_MASK_PORT } ],
+  "routes": [ { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT" } ],
+  "policy_dir": "$WORK/policies"
+}
+GH
+
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nginx -c "$WORK/upstream.conf"
 nginx -c "$WORK/proxy.conf"
@@ -181,14 +216,18 @@ if [ "$WITH_RECORDING" = 1 ]; then
     PIDS+=("$!")
   done
 fi
+if [ "$WITH_MASKING" = 1 ]; then
+  setsid "$GH_BIN" serve --config "$WORK/gatehouse-mask.json" >/dev/null 2>"$WORK/gh-mask.err" </dev/null &
+  PIDS+=("$!")
+fi
 for port in $UP_PORT $NGINX_PORT $HAPROXY_PORT $GH_PORT; do
   for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
 
-run_wrk() {  # port -> "rps p50_ms p99_ms"; TLS ports are reached over https
+run_wrk() {  # port [path] -> "rps p50_ms p99_ms non2xx"; TLS ports are reached over https
   local scheme=http
   if [ "$1" = "$NGINX_TLS_PORT" ] || [ "$1" = "$GH_TLS_PORT" ]; then scheme=https; fi
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$scheme://127.0.0.1:$1/" 2>/dev/null | python3 -c '
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$scheme://127.0.0.1:$1${2:-/}" 2>/dev/null | python3 -c '
 import sys, re
 text = sys.stdin.read()
 def ms(label):
@@ -206,7 +245,9 @@ declare -A RESULTS
 NAMES=(nginx haproxy gatehouse)
 declare -A PORTS=([nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [gatehouse]=$GH_PORT
                   [gh-strict]=$GH_STRICT_PORT [gh-async]=$GH_ASYNC_PORT
+                  [gh-pii]=$GH_PORT [gh-mask]=$GH_MASK_PORT
                   [nginx-tls]=$NGINX_TLS_PORT [gh-tls]=$GH_TLS_PORT)
+declare -A PATHS=([gh-pii]=/pii [gh-mask]=/pii)
 if [ "$WITH_TLS" = 1 ]; then
   NAMES+=(nginx-tls gh-tls)
   for port in $NGINX_TLS_PORT $GH_TLS_PORT; do
@@ -219,10 +260,20 @@ if [ "$WITH_RECORDING" = 1 ]; then
     for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
   done
 fi
-for name in "${NAMES[@]}"; do run_wrk "${PORTS[$name]}" >/dev/null; done  # warm-up
+if [ "$WITH_MASKING" = 1 ]; then
+  NAMES+=(gh-pii gh-mask)
+  for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$GH_MASK_PORT/pii" && break; sleep 0.1; done
+  MASKED=$(curl -fsS "http://127.0.0.1:$GH_MASK_PORT/pii")
+  case "$MASKED" in
+    *4111*|*alice@*|*536-22*) echo "masking gateway returned an unmasked body: $MASKED" >&2; exit 1 ;;
+    *'[REDACTED:credit_card]'*) ;;
+    *) echo "masking gateway did not mask: $MASKED" >&2; exit 1 ;;
+  esac
+fi
+for name in "${NAMES[@]}"; do run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}" >/dev/null; done  # warm-up
 for round in $(seq 1 "$ROUNDS"); do
   for name in "${NAMES[@]}"; do
-    RESULTS[$name]+="$(run_wrk "${PORTS[$name]}");"
+    RESULTS[$name]+="$(run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}");"
   done
 done
 
@@ -253,6 +304,10 @@ if "gh-strict" in rows:
     print("recording (SQLite) against recording off:")
     for n in ("gh-strict", "gh-async"):
         print(f"  {n:<10} {rows[n][0]/off:>5.2f}x of off")
+if "gh-mask" in rows:
+    print()
+    print("response masking (50-rule policy, 1 KiB JSON with a card, an email and an SSN; gh-pii: same response, no policy):")
+    print(f"  gh-mask    {rows['gh-mask'][0]/rows['gh-pii'][0]:>5.2f}x of pass-through req/s, p99 {rows['gh-mask'][2]/rows['gh-pii'][2]:.2f}x")
 PY
 
 if [ "$SKIP_MEMORY" = 1 ]; then exit 0; fi
