@@ -53,6 +53,9 @@ let package = Package(
         // Writer throughput and bytes per exchange (Docs/BENCHMARKS.md, "Recording").
         .executableTarget(name: "recording-bench", dependencies: ["Recording"], path: "Benchmarks/recording",
                           swiftSettings: strict),
+        // Token verifications per second and the cache-hit cost (Docs/BENCHMARKS.md, "Identity").
+        .executableTarget(name: "identity-bench", dependencies: ["Identity", "TLS", "Policy", "HTTP1"],
+                          path: "Benchmarks/identity", swiftSettings: strict),
         .target(name: "GatehouseTestSupport",
                 dependencies: ["GatehouseCore", "Policy", "HTTP1", "TLS", "Identity"],
                 path: "Sources/GatehouseTestSupport", swiftSettings: strict),

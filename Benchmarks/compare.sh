@@ -7,7 +7,7 @@
 # peak RSS while streaming 1 GiB through it in each direction.
 #
 # Usage: Benchmarks/compare.sh [--rounds N] [--duration S] [--connections C] [--skip-memory] [--with-recording]
-#                               [--with-tls] [--with-masking] [--no-build]
+#                               [--with-tls] [--with-masking] [--with-identity] [--no-build]
 #   --no-build uses the existing .build/release/gatehouse (needed when the
 #   whole run is wrapped in `flock /tmp/gatehouse-swift-build.lock`, which the build would wait on).
 #   --with-recording also runs Gatehouse with SQLite recording in strict and
@@ -19,6 +19,9 @@
 #   masks responses (port 19007), on a 1 KiB JSON response holding a card
 #   number, an email and an SSN, and reports it against pass-through
 #   Gatehouse on the same response, in the same rounds.
+#   --with-identity also runs Gatehouse requiring a bearer token (port 19009;
+#   RS256, JWKS served on 19010, one token reused, so verified once and then
+#   cached) and reports it against identity off. Needs PyJWT.
 # Needs: wrk, nginx (nginx-light), haproxy, curl, python3; a release build
 # (it runs `swift build -c release` itself).
 set -euo pipefail
@@ -30,6 +33,7 @@ SKIP_MEMORY=0
 WITH_RECORDING=0
 WITH_TLS=0
 WITH_MASKING=0
+WITH_IDENTITY=0
 NO_BUILD=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,6 +44,7 @@ while [ $# -gt 0 ]; do
     --with-recording) WITH_RECORDING=1; shift ;;
     --with-tls) WITH_TLS=1; shift ;;
     --with-masking) WITH_MASKING=1; shift ;;
+    --with-identity) WITH_IDENTITY=1; shift ;;
     --no-build) NO_BUILD=1; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -51,6 +56,7 @@ chmod 755 "$WORK"  # nginx workers run as nobody and must read the bodies
 LOOPS=2
 UP_PORT=19000; NGINX_PORT=19001; HAPROXY_PORT=19002; GH_PORT=19003; SINK_PORT=19004
 GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006; GH_MASK_PORT=19007; NGINX_TLS_PORT=19011; GH_TLS_PORT=19013
+GH_ID_PORT=19009; JWKS_PORT=19010
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done
@@ -197,6 +203,24 @@ cat > "$WORK/gatehouse-mask.json" <<GH
 }
 GH
 
+if [ "$WITH_IDENTITY" = 1 ]; then
+  mkdir -p "$WORK/jwks"
+  BENCH_TOKEN="$(python3 "$ROOT/Benchmarks/identity_token.py" "$WORK/jwks" "http://127.0.0.1:$JWKS_PORT")"
+  cat > "$WORK/gatehouse-identity.json" <<GH
+{
+  "loops": $LOOPS,
+  "access_log": false,
+  "limits": { "max_connections": 20000 },
+  "listeners": [ { "address": "127.0.0.1", "port": $GH_ID_PORT } ],
+  "identity": { "issuers": { "bench": {
+    "issuer": "http://127.0.0.1:$JWKS_PORT", "audiences": ["gatehouse"],
+    "jwks_uri": "http://127.0.0.1:$JWKS_PORT/jwks.json" } } },
+  "routes": [ { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT",
+                "identity": { "required_scopes": ["bench"], "forward_headers": { "subject": "X-Gatehouse-Subject" } } } ]
+}
+GH
+fi
+
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nginx -c "$WORK/upstream.conf"
 nginx -c "$WORK/proxy.conf"
@@ -220,14 +244,22 @@ if [ "$WITH_MASKING" = 1 ]; then
   setsid "$GH_BIN" serve --config "$WORK/gatehouse-mask.json" >/dev/null 2>"$WORK/gh-mask.err" </dev/null &
   PIDS+=("$!")
 fi
+if [ "$WITH_IDENTITY" = 1 ]; then
+  setsid python3 -m http.server --bind 127.0.0.1 --directory "$WORK/jwks" "$JWKS_PORT" >/dev/null 2>&1 </dev/null &
+  PIDS+=("$!")
+  setsid "$GH_BIN" serve --config "$WORK/gatehouse-identity.json" >/dev/null 2>"$WORK/gh-identity.err" </dev/null &
+  PIDS+=("$!")
+fi
 for port in $UP_PORT $NGINX_PORT $HAPROXY_PORT $GH_PORT; do
   for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
 
-run_wrk() {  # port [path] -> "rps p50_ms p99_ms non2xx"; TLS ports are reached over https
+run_wrk() {  # port [path [header]] -> "rps p50_ms p99_ms non2xx"; TLS ports are reached over https
   local scheme=http
+  local hdr=()
+  [ $# -ge 3 ] && [ -n "$3" ] && hdr=(-H "$3")
   if [ "$1" = "$NGINX_TLS_PORT" ] || [ "$1" = "$GH_TLS_PORT" ]; then scheme=https; fi
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$scheme://127.0.0.1:$1${2:-/}" 2>/dev/null | python3 -c '
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "${hdr[@]}" "$scheme://127.0.0.1:$1${2:-/}" 2>/dev/null | python3 -c '
 import sys, re
 text = sys.stdin.read()
 def ms(label):
@@ -246,8 +278,9 @@ NAMES=(nginx haproxy gatehouse)
 declare -A PORTS=([nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [gatehouse]=$GH_PORT
                   [gh-strict]=$GH_STRICT_PORT [gh-async]=$GH_ASYNC_PORT
                   [gh-pii]=$GH_PORT [gh-mask]=$GH_MASK_PORT
-                  [nginx-tls]=$NGINX_TLS_PORT [gh-tls]=$GH_TLS_PORT)
+                  [nginx-tls]=$NGINX_TLS_PORT [gh-tls]=$GH_TLS_PORT [gh-identity]=$GH_ID_PORT)
 declare -A PATHS=([gh-pii]=/pii [gh-mask]=/pii)
+declare -A HEADERS=()
 if [ "$WITH_TLS" = 1 ]; then
   NAMES+=(nginx-tls gh-tls)
   for port in $NGINX_TLS_PORT $GH_TLS_PORT; do
@@ -270,10 +303,19 @@ if [ "$WITH_MASKING" = 1 ]; then
     *) echo "masking gateway did not mask: $MASKED" >&2; exit 1 ;;
   esac
 fi
-for name in "${NAMES[@]}"; do run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}" >/dev/null; done  # warm-up
+if [ "$WITH_IDENTITY" = 1 ]; then
+  NAMES+=(gh-identity)
+  HEADERS[gh-identity]="Authorization: Bearer $BENCH_TOKEN"
+  for _ in $(seq 1 50); do
+    curl -fs -o /dev/null -H "${HEADERS[gh-identity]}" "http://127.0.0.1:$GH_ID_PORT/" && break; sleep 0.1
+  done
+  # Without the token the route must refuse: the figure is for verified requests.
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GH_ID_PORT/")" = 401 ] || { echo "identity route did not answer 401 without a token" >&2; exit 1; }
+fi
+for name in "${NAMES[@]}"; do run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}" "${HEADERS[$name]:-}" >/dev/null; done  # warm-up
 for round in $(seq 1 "$ROUNDS"); do
   for name in "${NAMES[@]}"; do
-    RESULTS[$name]+="$(run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}");"
+    RESULTS[$name]+="$(run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}" "${HEADERS[$name]:-}");"
   done
 done
 
@@ -298,6 +340,12 @@ if "gh-tls" in rows:
     print()
     print(f"TLS listeners: gatehouse {rows['gh-tls'][0]/rows['nginx-tls'][0]:.2f}x nginx req/s, "
           f"p99 {rows['gh-tls'][2]/rows['nginx-tls'][2]:.2f}x nginx")
+if "gh-identity" in rows:
+    off = rows["gatehouse"]
+    on = rows["gh-identity"]
+    print()
+    print("identity (cached RS256 token) against identity off:")
+    print(f"  gh-identity {on[0]/off[0]:>5.2f}x req/s of off, p99 {on[2]/off[2]:>5.2f}x")
 if "gh-strict" in rows:
     off = rows["gatehouse"][0]
     print()

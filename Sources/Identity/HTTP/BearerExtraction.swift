@@ -14,26 +14,65 @@ public enum BearerExtraction {
     }
 
     public static func extract(_ head: RequestHead) -> Outcome {
+        switch locate(head) {
+        case .missing: return .missing
+        case .invalidRequest(let why): return .invalidRequest(why)
+        case .field(let index):
+            let token: [UInt8]? = head.headers.withField(at: index) { _, value in
+                guard let r = tokenRange(value) else { return nil }
+                return Array(value[r])
+            }
+            guard let token, token.allSatisfy(isToken68) else {
+                return .invalidRequest("the Authorization header does not hold a bearer token")
+            }
+            return .token(token)
+        }
+    }
+
+    /// Where the credentials are, before any copy: the index of the one
+    /// `Authorization` field, or why there is none to use.
+    public enum Location: Sendable, Equatable {
+        case field(Int)
+        case missing
+        case invalidRequest(String)
+    }
+
+    /// Checks the query and the number of `Authorization` fields; a field
+    /// with a scheme other than `Bearer` counts as missing.
+    public static func locate(_ head: RequestHead) -> Location {
         if let query = head.query, queryHasAccessToken(query) {
             return .invalidRequest("access tokens are not accepted in the query string; use the Authorization header")
         }
         var found: Int?
-        for i in 0..<head.headers.count where head.headers.nameString(at: i).lowercased() == "authorization" {
+        let name = authorization
+        for i in 0..<head.headers.count {
+            let isAuthorization = head.headers.withField(at: i) { n, _ in
+                n.count == name.count && zip(n, name).allSatisfy { $0 | 0x20 == $1 }
+            }
+            guard isAuthorization else { continue }
             if found != nil { return .invalidRequest("the request has more than one Authorization header") }
             found = i
         }
         guard let found else { return .missing }
-        let value = head.headers.value(at: found)
-        let scheme = Array("bearer".utf8)
-        guard value.count > scheme.count, value[scheme.count] == UInt8(ascii: " "),
-              zip(value.prefix(scheme.count), scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return .missing }
-        var token = value[(scheme.count + 1)...].drop { $0 == UInt8(ascii: " ") }
-        while let last = token.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { token = token.dropLast() }
-        guard !token.isEmpty, token.allSatisfy(isToken68) else {
-            return .invalidRequest("the Authorization header does not hold a bearer token")
+        let isBearer = head.headers.withField(at: found) { _, value in
+            value.count > bearer.count && value[bearer.count] == UInt8(ascii: " ")
+                && zip(value.prefix(bearer.count), bearer).allSatisfy { $0 | 0x20 == $1 }
         }
-        return .token(Array(token))
+        return isBearer ? .field(found) : .missing
     }
+
+    /// The token's bytes within a `Bearer` field value (spaces around it
+    /// dropped), or nil when empty. Characters are not checked here.
+    public static func tokenRange(_ value: UnsafeRawBufferPointer) -> Range<Int>? {
+        var start = bearer.count + 1
+        var end = value.count
+        while start < end, value[start] == UInt8(ascii: " ") { start += 1 }
+        while end > start, value[end - 1] == UInt8(ascii: " ") || value[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+        return start < end ? start..<end : nil
+    }
+
+    private static let authorization = Array("authorization".utf8)
+    private static let bearer = Array("bearer".utf8)
 
     /// RFC 6750 `b64token` characters.
     static func isToken68(_ b: UInt8) -> Bool {

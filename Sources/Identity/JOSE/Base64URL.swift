@@ -12,27 +12,36 @@ public enum Base64URL {
     }()
 
     /// The decoded bytes, or nil if `input` is not canonical unpadded base64url.
-    public static func decode<C: Collection>(_ input: C) -> [UInt8]? where C.Element == UInt8 {
+    public static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let n = input.count
         if n % 4 == 1 { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(n * 3 / 4)
-        var acc: UInt32 = 0
-        var bits = 0
-        for c in input {
-            let v = decodeTable[Int(c)]
-            if v == 0xFF { return nil }
-            acc = (acc << 6) | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
-                acc &= (1 << UInt32(bits)) - 1
+        let table = decodeTable
+        return table.withUnsafeBufferPointer { t -> [UInt8]? in
+            var out: [UInt8] = []
+            out.reserveCapacity(n * 3 / 4)
+            var acc: UInt32 = 0
+            var bits: UInt32 = 0
+            for c in input {
+                let v = t[Int(c)]
+                if v == 0xFF { return nil }
+                acc = (acc << 6) | UInt32(v)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    out.append(UInt8(truncatingIfNeeded: acc >> bits))
+                    acc &= (1 << bits) - 1
+                }
             }
+            if acc != 0 { return nil }  // non-zero padding bits: not canonical
+            return out
         }
-        if acc != 0 { return nil }  // non-zero padding bits: not canonical
-        return out
     }
+
+    /// `decode` of a slice of bytes (a JWT part).
+    public static func decode(_ input: ArraySlice<UInt8>) -> [UInt8]? { input.withUnsafeBufferPointer { decode($0) } }
+
+    /// `decode` of a byte array.
+    public static func decode(_ input: [UInt8]) -> [UInt8]? { input.withUnsafeBufferPointer { decode($0) } }
 
     /// `decode` of a string's UTF-8.
     public static func decode(_ input: String) -> [UInt8]? { decode(Array(input.utf8)) }

@@ -47,27 +47,43 @@ public struct IdentityStage: RequestStage {
     public func evaluate(_ context: inout ExchangeContext) -> StageVerdict {
         guard let route = routes[context.routeName], route.mode == .required else { return .proceed }
         let metadata = route.resourceMetadataURL
-        let token: [UInt8]
-        switch BearerExtraction.extract(context.head) {
+        let index: Int
+        switch BearerExtraction.locate(context.head) {
         case .missing: return .respond(IdentityResponses.missing(resourceMetadata: metadata))
         case .invalidRequest(let why): return .respond(IdentityResponses.invalidRequest(why, resourceMetadata: metadata))
-        case .token(let t): token = t
+        case .field(let i): index = i
+        }
+        // Hash the token where it lies; copy it only on a cache miss.
+        guard let digest = context.head.headers.withField(at: index, { _, value in
+            BearerExtraction.tokenRange(value).map { SHA256.hash(UnsafeRawBufferPointer(rebasing: value[$0])) }
+        }) else {
+            return .respond(IdentityResponses.invalidRequest("the Authorization header does not hold a bearer token",
+                                                             resourceMetadata: metadata))
         }
         let now = wallClock()
         let cache = caches.current
-        let digest = VerifiedTokenCache.key(for: token)
+        // A hit means these exact bytes passed every check before.
         if let hit = cache.lookup(digest: digest, now: now), route.issuers.contains(hit.issuerName) {
             return accept(hit.identity, route: route, context: &context)
         }
+        let token: [UInt8]
+        switch BearerExtraction.extract(context.head) {
+        case .token(let t): token = t
+        case .missing: return .respond(IdentityResponses.missing(resourceMetadata: metadata))
+        case .invalidRequest(let why): return .respond(IdentityResponses.invalidRequest(why, resourceMetadata: metadata))
+        }
         let jws: CompactJWS
         switch CompactJWS.parse(token) {
-        case .failure(let r): return .respond(IdentityResponses.invalidToken(r, resourceMetadata: metadata))
+        case .failure(let r):
+            context.attributes[Self.rejectionAttribute] = r.reason.rawValue
+            return .respond(IdentityResponses.invalidToken(r, resourceMetadata: metadata))
         case .success(let j): jws = j
         }
         let iss = jws.payload["iss"]?.stringValue
         guard let issuerName = route.issuers.first(where: { verifiers[$0]?.settings.issuer == iss }),
               let verifier = verifiers[issuerName] else {
             let r = TokenRejection(.wrongIssuer, "the token's \"iss\" is not an issuer this route accepts")
+            context.attributes[Self.rejectionAttribute] = r.reason.rawValue
             return .respond(IdentityResponses.invalidToken(r, resourceMetadata: metadata))
         }
         switch verifier.verify(jws, now: now) {
@@ -97,7 +113,7 @@ public struct IdentityStage: RequestStage {
         }
         context.head.headers.removeAll("authorization")
         let h = route.forwardHeaders
-        for name in h.lowercasedNames { context.head.headers.removeAll(name) }
+        for name in route.lowercasedForwardHeaderNames { context.head.headers.removeAll(name) }
         func add(_ name: String?, _ value: String?) {
             guard let name, let value, HTTPHeaders.isValidFieldValue(value) else { return }
             context.head.headers.append(name: name, value: value)

@@ -32,10 +32,12 @@ public struct RouteIdentity: Sendable, Equatable {
     public var issuers: [String]
     /// Every one must be granted (403 `insufficient_scope` otherwise).
     public var requiredScopes: [String]
-    public var forwardHeaders: ForwardHeaders
+    public let forwardHeaders: ForwardHeaders
     /// The absolute URL of the route's RFC 9728 metadata, put into every
     /// 401's `WWW-Authenticate` as `resource_metadata`; nil when not served.
     public var resourceMetadataURL: String?
+    /// `forwardHeaders` names, lowercased once (removed from every request).
+    public let lowercasedForwardHeaderNames: [String]
 
     public init(mode: Mode, issuers: [String] = [], requiredScopes: [String] = [],
                 forwardHeaders: ForwardHeaders = ForwardHeaders(), resourceMetadataURL: String? = nil) {
@@ -44,5 +46,6 @@ public struct RouteIdentity: Sendable, Equatable {
         self.requiredScopes = requiredScopes
         self.forwardHeaders = forwardHeaders
         self.resourceMetadataURL = resourceMetadataURL
+        lowercasedForwardHeaderNames = forwardHeaders.lowercasedNames
     }
 }
