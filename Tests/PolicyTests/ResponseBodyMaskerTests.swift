@@ -72,6 +72,16 @@ final class ResponseBodyMaskerTests: XCTestCase {
         guard case .success(let (mode, out)) = r else { return XCTFail("\(r)") }
         XCTAssertEqual(mode, .streaming)
         XCTAssertEqual(out, #"{"pan":"**** **** **** 1111"}"#)
+        for ct in [" Application/JSON ; charset=utf-8", "application/problem+json", "APPLICATION/VND.API+JSON"] {
+            // JSON by content type: the escape is decoded and the masked number becomes a string
+            let j = mask(p, [("Content-Type", ct)], .chunked, [#"{"a":"x\u0040example.com","n":4111111111111111}"#])
+            guard case .success(let (_, jout)) = j else { return XCTFail("\(j)") }
+            XCTAssertEqual(jout, #"{"a":"*@******e.com","n":"************1111"}"#, ct)
+        }
+        // not JSON: scanned as text, so the escaped form is not an email
+        let t = mask(p, [("Content-Type", "application/jsonx")], .chunked, [#"{"a":"x\u0040example.com"}"#])
+        guard case .success(let (_, tout)) = t else { return XCTFail("\(t)") }
+        XCTAssertEqual(tout, #"{"a":"x\u0040example.com"}"#)
         let sse = mask(p, [("Content-Type", "text/event-stream")], .contentLength(40), ["data: 4111 1111 1111 1111\n\n"])
         guard case .success(let (smode, sout)) = sse else { return XCTFail("\(sse)") }
         XCTAssertEqual(smode, .streaming)
