@@ -22,7 +22,7 @@ final class ResponseBodyMaskerTests: XCTestCase {
     /// The plan `PolicyStage` leaves on the context for a GET on `route`.
     private func plan(_ route: String) throws -> (ResponseMaskingPlan?, ExchangeContext) {
         let stage = try PolicyStage(policy: try PolicyTest.compile(Self.policyText), hashKey: PolicyTest.key)
-        let head = RequestHead(method: "GET", target: "/x", headers: PolicyTest.headers([("Accept-Encoding", "gzip, br")]),
+        let head = RequestHead(method: "GET", target: "/x", headers: PolicyTest.headers([("Accept-Encoding", "gzip, br"), ("Range", "bytes=0-9")]),
                                host: "gw", framing: .none)
         var ctx = ExchangeContext(requestID: "r", routeName: route, clientAddress: "127.0.0.1:1", head: head)
         guard case .proceed = stage.evaluate(&ctx) else { XCTFail("not allowed"); return (nil, ctx) }
@@ -51,9 +51,11 @@ final class ResponseBodyMaskerTests: XCTestCase {
         let (p, ctx) = try plan("crm")
         XCTAssertNotNil(p)
         XCTAssertEqual(ctx.head.headers.values("accept-encoding"), ["identity"])
+        XCTAssertNil(ctx.head.headers.firstValue("range"))
         let (none, plain) = try plan("reqonly")
         XCTAssertNil(none)
         XCTAssertEqual(plain.head.headers.values("accept-encoding"), ["gzip, br"])
+        XCTAssertEqual(plain.head.headers.firstValue("range"), "bytes=0-9")
         XCTAssertNil(try plan("other").0)
     }
 

@@ -57,6 +57,9 @@ public struct PolicyStage: RequestStage {
                 // Masking needs the body as sent: ask for no content coding
                 // (a coded response is refused, never passed unmasked).
                 context.head.headers.set(name: "Accept-Encoding", value: "identity")
+                // A part of a body can cut a secret in two: ask for all of it.
+                context.head.headers.removeAll("range")
+                context.head.headers.removeAll("if-range")
                 context.responseMasking = ResponseMaskingPlan(masks: decision.responseMasks, policy: evaluator.policy,
                                                               hashKey: hashKey, scratches: scratches,
                                                               bodyLimit: evaluator.bodyLimit, streamLimits: streamLimits)
