@@ -94,8 +94,6 @@ struct JSONStreamTokenizer {
     // current number or literal word
     private var number: [UInt8] = []
     private var word: [UInt8] = []
-    /// At least one complete top-level value was read.
-    private(set) var sawValue = false
 
     static let maxNumber = 512
     static let maxKeyPath = 256
@@ -204,7 +202,7 @@ struct JSONStreamTokenizer {
         }
         // end of this feed: queue what is complete
         if case .structure = lex {} else if case .number = lex {} else if case .word = lex {} else {
-            flushString(&out, partial: true)
+            flushString(&out)
         }
         flushLiteral(&out)
     }
@@ -281,7 +279,7 @@ struct JSONStreamTokenizer {
     private static let nullWord = Array("null".utf8)
 
     private mutating func valueDone() {
-        if stack.isEmpty { expect = .value; sawValue = true } else { expect = .commaOrClose }
+        expect = stack.isEmpty ? .value : .commaOrClose
     }
 
     private mutating func appendDecoded(_ bytes: [UInt8]) {
@@ -292,8 +290,7 @@ struct JSONStreamTokenizer {
     }
 
     /// Queues the string text read so far (up to the last complete escape).
-    private mutating func flushString(_ out: inout StreamOutput, partial: Bool = false) {
-        if rawDone == 0 && !partial { return }
+    private mutating func flushString(_ out: inout StreamOutput) {
         if rawDone == 0 { return }
         flushLiteral(&out)
         let d = Array(decoded[0..<decodedDone])
