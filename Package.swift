@@ -37,10 +37,12 @@ let package = Package(
         .target(name: "Inspection", dependencies: ["GatehouseCore", "CHyperscan"], swiftSettings: dataPath),
         .target(name: "TLS", dependencies: ["GatehouseCore", "COpenSSL"], swiftSettings: dataPath),
         .target(name: "Policy", dependencies: ["GatehouseCore", "HTTP1", "Inspection"], swiftSettings: dataPath),
+        // Bearer JWT verification, JWKS/discovery key store, the identity stage.
+        .target(name: "Identity", dependencies: ["GatehouseCore", "TLS", "Policy", "HTTP1"], swiftSettings: dataPath),
         .target(name: "GatewayConfig", dependencies: ["GatehouseCore"], swiftSettings: strict),
         .target(name: "Recording", dependencies: ["GatehouseCore", "CSQLite"], swiftSettings: strict),
         .target(name: "Gateway",
-                dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "Inspection", "GatewayConfig", "Recording",
+                dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "Inspection", "GatewayConfig", "Recording", "Identity",
                                "TLS", "CLinuxShims"],
                 swiftSettings: dataPath),
         .executableTarget(name: "gatehouse",
@@ -52,7 +54,7 @@ let package = Package(
         .executableTarget(name: "recording-bench", dependencies: ["Recording"], path: "Benchmarks/recording",
                           swiftSettings: strict),
         .target(name: "GatehouseTestSupport",
-                dependencies: ["GatehouseCore", "Policy", "HTTP1"],
+                dependencies: ["GatehouseCore", "Policy", "HTTP1", "TLS", "Identity"],
                 path: "Sources/GatehouseTestSupport", swiftSettings: strict),
 
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore"], swiftSettings: strict),
@@ -64,6 +66,9 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "GatehouseCore", "GatehouseTestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "IdentityTests",
+                    dependencies: ["Identity", "TLS", "Policy", "HTTP1", "GatehouseCore", "GatehouseTestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "GatewayConfigTests", dependencies: ["GatewayConfig", "GatehouseCore"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "GatehouseCore"], swiftSettings: strict),
@@ -72,7 +77,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "GatewayTests",
                     dependencies: ["Gateway", "GatewayConfig", "Policy", "Inspection", "HTTP1", "GatehouseCore", "GatehouseTestSupport",
-                                   "Recording"],
+                                   "Identity", "Recording", "TLS"],
                     swiftSettings: strict),
     ]
 )

@@ -7,11 +7,14 @@
 # peak RSS while streaming 1 GiB through it in each direction.
 #
 # Usage: Benchmarks/compare.sh [--rounds N] [--duration S] [--connections C] [--skip-memory] [--with-recording]
-#                              [--with-masking] [--no-build]
-#   --no-build uses the existing release build (needed when the whole run is
-#   wrapped in `flock /tmp/gatehouse-swift-build.lock`, which the build would wait on).
+#                               [--with-tls] [--with-masking] [--no-build]
+#   --no-build uses the existing .build/release/gatehouse (needed when the
+#   whole run is wrapped in `flock /tmp/gatehouse-swift-build.lock`, which the build would wait on).
 #   --with-recording also runs Gatehouse with SQLite recording in strict and
 #   in async mode (ports 19005/19006) and reports them against recording off.
+#   --with-tls also measures TLS listeners: nginx and Gatehouse terminating
+#   TLS with the same test certificate (ECDSA P-256, generated per run),
+#   keep-alive, same plain upstream (ports 19011/19013); reported as a ratio.
 #   --with-masking also runs Gatehouse with a 50-rule policy whose mask rule
 #   masks responses (port 19007), on a 1 KiB JSON response holding a card
 #   number, an email and an SSN, and reports it against pass-through
@@ -25,6 +28,7 @@ DURATION=10
 CONNS=64
 SKIP_MEMORY=0
 WITH_RECORDING=0
+WITH_TLS=0
 WITH_MASKING=0
 NO_BUILD=0
 while [ $# -gt 0 ]; do
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
     --connections) CONNS="$2"; shift 2 ;;
     --skip-memory) SKIP_MEMORY=1; shift ;;
     --with-recording) WITH_RECORDING=1; shift ;;
+    --with-tls) WITH_TLS=1; shift ;;
     --with-masking) WITH_MASKING=1; shift ;;
     --no-build) NO_BUILD=1; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -45,7 +50,7 @@ WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
 chmod 755 "$WORK"  # nginx workers run as nobody and must read the bodies
 LOOPS=2
 UP_PORT=19000; NGINX_PORT=19001; HAPROXY_PORT=19002; GH_PORT=19003; SINK_PORT=19004
-GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006; GH_MASK_PORT=19007
+GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006; GH_MASK_PORT=19007; NGINX_TLS_PORT=19011; GH_TLS_PORT=19013
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done
@@ -68,6 +73,10 @@ GH_BIN="$ROOT/.build/release/gatehouse"
 
 python3 -c 'import json; print(json.dumps({"items":[{"id":i,"name":"item-%04d"%i,"ok":True} for i in range(26)]})[:1024].ljust(1024))' > "$WORK/body.json"
 truncate -s 1G "$WORK/big.bin"
+# One throwaway certificate for both TLS listeners (never a real credential).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/tls.key" \
+  -out "$WORK/tls.pem" -days 2 -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
+chmod 644 "$WORK/tls.key"
 # 1 KiB of JSON with three values the masking policy redacts.
 python3 -c '
 import json
@@ -118,6 +127,14 @@ http {
     keepalive_requests 1000000;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
+  server {
+    listen 127.0.0.1:$NGINX_TLS_PORT ssl backlog=4096;
+    ssl_certificate $WORK/tls.pem;
+    ssl_certificate_key $WORK/tls.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    keepalive_requests 1000000;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
 }
 NGX
 
@@ -143,7 +160,11 @@ cat > "$WORK/gatehouse.json" <<GH
   "loops": $LOOPS,
   "access_log": false,
   "limits": { "max_connections": 20000, "max_body_bytes": 2147483648 },
-  "listeners": [ { "address": "127.0.0.1", "port": $GH_PORT } ],
+  "listeners": [
+    { "address": "127.0.0.1", "port": $GH_PORT },
+    { "name": "tls", "address": "127.0.0.1", "port": $GH_TLS_PORT,
+      "tls": { "certificate": "$WORK/tls.pem", "private_key": "$WORK/tls.key" } }
+  ],
   "routes": [
     { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT" },
     { "name": "sink", "path_prefix": "/sink", "upstream": "http://127.0.0.1:$SINK_PORT" }
@@ -204,8 +225,10 @@ for port in $UP_PORT $NGINX_PORT $HAPROXY_PORT $GH_PORT; do
   for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
 
-run_wrk() {  # port [path] -> "rps p50_ms p99_ms non2xx"
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$1${2:-/}" 2>/dev/null | python3 -c '
+run_wrk() {  # port [path] -> "rps p50_ms p99_ms non2xx"; TLS ports are reached over https
+  local scheme=http
+  if [ "$1" = "$NGINX_TLS_PORT" ] || [ "$1" = "$GH_TLS_PORT" ]; then scheme=https; fi
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$scheme://127.0.0.1:$1${2:-/}" 2>/dev/null | python3 -c '
 import sys, re
 text = sys.stdin.read()
 def ms(label):
@@ -223,8 +246,15 @@ declare -A RESULTS
 NAMES=(nginx haproxy gatehouse)
 declare -A PORTS=([nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [gatehouse]=$GH_PORT
                   [gh-strict]=$GH_STRICT_PORT [gh-async]=$GH_ASYNC_PORT
-                  [gh-pii]=$GH_PORT [gh-mask]=$GH_MASK_PORT)
+                  [gh-pii]=$GH_PORT [gh-mask]=$GH_MASK_PORT
+                  [nginx-tls]=$NGINX_TLS_PORT [gh-tls]=$GH_TLS_PORT)
 declare -A PATHS=([gh-pii]=/pii [gh-mask]=/pii)
+if [ "$WITH_TLS" = 1 ]; then
+  NAMES+=(nginx-tls gh-tls)
+  for port in $NGINX_TLS_PORT $GH_TLS_PORT; do
+    for _ in $(seq 1 50); do curl -kfs -o /dev/null "https://127.0.0.1:$port/" && break; sleep 0.1; done
+  done
+fi
 if [ "$WITH_RECORDING" = 1 ]; then
   NAMES+=(gh-strict gh-async)
   for port in $GH_STRICT_PORT $GH_ASYNC_PORT; do
@@ -276,6 +306,10 @@ print(f"{'proxy':<10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {
 for n in names:
     rps, p50, p99, errs = rows[n]
     print(f"{n:<10} {rps:>10.0f} {p50:>8.2f} {p99:>8.2f} {errs:>8.0f} {rps/base[0]:>10.2f} {p99/base[2]:>10.2f}")
+if "gh-tls" in rows:
+    print()
+    print(f"TLS listeners: gatehouse {rows['gh-tls'][0]/rows['nginx-tls'][0]:.2f}x nginx req/s, "
+          f"p99 {rows['gh-tls'][2]/rows['nginx-tls'][2]:.2f}x nginx")
 if "gh-strict" in rows:
     off = rows["gatehouse"][0]
     print()

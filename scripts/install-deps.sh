@@ -4,9 +4,10 @@
 # that already has the Swift toolchain.
 set -eu
 
-PACKAGES="libssl-dev libsqlite3-dev libvectorscan-dev pkg-config curl openssl python3 python3-pip"
+# nginx-light: the TLS upstream tests run a real nginx (a server Gatehouse did not write).
+PACKAGES="libssl-dev libsqlite3-dev libvectorscan-dev pkg-config curl openssl python3 python3-pip nginx-light"
 if [ "${1:-}" = "--bench" ]; then
-  PACKAGES="$PACKAGES wrk nginx-light haproxy hyperfine"
+  PACKAGES="$PACKAGES wrk haproxy hyperfine"
 fi
 
 missing=""
@@ -24,6 +25,10 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
 
-# Python package used by the schema tests (jsonschema validates the published schemas).
+# Python packages used by the tests: jsonschema validates the published
+# schemas; PyJWT (with cryptography) signs tokens for the identity
+# interoperability test, independently of Gatehouse's own signer.
 python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema \
   || python3 -m pip install -q --break-system-packages jsonschema
+python3 -c 'import jwt, cryptography' 2>/dev/null || python3 -m pip install -q pyjwt cryptography \
+  || python3 -m pip install -q --break-system-packages pyjwt cryptography

@@ -14,8 +14,8 @@ final class ConfigLoaderErrorTests: XCTestCase {
             "bad-unknown-keys.json:13:41: unknown key \"bogus\" in route limits; expected one of: max_body_bytes, max_header_bytes, max_header_count, max_request_line_bytes",
             "bad-unknown-keys.json:14:21: \"drain_ms\" is a global timeout; set it in the top-level \"timeouts\", not in a route",
             "bad-unknown-keys.json:14:36: unknown key \"bogus\" in route timeouts; expected one of: body_read_ms, header_read_ms, idle_keepalive_ms, upstream_connect_ms, upstream_response_ms",
-            "bad-unknown-keys.json:15:7: unknown key \"hots\" in route; expected one of: description, hosts, limits, name, path_prefix, recording, strip_prefix, timeouts, tls, upstream",
-            "bad-unknown-keys.json:18:3: unknown key \"extra\" in the top-level object; expected one of: access_log, forwarded, limits, listeners, loops, policy_dir, recording, request_id, routes, timeouts",
+            "bad-unknown-keys.json:15:7: unknown key \"hots\" in route; expected one of: description, hosts, identity, limits, name, path_prefix, recording, strip_prefix, timeouts, tls, upstream",
+            "bad-unknown-keys.json:18:3: unknown key \"extra\" in the top-level object; expected one of: access_log, forwarded, identity, limits, listeners, loops, policy_dir, recording, request_id, routes, timeouts",
         ])
     }
 

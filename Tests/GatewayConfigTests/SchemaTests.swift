@@ -39,6 +39,13 @@ final class SchemaTests: XCTestCase {
         XCTAssertEqual(keys(defs?["recording"]), ConfigKeys.recording)
         XCTAssertEqual(keys(defs?["recordingRetention"]), ConfigKeys.recordingRetention)
         XCTAssertEqual(keys(defs?["routeRecording"]), ConfigKeys.routeRecording)
+        XCTAssertEqual(keys(defs?["identity"]), ConfigKeys.identity)
+        XCTAssertEqual(keys(defs?["identityIssuer"]), ConfigKeys.identityIssuer)
+        XCTAssertEqual(keys(defs?["identityClaims"]), ConfigKeys.identityClaims)
+        XCTAssertEqual(keys(defs?["identityJWKSCache"]), ConfigKeys.identityJWKSCache)
+        XCTAssertEqual(keys(defs?["routeIdentity"]), ConfigKeys.routeIdentity)
+        XCTAssertEqual(keys(defs?["identityForwardHeaders"]), ConfigKeys.identityForwardHeaders)
+        XCTAssertEqual(required(defs?["identityIssuer"]), ["issuer", "audiences"])
         XCTAssertEqual(keys(defs?["listenerTls"]), ConfigKeys.listenerTLS)
         XCTAssertEqual(keys(defs?["listenerClientCertificates"]), ConfigKeys.listenerClientCertificates)
         XCTAssertEqual(keys(defs?["routeTls"]), ConfigKeys.routeTLS)
@@ -64,7 +71,7 @@ final class SchemaTests: XCTestCase {
             }
         }
         walk(try schema(), path: "#")
-        XCTAssertEqual(checked, 15)
+        XCTAssertEqual(checked, 21)
     }
 
     /// The unknown-key messages list exactly the keys in `ConfigKeys`, so the
@@ -128,11 +135,11 @@ final class SchemaTests: XCTestCase {
         """
         let valid = ["valid-minimal.json", "valid-full.json", "warning-duplicate-host.json",
                      "valid-recording.json", "valid-recording-minimal.json", "warning-recording-off.json",
-                     "valid-tls.json"]
+                     "valid-tls.json", "valid-identity.json"]
         let invalid = ["bad-unknown-keys.json", "bad-types.json", "bad-values.json", "bad-missing.json",
                        "bad-missing-top.json", "bad-empty-arrays.json", "bad-top-level-array.json",
                        "bad-recording-values.json", "bad-recording-keys.json",
-                       "bad-tls-keys.json", "bad-tls-values.json"]
+                       "bad-tls-keys.json", "bad-tls-values.json", "bad-identity-keys.json"]
         let example = Fixtures.repositoryRoot.appendingPathComponent("Config/gatehouse.example.json").path
         let paths = try [example] + (valid + invalid).map { try Fixtures.url($0).path }
 

@@ -56,6 +56,25 @@ final class PipelineRunnerTests: XCTestCase {
         XCTAssertEqual(p.event(.verdict(.proceed)), .forward)
     }
 
+    func testReevaluatingHoldRunsTheSameStageAgainOnProceed() {
+        var p = PipelineRunner(stageCount: 2)
+        _ = p.start()
+        let retry = StageVerdict.hold(HoldTicket(label: "keys", reevaluatesOnProceed: true), timeoutMs: 50, onTimeout: onTimeout)
+        XCTAssertEqual(p.event(.verdict(retry)), .hold(timeoutMs: 50))
+        XCTAssertEqual(p.event(.holdResolved(.proceed)), .evaluate(stage: 0))
+        XCTAssertEqual(p.cursor, 0)
+        // Holding the same way again is refused: the wait is bounded to one round.
+        XCTAssertEqual(p.event(.verdict(retry)), .respond(onTimeout, outcome: .holdExpired))
+    }
+
+    func testReevaluatingHoldResolvedWithRespondAnswers() {
+        var p = PipelineRunner(stageCount: 2)
+        _ = p.start()
+        let retry = StageVerdict.hold(HoldTicket(label: "keys", reevaluatesOnProceed: true), timeoutMs: 50, onTimeout: onTimeout)
+        _ = p.event(.verdict(retry))
+        XCTAssertEqual(p.event(.holdResolved(.respond(deny))), .respond(deny, outcome: .denied))
+    }
+
     func testHoldResolvedWithRespond() {
         var p = PipelineRunner(stageCount: 1)
         _ = p.start()

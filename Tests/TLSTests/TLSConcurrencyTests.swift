@@ -1,3 +1,4 @@
+import GatehouseTestSupport
 import Dispatch
 import Synchronization
 import TLS

@@ -1,3 +1,4 @@
+import GatehouseTestSupport
 import GatehouseCore
 import TLS
 import XCTest

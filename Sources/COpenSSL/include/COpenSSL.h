@@ -17,6 +17,11 @@
 #include <openssl/pem.h>
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/ec.h>
+#include <openssl/rsa.h>
+#include <openssl/param_build.h>
+#include <openssl/core_names.h>
 
 // MARK: option and mode bits (SSL_OP_BIT macros are not importable)
 
@@ -85,5 +90,15 @@ size_t gh_err_drain(char *buf, size_t cap);
 /// the client offers only other protocols. Clients that send no ALPN
 /// extension are unaffected.
 void gh_SSL_CTX_select_alpn_http11(SSL_CTX *ctx);
+
+// MARK: JOSE crypto (EVP keys and signatures)
+
+/// `EVP_PKEY_PUBLIC_KEY` (a selection built from several macros): what
+/// `EVP_PKEY_fromdata` imports for a verification key.
+static const int GH_EVP_PKEY_PUBLIC_KEY = EVP_PKEY_PUBLIC_KEY;
+/// PSS salt length equal to the digest length (RFC 7518 section 3.5).
+static const int GH_RSA_PSS_SALTLEN_DIGEST = RSA_PSS_SALTLEN_DIGEST;
+static const int GH_RSA_PKCS1_PSS_PADDING = RSA_PKCS1_PSS_PADDING;
+static const int GH_RSA_PKCS1_PADDING = RSA_PKCS1_PADDING;
 
 #endif

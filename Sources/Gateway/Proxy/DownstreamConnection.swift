@@ -6,6 +6,7 @@ import GatehouseCore
 import HTTP1
 import Policy
 import Reactor
+import TLS
 
 /// Drives one client connection: reads and parses requests, runs the
 /// pipeline, hands the exchange to an upstream connection, and streams the
@@ -13,7 +14,8 @@ import Reactor
 /// order (pipelined requests wait in the input buffer).
 ///
 /// This file holds the connection's I/O and timers; the exchange logic is in
-/// the `+Exchange` and `+Response` extensions.
+/// the `+Exchange` and `+Response` extensions. On a TLS listener the bytes
+/// go through `transport`'s TLS session; everything above it sees plaintext.
 final class DownstreamConnection: LoopHandler {
     enum State {
         /// Waiting for (the rest of) a request head.
@@ -49,8 +51,10 @@ final class DownstreamConnection: LoopHandler {
     var parser: RequestHeadParser
     var exchange: Exchange?
     private var registeredEvents: UInt32 = 0
-    /// The last write hit EAGAIN: wait for EPOLLOUT.
-    private var writeBlocked = false
+    /// The socket, plain or TLS.
+    var transport: StreamTransport
+    /// The TLS handshake deadline (until it is done, the header deadline is not armed).
+    private let handshakeNs: UInt64
     /// Bytes at the tail of `output` not to be written yet (strict recording
     /// withholds the response's last byte until its outcome is committed).
     var holdBack = 0
@@ -75,12 +79,19 @@ final class DownstreamConnection: LoopHandler {
     /// Pipelined bytes read ahead while an exchange is in flight.
     static let pipelineBufferLimit = 64 * 1024
 
-    init(fd: Int32, peer: SocketAddress, ctx: LoopContext) {
+    init(fd: Int32, peer: SocketAddress, ctx: LoopContext, tls: ListenerTLS? = nil) {
         self.fd = fd
+        if let tls {
+            transport = StreamTransport(fd: fd, tls: TLSConnection(server: tls.current))
+            handshakeNs = tls.handshakeNs
+        } else {
+            transport = StreamTransport(fd: fd)
+            handshakeNs = 0
+        }
         self.peer = peer
         self.peerIP = peer.ipString
         self.peerDescription = peer.description
-        self.clientLines = HeaderShaping.ClientLines(clientIP: peerIP)
+        self.clientLines = HeaderShaping.ClientLines(clientIP: peerIP, tls: tls != nil)
         self.ctx = ctx
         self.parser = RequestHeadParser(limits: ctx.config.parseLimits)
         super.init()
@@ -90,7 +101,9 @@ final class DownstreamConnection: LoopHandler {
         ctx.downstreams[ObjectIdentifier(self)] = self
         registeredEvents = GH_EPOLLIN | GH_EPOLLRDHUP
         try ctx.loop.register(fd: fd, handler: self, events: registeredEvents)
-        headerDeadline = ctx.loop.now &+ ctx.config.headerReadNs
+        // With TLS the handshake has its own deadline; the header read
+        // starts when it is done.
+        headerDeadline = ctx.loop.now &+ (transport.isEstablished ? ctx.config.headerReadNs : handshakeNs)
         rearmTimer()
     }
 
@@ -108,19 +121,49 @@ final class DownstreamConnection: LoopHandler {
     }
 
     private func readAvailable() {
-        let r = Socket.read(fd, into: ctx.scratch)
+        if state == .lingering {
+            // Discard what the client still sends (no need to decrypt it).
+            switch Socket.read(fd, into: ctx.scratch) {
+            case .bytes, .wouldBlock: return
+            case .eof, .failed: close()
+            }
+            return
+        }
+        let wasEstablished = transport.isEstablished
+        let r = transport.receive(into: &input, scratch: ctx.scratch)
         switch r {
-        case .bytes(let n):
-            if state == .lingering { return }
+        case .received(let n):
+            if !wasEstablished && transport.isEstablished {
+                headerDeadline = ctx.loop.now &+ ctx.config.headerReadNs
+                rearmTimer()
+            }
+            if n == 0 {
+                updateInterest()  // handshake progress: its output was sent
+                return
+            }
             everReceived = true
-            input.append(UnsafeRawBufferPointer(rebasing: ctx.scratch[0..<n]))
             processInput()
             flush()
         case .wouldBlock:
             return
-        case .eof, .failed:
+        case .tlsFailed(let error) where !wasEstablished || !transport.isEstablished:
+            handshakeFailed(error)
+        case .closed, .failed, .tlsFailed:
             peerHungUp()
         }
+    }
+
+    /// A client that fails the handshake (plain HTTP on the TLS port, no
+    /// shared version or cipher, a bad client certificate) is closed
+    /// without an HTTP answer: there is no channel to send one over.
+    private func handshakeFailed(_ error: TLSError) {
+        if case .notTLS = error.kind {
+            ctx.logWarning("plain text on a TLS listener; closing", [("client", peerDescription)])
+        } else {
+            ctx.logWarning("client TLS handshake failed",
+                           [("client", peerDescription), ("tls", error.code), ("detail", error.detail)])
+        }
+        close()
     }
 
     /// The client closed (or reset) its side.
@@ -205,32 +248,28 @@ final class DownstreamConnection: LoopHandler {
 
     /// Writes as much pending output as the socket takes.
     func flush() {
-        while output.count > holdBack {
-            let r = output.withReadable { Socket.write(fd, UnsafeRawBufferPointer(rebasing: $0[0..<($0.count - holdBack)])) }
-            switch r {
-            case .bytes(let n):
-                output.consume(n)
-            case .wouldBlock:
-                writeBlocked = true
-                updateInterest()
-                return
-            case .eof, .failed:
-                if let ex = exchange, ex.outcome == "ok" {
-                    ex.outcome = "abandoned"
-                    ex.errorCode = "client_write_failed"
-                }
-                abort(reason: "client_write_failed")
-                return
+        switch transport.send(&output, withholding: holdBack, scratch: ctx.scratch) {
+        case .done:
+            break
+        case .pending:
+            updateInterest()
+            return
+        case .failed, .tlsFailed:
+            if let ex = exchange, ex.outcome == "ok" {
+                ex.outcome = "abandoned"
+                ex.errorCode = "client_write_failed"
             }
+            abort(reason: "client_write_failed")
+            return
         }
         // Output drained (up to any withheld tail).
-        writeBlocked = false
         if holdBack > 0 { updateInterest(); return }
         if state == .closing {
             beginLingeringClose()
             return
         }
         if output.capacity > 256 * 1024 { output.releaseIfEmpty() }
+        if state == .awaitingHead && input.isEmpty { transport.releaseIdleBuffers() }
         if let up = exchange?.upstream, up.readPaused { up.resumeReading() }
         updateInterest()
     }
@@ -267,7 +306,7 @@ final class DownstreamConnection: LoopHandler {
         var ev: UInt32 = 0
         if wantsRead { ev |= GH_EPOLLIN }
         // Writes are optimistic; EPOLLOUT is wanted only after one would have blocked.
-        if writeBlocked { ev |= GH_EPOLLOUT }
+        if transport.writeBlocked { ev |= GH_EPOLLOUT }
         // Always watch for hang-up: it is how a held exchange learns the client left.
         ev |= GH_EPOLLRDHUP
         if ev != registeredEvents {
@@ -293,7 +332,10 @@ final class DownstreamConnection: LoopHandler {
         if headerDeadline != 0 && now >= headerDeadline {
             headerDeadline = 0
             if state == .awaitingHead {
-                if input.isEmpty && exchange == nil && !everReceived {
+                if !transport.isEstablished {
+                    ctx.logWarning("client TLS handshake timed out", [("client", peerDescription)])
+                    close()
+                } else if input.isEmpty && exchange == nil && !everReceived {
                     // Nothing ever arrived: a silent close, not a 408 into the void.
                     close()
                 } else {
@@ -366,6 +408,7 @@ final class DownstreamConnection: LoopHandler {
     /// that destroys the response in flight.
     private func beginLingeringClose() {
         state = .lingering
+        transport.sendCloseNotify(scratch: ctx.scratch)
         Socket.shutdownWrite(fd)
         input.removeAll()
         headerDeadline = 0; idleDeadline = 0; bodyDeadline = 0; holdDeadline = 0

@@ -14,5 +14,8 @@ enum GatewayError {
     static let upstreamMalformed = LocalResponse(status: 502, code: "upstream_malformed_response", message: "the upstream sent a malformed response")
     static let upstreamClosed = LocalResponse(status: 502, code: "upstream_closed", message: "the upstream closed the connection before responding")
     static let upstreamProtocol = LocalResponse(status: 502, code: "upstream_protocol_switch", message: "the upstream tried to switch protocols, which is not supported")
+    static let upstreamTLSVerifyFailed = LocalResponse(status: 502, code: "upstream_tls_verify_failed", message: "the upstream's TLS certificate did not verify")
+    static let upstreamTLSHandshakeFailed = LocalResponse(status: 502, code: "upstream_tls_handshake_failed", message: "the TLS handshake with the upstream failed")
+    static let upstreamTLSHandshakeTimeout = LocalResponse(status: 504, code: "upstream_tls_handshake_timeout", message: "the TLS handshake with the upstream did not finish in time")
     static let connectionLimit = LocalResponse(status: 503, code: "connection_limit", message: "the gateway is at its connection limit")
 }

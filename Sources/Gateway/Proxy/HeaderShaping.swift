@@ -30,18 +30,21 @@ enum HeaderShaping {
 
     private static let xForwardedFor: [UInt8] = Array("x-forwarded-for".utf8)
 
-    /// Per-connection header bytes that depend only on the client address,
-    /// built once when the connection is accepted.
+    /// Per-connection header bytes that depend only on the client address
+    /// and whether it came over TLS, built once when the connection is accepted.
     struct ClientLines {
-        /// `X-Forwarded-For: ip\r\nX-Forwarded-Proto: http\r\n`
+        /// `X-Forwarded-For: ip\r\nX-Forwarded-Proto: http(s)\r\n`
         let forwardedForAndProto: [UInt8]
-        /// `Forwarded: for=ip;proto=http` (IPv6 quoted and bracketed), without CRLF.
+        /// `Forwarded: for=ip;proto=http(s)` (IPv6 quoted and bracketed), without CRLF.
         let forwardedPrefix: [UInt8]
+        /// `http` or `https`: the scheme the client used to reach the gateway.
+        let proto: String
 
-        init(clientIP: String) {
-            forwardedForAndProto = Array("X-Forwarded-For: \(clientIP)\r\nX-Forwarded-Proto: http\r\n".utf8)
+        init(clientIP: String, tls: Bool = false) {
+            proto = tls ? "https" : "http"
+            forwardedForAndProto = Array("X-Forwarded-For: \(clientIP)\r\nX-Forwarded-Proto: \(proto)\r\n".utf8)
             let node = clientIP.utf8.contains(UInt8(ascii: ":")) ? "\"[\(clientIP)]\"" : clientIP
-            forwardedPrefix = Array("Forwarded: for=\(node);proto=http".utf8)
+            forwardedPrefix = Array("Forwarded: for=\(node);proto=\(proto)".utf8)
         }
     }
 
@@ -74,7 +77,7 @@ enum HeaderShaping {
             let forwardedFor = priorFor.isEmpty ? clientIP : priorFor.joined(separator: ", ") + ", " + clientIP
             HTTPSerializer.writeField(name: "X-Forwarded-For", value: forwardedFor, into: &out)
             if !head.headers.contains("x-forwarded-proto") {
-                HTTPSerializer.writeField(name: "X-Forwarded-Proto", value: "http", into: &out)
+                HTTPSerializer.writeField(name: "X-Forwarded-Proto", value: lines.proto, into: &out)
             }
         }
         if (!trustForwarded || !head.headers.contains("x-forwarded-host")) && !head.host.isEmpty {
@@ -82,7 +85,7 @@ enum HeaderShaping {
             HTTPSerializer.appendValidatedFieldValue(head.host, into: &out)
             HTTPSerializer.endField(into: &out)
         }
-        // Forwarded: for=IP;proto=http;host="host"
+        // Forwarded: for=IP;proto=http(s);host="host"
         out.append(contentsOf: lines.forwardedPrefix)
         if !head.host.isEmpty {
             HTTPSerializer.appendFieldValue(literal: ";host=\"", into: &out)

@@ -6,12 +6,16 @@ import GatehouseCore
 import HTTP1
 import Policy
 import Reactor
+import TLS
 
 /// Drives one connection to an upstream: connects (nonblocking, with a
 /// deadline), writes the request, parses the response strictly and streams
 /// it to its owner. Returns to its pool only after a clean, complete
 /// exchange; a connection whose response was malformed, cut short, or
-/// followed by unsolicited bytes is closed, never reused.
+/// followed by unsolicited bytes is closed, never reused. For an `https://`
+/// upstream the bytes go through `transport`'s TLS session: the handshake
+/// (verification, SNI, session resumption) runs on the first write and
+/// reads, within the connect deadline.
 final class UpstreamConnection: LoopHandler {
     enum State { case connecting, active, idle, closed }
 
@@ -34,8 +38,8 @@ final class UpstreamConnection: LoopHandler {
     private var responseCloseDelimited = false
     private var body = BodyReader(framing: .none)
     private var registeredEvents: UInt32 = 0
-    /// The last write hit EAGAIN: wait for EPOLLOUT.
-    private var writeBlocked = false
+    /// The socket, plain or TLS.
+    private var transport: StreamTransport
     /// All request bytes are queued (head and body).
     var requestComplete = false
     /// Served at least one exchange before (so it may have gone stale).
@@ -48,6 +52,13 @@ final class UpstreamConnection: LoopHandler {
 
     private init(fd: Int32, address: SocketAddress, pool: UpstreamPool, ctx: LoopContext, connected: Bool) {
         self.fd = fd
+        let target = pool.target
+        if let context = target.tls {
+            transport = StreamTransport(fd: fd, tls: TLSConnection(client: context, serverName: target.url.host,
+                                                                   sessionKey: target.sessionKey))
+        } else {
+            transport = StreamTransport(fd: fd)
+        }
         self.address = address
         self.addressDescription = address.description
         self.pool = pool
@@ -61,6 +72,8 @@ final class UpstreamConnection: LoopHandler {
     /// Starts a nonblocking connect to `address`.
     static func open(to address: SocketAddress, pool: UpstreamPool, ctx: LoopContext,
                      connectNs: UInt64) throws(SystemError) -> UpstreamConnection {
+        // Fail closed: an https upstream is never spoken to in plain text.
+        precondition(!pool.target.url.isHTTPS || pool.target.tls != nil, "https upstream without a TLS context")
         let (fd, connected) = try Socket.connect(to: address)
         let conn = UpstreamConnection(fd: fd, address: address, pool: pool, ctx: ctx, connected: connected)
         conn.registeredEvents = GH_EPOLLOUT | GH_EPOLLRDHUP
@@ -70,7 +83,8 @@ final class UpstreamConnection: LoopHandler {
             Socket.close(fd)
             throw error
         }
-        if !connected {
+        if !connected || !conn.transport.isEstablished {
+            // Covers the TCP connect and, for TLS, the handshake.
             conn.connectDeadline = ctx.loop.now &+ connectNs
             conn.rearmTimer()
         }
@@ -107,6 +121,13 @@ final class UpstreamConnection: LoopHandler {
         case .idle:
             // An idle pooled connection has nothing to say: data or EOF
             // means it is unusable (e.g. an unsolicited second response).
+            // Over TLS the server may still send a late session ticket or
+            // a key update, which is no reason to drop the connection.
+            if transport.tls != nil, events & (GH_EPOLLRDHUP | GH_EPOLLHUP | GH_EPOLLERR) == 0,
+               case .received(0) = transport.receive(into: &input, scratch: ctx.scratch),
+               input.isEmpty, transport.pendingEnd == nil {
+                return
+            }
             pool.remove(self)
             close()
         case .connecting:
@@ -119,7 +140,7 @@ final class UpstreamConnection: LoopHandler {
                     return
                 }
                 state = .active
-                connectDeadline = 0
+                if transport.isEstablished { connectDeadline = 0 }
                 flush()
             }
         case .active:
@@ -132,20 +153,64 @@ final class UpstreamConnection: LoopHandler {
     }
 
     private func readAvailable() {
-        let r = Socket.read(fd, into: ctx.scratch)
+        let wasEstablished = transport.isEstablished
+        let r = transport.receive(into: &input, scratch: ctx.scratch)
         switch r {
-        case .bytes(let n):
+        case .received(let n):
+            if !wasEstablished && transport.isEstablished { handshakeFinished() }
+            if n == 0 {
+                // Handshake progress or a TLS record without data.
+                if !output.isEmpty { flush() }
+                updateInterest()
+                return
+            }
             receivedAny = true
-            input.append(UnsafeRawBufferPointer(rebasing: ctx.scratch[0..<n]))
             responseDeadline = ctx.loop.now &+ responseTimeoutNs
             processResponse()
             owner?.flush()
+            if let end = transport.pendingEnd, state == .active, !readPaused { streamEnded(end) }
         case .wouldBlock:
             return
-        case .eof:
-            peerClosed(reset: false)
-        case .failed:
+        case .closed, .failed, .tlsFailed:
+            streamEnded(r)
+        }
+    }
+
+    /// The upstream's stream ended: `closed` is a clean end (TCP EOF, or
+    /// close_notify over TLS); a TLS EOF without close_notify counts as a
+    /// reset, so a close-delimited body is never taken as complete.
+    private func streamEnded(_ end: StreamTransport.ReceiveResult) {
+        switch end {
+        case .tlsFailed(let error) where !transport.isEstablished:
+            tlsHandshakeFailed(error)
+        case .tlsFailed(let error):
+            if haveHead || receivedAny {
+                ctx.logWarning("upstream TLS stream failed", [("upstream", addressDescription), ("tls", error.description)])
+            }
             peerClosed(reset: true)
+        case .closed:
+            peerClosed(reset: false)
+        default:
+            peerClosed(reset: true)
+        }
+    }
+
+    private func handshakeFinished() {
+        connectDeadline = 0
+        rearmTimer()
+    }
+
+    /// Verification failures become 502 `upstream_tls_verify_failed` with the
+    /// reason (expired, unknown CA, name mismatch) in the log; other
+    /// handshake failures 502 `upstream_tls_handshake_failed`.
+    private func tlsHandshakeFailed(_ error: TLSError) {
+        ctx.logError("upstream TLS handshake failed",
+                     [("upstream", addressDescription), ("host", pool.target.url.host), ("tls", error.code),
+                      ("detail", error.detail)])
+        if case .verifyFailed = error.kind {
+            fail(GatewayError.upstreamTLSVerifyFailed)
+        } else {
+            fail(GatewayError.upstreamTLSHandshakeFailed)
         }
     }
 
@@ -212,6 +277,7 @@ final class UpstreamConnection: LoopHandler {
         guard readPaused, state == .active else { return }
         readPaused = false
         processResponse()
+        if let end = transport.pendingEnd, state == .active, !readPaused { streamEnded(end); return }
         updateInterest()
     }
 
@@ -228,10 +294,11 @@ final class UpstreamConnection: LoopHandler {
         owner = nil
         haveHead = false
         responseDeadline = 0
-        if reusable && pool.put(self) {
+        if reusable && transport.pendingEnd == nil && pool.put(self) {
             state = .idle
             input.releaseIfEmpty()
             output.releaseIfEmpty()
+            transport.releaseIdleBuffers()
             updateInterest()
         } else {
             close()
@@ -267,26 +334,26 @@ final class UpstreamConnection: LoopHandler {
 
     func flush() {
         guard state == .active else { return }
-        while !output.isEmpty {
-            let r = output.withReadable { Socket.write(fd, $0) }
-            switch r {
-            case .bytes(let n):
-                output.consume(n)
-                responseDeadline = ctx.loop.now &+ responseTimeoutNs
-            case .wouldBlock:
-                writeBlocked = true
-                updateInterest()
-                return
-            case .eof, .failed:
-                // Writing failed; a response may still be readable (e.g. an
-                // early 413 from the upstream). Stop sending and let reads decide.
-                output.removeAll()
-                requestComplete = false
-                updateInterest()
-                return
-            }
+        let before = output.count
+        let r = transport.send(&output, scratch: ctx.scratch)
+        if output.count != before { responseDeadline = ctx.loop.now &+ responseTimeoutNs }
+        switch r {
+        case .done:
+            break
+        case .pending:
+            updateInterest()
+            return
+        case .tlsFailed(let error) where !transport.isEstablished:
+            tlsHandshakeFailed(error)
+            return
+        case .failed, .tlsFailed:
+            // Writing failed; a response may still be readable (e.g. an
+            // early 413 from the upstream). Stop sending and let reads decide.
+            output.removeAll()
+            requestComplete = false
+            updateInterest()
+            return
         }
-        writeBlocked = false
         if output.count < DownstreamConnection.lowWater, let o = owner { o.upstreamCanTakeMore() }
         updateInterest()
     }
@@ -299,7 +366,7 @@ final class UpstreamConnection: LoopHandler {
         case .idle: ev |= GH_EPOLLIN
         case .active:
             if !readPaused { ev |= GH_EPOLLIN }
-            if writeBlocked { ev |= GH_EPOLLOUT }
+            if transport.writeBlocked { ev |= GH_EPOLLOUT }
         case .closed: return
         }
         if readPaused { ev &= ~GH_EPOLLRDHUP }
@@ -320,9 +387,16 @@ final class UpstreamConnection: LoopHandler {
 
     override func onTimer(now: UInt64) {
         if state == .closed { return }
-        if connectDeadline != 0 && now >= connectDeadline && state == .connecting {
-            fail(GatewayError.upstreamConnectTimeout)
-            return
+        if connectDeadline != 0 && now >= connectDeadline {
+            if state == .connecting {
+                fail(GatewayError.upstreamConnectTimeout)
+                return
+            }
+            if state == .active && !transport.isEstablished {
+                ctx.logError("upstream TLS handshake timed out", [("upstream", addressDescription)])
+                fail(GatewayError.upstreamTLSHandshakeTimeout)
+                return
+            }
         }
         if responseDeadline != 0 && now >= responseDeadline && state == .active && owner != nil {
             if readPaused {
@@ -338,6 +412,8 @@ final class UpstreamConnection: LoopHandler {
 
     func close() {
         if state == .closed { return }
+        // A polite close_notify keeps the TLS session resumable (best effort).
+        if transport.tls != nil && transport.isEstablished { transport.sendCloseNotify(scratch: ctx.scratch) }
         state = .closed
         owner = nil
         ctx.loop.unregister(fd: fd)

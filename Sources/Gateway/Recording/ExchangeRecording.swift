@@ -1,5 +1,6 @@
 import GatehouseCore
 import HTTP1
+import Policy
 import Recording
 
 /// Turns an exchange into the recorder's records. Runs on the loop thread;
@@ -12,12 +13,20 @@ enum ExchangeRecording {
         return out
     }
 
+    /// The identity the identity stage verified (`IdentityAttributes`), nil when none ran or it refused.
+    static func identity(_ attributes: [String: String]) -> RecordedIdentity? {
+        let id = RequestIdentity(attributes: attributes)
+        guard id.isAuthenticated else { return nil }
+        return RecordedIdentity(subject: id.subject, clientID: id.clientID, groups: id.groups)
+    }
+
     /// What is about to be forwarded (or was answered locally) and why.
     static func start(_ ex: Exchange, clientAddress: String, durability: DurabilityMode, bodyCap: Int) -> ExchangeStart {
         var body = CapturedBody(cap: bodyCap)
         if let b = ex.bufferedBody { b.withUnsafeBufferPointer { body.append($0) } }
         return ExchangeStart(requestID: ex.requestID, startedAt: ex.startedAtMs, route: ex.route.name,
-                             clientAddress: clientAddress, identity: nil, method: ex.context.head.method,
+                             clientAddress: clientAddress, identity: identity(ex.context.attributes),
+                             method: ex.context.head.method,
                              target: ex.context.head.target, requestHeaders: headerFields(ex.context.head.headers),
                              requestBody: body, decisions: ex.decisions, durability: durability)
     }

@@ -89,19 +89,26 @@ public final class RuntimeConfig: Sendable {
     /// Durability for exchanges refused before routing; nil when recording is off.
     let recordingDefault: DurabilityMode?
 
-    /// Resolves every upstream host (blocking: call off the loops).
-    public init(config: GatehouseConfig, stages: [any RequestStage]) throws(SystemError) {
+    /// Resolves every upstream host and builds the upstream TLS contexts
+    /// (blocking, reads files: call off the loops). Throws `SystemError`
+    /// or `TLSSetupError`.
+    public init(config: GatehouseConfig, stages: [any RequestStage]) throws {
         source = config
-        var targets: [String: UpstreamTarget] = [:]
+        let clientContexts = try TLSSetup.clientContexts(for: config)
+        var targets: [TargetKey: UpstreamTarget] = [:]
         var built: [RuntimeRoute] = []
         for (i, r) in config.routes.enumerated() {
-            let key = "\(r.upstream.host):\(r.upstream.port)"
+            // Connections are pooled per target: routes differing in scheme
+            // or TLS setting must not share them.
+            let tlsKey = UpstreamTLSKey(r.upstream.isHTTPS ? r.upstreamTLS : nil)
+            let key = TargetKey(scheme: r.upstream.scheme, host: r.upstream.host, port: r.upstream.port, tls: tlsKey)
             let target: UpstreamTarget
             if let t = targets[key] {
                 target = t
             } else {
                 let addrs = try Resolver.resolve(host: r.upstream.host, port: r.upstream.port)
-                target = UpstreamTarget(url: r.upstream, addresses: addrs)
+                target = UpstreamTarget(url: r.upstream, addresses: addrs,
+                                        tls: r.upstream.isHTTPS ? clientContexts[tlsKey] : nil)
                 targets[key] = target
             }
             built.append(RuntimeRoute(index: i, config: r, upstream: target,
@@ -133,6 +140,13 @@ public final class RuntimeConfig: Sendable {
         drainNs = nanoseconds(ms: config.timeouts.drainMs)
         recordingBodyCap = config.recording?.bodyCapBytes ?? 0
         recordingDefault = RecorderSetup.durability(config.recording?.durability)
+    }
+
+    private struct TargetKey: Hashable {
+        var scheme: String
+        var host: String
+        var port: Int
+        var tls: UpstreamTLSKey
     }
 
     /// Every distinct upstream target, for the resolver thread.

@@ -3,10 +3,12 @@ import Glibc
 #endif
 import GatehouseCore
 import GatewayConfig
+import Identity
 import Policy
 import Reactor
 import Recording
 import Synchronization
+import TLS
 
 /// The daemon: N event loops (one thread each), each with its own
 /// SO_REUSEPORT listener per configured listener, sharing one immutable
@@ -24,10 +26,32 @@ public final class GatewayServer: Sendable {
     private let boundAddresses = Mutex<[SocketAddress]>([])
     private let started = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
+    /// Per listener (config order): the replaceable server context, nil for plain HTTP.
+    private let listenerTLS: [ListenerTLS?]
+    /// Fetches issuers' discovery and JWKS documents; nil without issuers
+    /// or when the caller supplied its own fetcher.
+    private let identityClient: InternalHTTPClient?
 
     /// Prepares the loops. Resolves upstream names (blocking): call off-loop.
-    public init(config: GatehouseConfig, stages: [any RequestStage] = []) throws {
+    /// The identity stage (when issuers are configured) runs first, then the
+    /// policy stage, then `stages`. `documentFetcher` replaces the internal
+    /// HTTP client for key fetches (tests).
+    public init(config: GatehouseConfig, stages: [any RequestStage] = [],
+                documentFetcher: (any DocumentFetcher)? = nil) throws {
         var allStages: [any RequestStage] = []
+        var client: InternalHTTPClient? = nil
+        if config.identity?.issuers.isEmpty == false {
+            let fetcher: any DocumentFetcher
+            if let documentFetcher {
+                fetcher = documentFetcher
+            } else {
+                let c = try InternalHTTPClient(name: "gh-identity")
+                client = c
+                fetcher = InternalDocumentFetcher(client: c)
+            }
+            if let stage = IdentitySetup.stage(for: config, fetcher: fetcher) { allStages.append(stage) }
+        }
+        identityClient = client
         if let compiled = PolicySetup.compile(config) {
             guard let policy = compiled.policy, !compiled.hasErrors else {
                 throw PolicyLoadError(diagnostics: compiled.diagnostics.filter { !$0.contains(": warning:") })
@@ -36,6 +60,16 @@ public final class GatewayServer: Sendable {
         }
         allStages.append(contentsOf: stages)
         self.config = try RuntimeConfig(config: config, stages: allStages)
+        var tls: [ListenerTLS?] = []
+        for listener in config.listeners {
+            if let context = try TLSSetup.serverContext(for: listener, in: config) {
+                Self.logCertificate(context, listener: listener.name, event: "serving")
+                tls.append(ListenerTLS(listener: listener, context: context))
+            } else {
+                tls.append(nil)
+            }
+        }
+        listenerTLS = tls
         var recorder: Recorder? = nil
         if let rc = RecorderSetup.configuration(for: config) {
             recorder = try Recorder(configuration: rc)
@@ -53,7 +87,7 @@ public final class GatewayServer: Sendable {
     public func start() throws(SystemError) {
         precondition(!started.exchange(true, ordering: .acquiringAndReleasing), "start() called twice")
         // Bind on the calling thread so bind errors surface here.
-        var perLoopFDs: [[(Int32, String)]] = Array(repeating: [], count: loops.count)
+        var perLoopFDs: [[(Int32, String, ListenerTLS?)]] = Array(repeating: [], count: loops.count)
         var bound: [SocketAddress] = []
         do throws(SystemError) {
             for (li, l) in config.source.listeners.enumerated() {
@@ -67,12 +101,12 @@ public final class GatewayServer: Sendable {
                         let actual = try Socket.localAddress(fd)
                         address = SocketAddress(ip: l.address, port: actual.port)!
                     }
-                    perLoopFDs[loopIndex].append((fd, l.name.isEmpty ? "listener-\(li)" : l.name))
+                    perLoopFDs[loopIndex].append((fd, l.name.isEmpty ? "listener-\(li)" : l.name, listenerTLS[li]))
                 }
                 bound.append(address)
             }
         } catch {
-            for fds in perLoopFDs { for (fd, _) in fds { Socket.close(fd) } }
+            for fds in perLoopFDs { for (fd, _, _) in fds { Socket.close(fd) } }
             throw error
         }
         boundAddresses.withLock { $0 = bound }
@@ -85,9 +119,9 @@ public final class GatewayServer: Sendable {
                 let loop = boundLoop.value
                 let ctx = LoopContext(loop: loop, shared: me.shared, config: me.config)
                 me.contexts.withLock { $0[i] = LoopBound(ctx) }
-                for (fd, name) in fds {
+                for (fd, name, tls) in fds {
                     do throws(SystemError) {
-                        ctx.listeners.append(try Listener(fd: fd, name: name, ctx: ctx))
+                        ctx.listeners.append(try Listener(fd: fd, name: name, tls: tls, ctx: ctx))
                     } catch {
                         EventLog.emit(level: "error", message: "listener registration failed",
                                       fields: [("error", error.description)])
@@ -124,12 +158,64 @@ public final class GatewayServer: Sendable {
         }
     }
 
+    /// Re-reads every TLS listener's certificate, chain and key from the
+    /// files the config names (SIGHUP; call off the loops). All or nothing:
+    /// if any listener's files fail to load, every listener keeps its
+    /// current context and the reasons are returned (and logged). New
+    /// connections use the new contexts; established ones keep theirs.
+    @discardableResult
+    public func reloadCertificates() -> [String] {
+        var replacements: [(ListenerTLS, TLSContext)] = []
+        var problems: [String] = []
+        for holder in listenerTLS {
+            guard let holder else { continue }
+            do throws(TLSSetupError) {
+                if let context = try TLSSetup.serverContext(for: holder.config, in: config.source) {
+                    replacements.append((holder, context))
+                }
+            } catch {
+                problems.append(error.description)
+            }
+        }
+        if !problems.isEmpty {
+            for p in problems {
+                EventLog.emit(level: "error", message: "certificate reload failed; keeping the current certificates",
+                              fields: [("error", p)])
+            }
+            return problems
+        }
+        for (holder, context) in replacements {
+            holder.replace(with: context)
+            Self.logCertificate(context, listener: holder.listenerName, event: "reloaded")
+        }
+        return []
+    }
+
+    /// Logs what a listener serves; warns when it expires within 14 days
+    /// (or already has: it still loads, as in nginx, so a mistaken renewal
+    /// never takes a listener down).
+    private static func logCertificate(_ context: TLSContext, listener: String, event: String) {
+        guard let summary = context.certificateSummary else { return }
+        let now = Int(time(nil))
+        let days = (summary.notAfter - now) / 86_400
+        let expired = summary.notAfter <= now
+        let fields = [("listener", listener), ("subject", summary.subject), ("not_after", String(summary.notAfter)),
+                      ("days_left", String(days))]
+        if expired || days < 14 {
+            EventLog.emit(level: "warn", message: expired ? "TLS certificate has expired" : "TLS certificate expires soon",
+                          fields: fields)
+        } else {
+            EventLog.emit(level: "info", message: "TLS certificate \(event)", fields: fields)
+        }
+    }
+
     /// Blocks until every loop has stopped.
     public func waitUntilStopped() {
         while stoppedLoops.load(ordering: .acquiring) < loops.count { usleep(10_000) }
         // Every loop has stopped: nothing more will be submitted. Drain the
         // recorder's queue, checkpoint, close.
         _ = shared.recorder?.close()
+        identityClient?.shutdown()
     }
 
     /// Open client connections right now (all loops).

@@ -10,12 +10,15 @@ import Reactor
 final class Listener: LoopHandler {
     let fd: Int32
     let name: String
+    /// The server context holder of a TLS listener; nil for plain HTTP.
+    let tls: ListenerTLS?
     unowned(unsafe) let ctx: LoopContext
     private var closed = false
 
-    init(fd: Int32, name: String, ctx: LoopContext) throws(SystemError) {
+    init(fd: Int32, name: String, tls: ListenerTLS?, ctx: LoopContext) throws(SystemError) {
         self.fd = fd
         self.name = name
+        self.tls = tls
         self.ctx = ctx
         super.init()
         try ctx.loop.register(fd: fd, handler: self, events: GH_EPOLLIN)
@@ -37,18 +40,21 @@ final class Listener: LoopHandler {
             if ctx.draining || !ctx.shared.tryOpenConnection() {
                 // Over the cap: answer at once (best effort, nonblocking) and close.
                 // The answer carries a request ID like every local response.
-                var refusal: [UInt8] = []
+                // A TLS listener cannot answer before a handshake: it just closes.
                 let id = ctx.ids.make()
-                LocalResponseWriter.write(GatewayError.connectionLimit, requestID: id,
-                                          requestIDHeader: ctx.config.requestIDHeader, close: true, into: &refusal)
-                refusal.withUnsafeBytes { _ = Socket.write(cfd, $0) }
+                if tls == nil {
+                    var refusal: [UInt8] = []
+                    LocalResponseWriter.write(GatewayError.connectionLimit, requestID: id,
+                                              requestIDHeader: ctx.config.requestIDHeader, close: true, into: &refusal)
+                    refusal.withUnsafeBytes { _ = Socket.write(cfd, $0) }
+                }
                 Socket.shutdownWrite(cfd)
                 Socket.close(cfd)
                 ctx.logLocalRefusal(requestID: id, client: peer.description)
                 continue
             }
             Socket.setNoDelay(cfd)
-            let conn = DownstreamConnection(fd: cfd, peer: peer, ctx: ctx)
+            let conn = DownstreamConnection(fd: cfd, peer: peer, ctx: ctx, tls: tls)
             do {
                 try conn.start()
             } catch {

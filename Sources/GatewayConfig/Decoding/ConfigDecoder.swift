@@ -30,6 +30,7 @@ struct ConfigDecoder {
         }
         let recordingPresent = top.contains("recording")
         let recording = RecordingDecoding.decode(top.object("recording", context: "recording"))
+        let identity = IdentityDecoding.decode(top.object("identity", context: "identity"))
 
         var listeners: [DecodedListener] = []
         if let array = top.array("listeners", required: true, nonEmpty: true) {
@@ -51,12 +52,13 @@ struct ConfigDecoder {
                 }
             }
             RouteDecoding.checkUnique(routes, sink: sink)
+            IdentityDecoding.checkRoutes(routes, identity: identity, sink: sink)
         }
 
         return GatehouseConfig(sourcePath: sourcePath, loops: loops, listeners: listeners.map(\.config),
                                limits: limits, timeouts: timeouts, requestID: requestID, forwarded: forwarded,
                                routes: routes.map(\.config), accessLog: accessLog,
-                               recording: recording, policyDirectory: policyDirectory)
+                               recording: recording, policyDirectory: policyDirectory, identity: identity)
     }
 
     /// A relative `policy_dir` (or TLS file path) is relative to the directory of the config file.

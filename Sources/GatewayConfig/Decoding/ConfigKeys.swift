@@ -3,7 +3,7 @@
 /// unknown-key messages.
 enum ConfigKeys {
     static let topLevel: Set<String> = [
-        "access_log", "forwarded", "limits", "listeners", "loops", "policy_dir", "recording", "request_id", "routes",
+        "access_log", "forwarded", "identity", "limits", "listeners", "loops", "policy_dir", "recording", "request_id", "routes",
         "timeouts",
     ]
     static let listener: Set<String> = ["address", "description", "name", "port", "tls"]
@@ -11,7 +11,8 @@ enum ConfigKeys {
     static let listenerClientCertificates: Set<String> = ["ca_bundle", "mode"]
     static let routeTLS: Set<String> = ["ca_bundle", "client_certificate", "client_key"]
     static let route: Set<String> = [
-        "description", "hosts", "limits", "name", "path_prefix", "recording", "strip_prefix", "timeouts", "tls", "upstream",
+        "description", "hosts", "identity", "limits", "name", "path_prefix", "recording", "strip_prefix", "timeouts", "tls",
+        "upstream",
     ]
     static let globalLimits: Set<String> = routeLimits.union(["max_connections"])
     static let routeLimits: Set<String> = [
@@ -29,4 +30,15 @@ enum ConfigKeys {
     ]
     static let recordingRetention: Set<String> = ["max_age_ms", "max_bytes"]
     static let routeRecording: Set<String> = ["durability"]
+    static let identity: Set<String> = ["issuers"]
+    static let identityIssuer: Set<String> = [
+        "algorithms", "audiences", "claims", "discovery_url", "issuer", "jwks_cache", "jwks_uri", "leeway_s",
+        "max_token_lifetime_s", "required_typ",
+    ]
+    static let identityClaims: Set<String> = ["client_id", "groups", "scopes", "subject"]
+    static let identityJWKSCache: Set<String> = ["max_s", "min_s"]
+    static let routeIdentity: Set<String> = [
+        "forward_headers", "issuer", "issuers", "mode", "required_scopes", "resource", "resource_metadata",
+    ]
+    static let identityForwardHeaders: Set<String> = ["client_id", "groups", "issuer", "scopes", "subject"]
 }

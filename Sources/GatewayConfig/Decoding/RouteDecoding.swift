@@ -7,6 +7,8 @@ struct DecodedRoute {
     var nameLocation: SourceLocation
     /// Location of each entry of `config.hosts` (the route's location when defaulted).
     var hostLocations: [SourceLocation]
+    /// Location of the route's `"identity"` block, if any.
+    var identityLocation: SourceLocation? = nil
 }
 
 enum RouteDecoding {
@@ -59,6 +61,9 @@ enum RouteDecoding {
                          at: recordingReader.location)
         }
         let recordingDurability = RecordingDecoding.routeOverride(recordingReader)
+        let identityReader = reader.object("identity", context: "route identity")
+        let identity = IdentityDecoding.route(identityReader)
+        if identityReader != nil && identity == nil { valid = false }
 
         let tls = TLSDecoding.route(reader.object("tls", context: "route tls"),
                                     isHTTPS: upstream?.scheme == "https", sourcePath: sourcePath)
@@ -67,9 +72,9 @@ enum RouteDecoding {
         let config = RouteConfig(name: name.value, hosts: hosts, pathPrefix: pathPrefix, upstream: upstream,
                                  stripPrefix: stripPrefix, limits: limits, timeouts: timeouts,
                                  description: description, recordingDurability: recordingDurability,
-                                 upstreamTLS: tls)
+                                 upstreamTLS: tls, identity: identity?.value)
         return DecodedRoute(config: config, location: node.location, nameLocation: name.location,
-                            hostLocations: hostLocations)
+                            hostLocations: hostLocations, identityLocation: identity?.location)
     }
 
     /// `"hosts"`: non-empty array of host patterns, lowercased; duplicates

@@ -25,6 +25,9 @@ public struct GatehouseConfig: Sendable {
     public var accessLog: Bool
     /// Session recording (`"recording"`); nil when recording is off.
     public var recording: RecordingConfig?
+    /// `"identity"`: token issuers; nil when absent (identity off everywhere,
+    /// see ``identityNotice``).
+    public var identity: IdentityConfig?
     /// Non-fatal findings of the loader (e.g. a host listed twice in a route).
     public var warnings: [ConfigDiagnostic]
 
@@ -40,7 +43,9 @@ public struct GatehouseConfig: Sendable {
                 accessLog: Bool = true,
                 recording: RecordingConfig? = nil,
                 policyDirectory: String? = nil,
+                identity: IdentityConfig? = nil,
                 warnings: [ConfigDiagnostic] = []) {
+        self.identity = identity
         self.policyDirectory = policyDirectory
         self.sourcePath = sourcePath
         self.loops = loops

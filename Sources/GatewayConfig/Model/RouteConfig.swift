@@ -27,6 +27,9 @@ public struct RouteConfig: Sendable, Equatable {
     /// `"tls"`: trust and client certificate for an `https://` upstream;
     /// nil means the system trust store and no client certificate.
     public var upstreamTLS: UpstreamTLSConfig?
+    /// `"identity"`: the route's own identity block, nil when it has none
+    /// (see ``GatehouseConfig/effectiveIdentity(for:)``).
+    public var identity: RouteIdentityConfig?
 
     /// Creates a route.
     public init(name: String,
@@ -38,8 +41,10 @@ public struct RouteConfig: Sendable, Equatable {
                 timeouts: TimeoutsConfig = TimeoutsConfig(),
                 description: String? = nil,
                 recordingDurability: RecordingDurability? = nil,
-                upstreamTLS: UpstreamTLSConfig? = nil) {
+                upstreamTLS: UpstreamTLSConfig? = nil,
+                identity: RouteIdentityConfig? = nil) {
         self.upstreamTLS = upstreamTLS
+        self.identity = identity
         self.name = name
         self.hosts = hosts
         self.pathPrefix = pathPrefix

@@ -19,8 +19,16 @@ public final class HoldTicket: Sendable {
     private let state = Mutex(State.pending)
     /// A label for logs, e.g. the approval ID.
     public let label: String
+    /// When true, resolving with `.proceed` evaluates the same stage again
+    /// instead of moving past it: for a stage that waited for a resource
+    /// (the identity stage waiting for an issuer's keys) and must now
+    /// decide with it. Any other verdict applies as usual.
+    public let reevaluatesOnProceed: Bool
 
-    public init(label: String) { self.label = label }
+    public init(label: String, reevaluatesOnProceed: Bool = false) {
+        self.label = label
+        self.reevaluatesOnProceed = reevaluatesOnProceed
+    }
 
     /// Delivers `verdict` to the held exchange. Returns false if the ticket
     /// was already resolved, expired or cancelled.

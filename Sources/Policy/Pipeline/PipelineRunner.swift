@@ -39,6 +39,11 @@ public struct PipelineRunner: Sendable {
     public private(set) var cursor = 0
     public private(set) var phase = Phase.idle
     private var holdTimeoutResponse: LocalResponse?
+    /// The current hold's ticket asked for re-evaluation on `.proceed`.
+    private var holdReevaluates = false
+    /// The stage last re-evaluated after such a hold; it may not hold that
+    /// way again (no unbounded wait loops).
+    private var reevaluatedStage = -1
     /// Size of the buffered body once read; nil before any stage asked.
     private var bufferedBodyBytes: Int?
     /// The stage that last received the buffered body.
@@ -60,6 +65,11 @@ public struct PipelineRunner: Sendable {
 
     public mutating func event(_ event: Event) -> Action {
         switch (phase, event) {
+        case (.held, .holdResolved(.proceed)) where holdReevaluates:
+            holdReevaluates = false
+            reevaluatedStage = cursor
+            phase = .evaluating
+            return .evaluate(stage: cursor)
         case (.evaluating, .verdict(let v)), (.held, .holdResolved(let v)):
             return apply(v)
         case (.readingBody, .bodyBufferedSize(let size)):
@@ -94,7 +104,12 @@ public struct PipelineRunner: Sendable {
         case .respond(let r):
             phase = .done
             return .respond(r, outcome: .denied)
-        case .hold(_, let timeoutMs, let onTimeout):
+        case .hold(let ticket, let timeoutMs, let onTimeout):
+            if ticket.reevaluatesOnProceed && reevaluatedStage == cursor {
+                phase = .done
+                return .respond(onTimeout, outcome: .holdExpired)
+            }
+            holdReevaluates = ticket.reevaluatesOnProceed
             phase = .held
             holdTimeoutResponse = onTimeout
             return .hold(timeoutMs: timeoutMs)

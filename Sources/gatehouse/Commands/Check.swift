@@ -14,6 +14,11 @@ struct Check: ParsableCommand {
         switch ConfigLoader.load(path: config) {
         case .success(let loaded):
             for w in loaded.warnings { printToStderr(w.description) }
+            if let notice = loaded.identityNotice { printToStderr(notice) }
+            // Loads every certificate, key and CA bundle the config names.
+            let tlsProblems = TLSSetup.problems(in: loaded)
+            for p in tlsProblems { printToStderr(p) }
+            if !tlsProblems.isEmpty { throw ExitCode(1) }
             var policySummary = ""
             if let policies = PolicySetup.compile(loaded) {
                 for d in policies.diagnostics { printToStderr(d) }

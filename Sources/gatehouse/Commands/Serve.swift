@@ -35,6 +35,9 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
 
+        if loaded.identityNotice != nil {
+            LogSink.shared.line("{\"level\":\"warn\",\"msg\":\"identity is OFF on every route: no identity issuers are configured; agents reach upstreams without a verified token\"}")
+        }
         let server: GatewayServer
         do {
             server = try GatewayServer(config: loaded)
@@ -60,7 +63,10 @@ struct Serve: ParsableCommand {
                 return
             }
             if signo == SIGHUP {
-                LogSink.shared.line("{\"level\":\"warn\",\"msg\":\"SIGHUP received; configuration reload is not implemented yet, keeping the running config\"}")
+                // Certificates are re-read from their files; the rest of the
+                // config is not reloaded yet (Docs/OPERATIONS.md).
+                LogSink.shared.line("{\"level\":\"info\",\"msg\":\"SIGHUP received; reloading TLS certificates\"}")
+                server.reloadCertificates()
             }
         }
     }

@@ -11,17 +11,17 @@ import Foundation
 /// - `chained`: "localhost" signed by `intermediate` (which `ca` signed)
 /// - `rsa-server`: like `server` with an RSA key (ECDHE-RSA / DHE-RSA suites)
 /// - `client` (signed by `ca`) and `strangerClient` (signed by `otherCA`)
-struct TestCertificates: Sendable {
-    let directory: String
+public struct TestCertificates: Sendable {
+    public let directory: String
 
-    var caBundle: String { path("ca.pem") }
-    var otherCABundle: String { path("other-ca.pem") }
-    var intermediate: String { path("intermediate.pem") }
-    func pem(_ name: String) -> String { path("\(name).pem") }
-    func key(_ name: String) -> String { path("\(name).key") }
-    func path(_ file: String) -> String { directory + "/" + file }
+    public var caBundle: String { path("ca.pem") }
+    public var otherCABundle: String { path("other-ca.pem") }
+    public var intermediate: String { path("intermediate.pem") }
+    public func pem(_ name: String) -> String { path("\(name).pem") }
+    public func key(_ name: String) -> String { path("\(name).key") }
+    public func path(_ file: String) -> String { directory + "/" + file }
 
-    static let shared = TestCertificates.generate()
+    public static let shared = TestCertificates.generate()
 
     private static func generate() -> TestCertificates {
         let dir = NSTemporaryDirectory() + "gatehouse-tls-tests-\(getpid())-\(UUID().uuidString.prefix(8))"

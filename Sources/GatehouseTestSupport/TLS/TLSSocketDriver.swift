@@ -1,29 +1,32 @@
 import Foundation
 import GatehouseCore
-import GatehouseTestSupport
 import TLS
-import XCTest
 
 /// Drives a `TLSConnection` over a blocking test socket, for the tests
 /// against the `openssl` CLI (a peer Gatehouse did not write). Every loop is
 /// bounded and every socket has a receive timeout.
-struct TLSSocketDriver {
-    let tls: TLSConnection
-    let socket: BlockingSocket
+public struct TLSSocketDriver {
+    public let tls: TLSConnection
+    public let socket: BlockingSocket
 
-    func flush() throws {
+    public init(tls: TLSConnection, socket: BlockingSocket) {
+        self.tls = tls
+        self.socket = socket
+    }
+
+    public func flush() throws {
         var queue = ByteQueue()
         tls.takeCiphertext(into: &queue)
         if !queue.isEmpty { try socket.send(queue.readableBytes()) }
     }
 
     /// Reads one chunk from the socket into the connection (EOF included).
-    func feed() throws {
+    public func feed() throws {
         let bytes = try socket.readSome()
         if bytes.isEmpty { tls.receiveEOF() } else { bytes.withUnsafeBytes { tls.receiveCiphertext($0) } }
     }
 
-    func handshake() throws -> TLSHandshakeResult {
+    public func handshake() throws -> TLSHandshakeResult {
         for _ in 0..<50 {
             let result = tls.handshake()
             try flush()
@@ -33,7 +36,7 @@ struct TLSSocketDriver {
         return .failed(TLSError(.handshakeFailed, detail: "test: handshake did not converge"))
     }
 
-    func write(_ text: String) throws {
+    public func write(_ text: String) throws {
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
@@ -46,7 +49,7 @@ struct TLSSocketDriver {
 
     /// Reads plaintext until close_notify, EOF or a failure; returns the
     /// bytes and how the stream ended.
-    func readToEnd() throws -> (bytes: [UInt8], end: TLSReadResult) {
+    public func readToEnd() throws -> (bytes: [UInt8], end: TLSReadResult) {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         for _ in 0..<10_000 {
@@ -64,12 +67,12 @@ struct TLSSocketDriver {
 }
 
 /// An `openssl` CLI process started by a test, terminated when the test ends.
-final class OpenSSLProcess {
-    let process = Process()
-    let input = Pipe()
-    let output = Pipe()
+public final class OpenSSLProcess {
+    public let process = Process()
+    public let input = Pipe()
+    public let output = Pipe()
 
-    init(_ arguments: [String]) throws {
+    public init(_ arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = arguments
         process.standardInput = input
@@ -78,8 +81,8 @@ final class OpenSSLProcess {
         try process.run()
     }
 
-    func send(_ text: String) { input.fileHandleForWriting.write(Data(text.utf8)) }
-    func closeInput() { try? input.fileHandleForWriting.close() }
+    public func send(_ text: String) { input.fileHandleForWriting.write(Data(text.utf8)) }
+    public func closeInput() { try? input.fileHandleForWriting.close() }
 
     deinit {
         if process.isRunning { process.terminate() }
@@ -87,9 +90,9 @@ final class OpenSSLProcess {
     }
 }
 
-enum TestPorts {
+public enum TestPorts {
     /// An ephemeral port that was free a moment ago (bind to 0, read, close).
-    static func free() throws -> Int {
+    public static func free() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestIOError("socket", errno) }
         defer { close(fd) }
@@ -103,7 +106,7 @@ enum TestPorts {
     }
 
     /// Connects to 127.0.0.1:`port`, retrying while the server starts.
-    static func connect(port: Int, within seconds: Double = 5) throws -> BlockingSocket {
+    public static func connect(port: Int, within seconds: Double = 5) throws -> BlockingSocket {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
             do { return try BlockingSocket.connect(port: port, timeoutSeconds: 5) } catch {
@@ -114,7 +117,7 @@ enum TestPorts {
     }
 
     /// A listening socket on 127.0.0.1 whose `accept` gives up after 5 s.
-    static func listen() throws -> (fd: Int32, port: Int) {
+    public static func listen() throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestIOError("socket", errno) }
         var tv = timeval(tv_sec: 5, tv_usec: 0)
@@ -130,7 +133,7 @@ enum TestPorts {
         return (fd, Int(UInt16(bigEndian: addr.sin_port)))
     }
 
-    static func accept(_ listener: Int32) throws -> BlockingSocket {
+    public static func accept(_ listener: Int32) throws -> BlockingSocket {
         let fd = Glibc.accept(listener, nil, nil)
         guard fd >= 0 else { throw TestIOError("accept", errno) }
         return BlockingSocket(fd: fd, timeoutSeconds: 5)
