@@ -59,6 +59,20 @@ final class ResponseBodyMaskerTests: XCTestCase {
         XCTAssertNil(try plan("other").0)
     }
 
+    func testExchangesDecidedByTheSameRulesShareOnePlan() throws {
+        let stage = try PolicyStage(policy: try PolicyTest.compile(Self.policyText), hashKey: PolicyTest.key)
+        func planFor(_ route: String) -> ResponseMaskingPlan? {
+            let head = RequestHead(method: "GET", target: "/x", headers: HTTPHeaders(), host: "gw", framing: .none)
+            var ctx = ExchangeContext(requestID: "r", routeName: route, clientAddress: "127.0.0.1:1", head: head)
+            _ = stage.evaluate(&ctx)
+            return ctx.responseMasking
+        }
+        let a = try XCTUnwrap(planFor("crm")), b = try XCTUnwrap(planFor("crm")), c = try XCTUnwrap(planFor("tax"))
+        XCTAssertTrue(a === b)
+        XCTAssertFalse(a === c)
+        XCTAssertEqual(c.masks.ruleIDs, ["tax"])
+    }
+
     func testContentLengthJSONIsMaskedWhole() throws {
         let p = try XCTUnwrap(try plan("crm").0)
         let body = #"{"pan":"4111 1111 1111 1111","who":"bob\u0040example.com"}"#
