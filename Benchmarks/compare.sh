@@ -242,7 +242,8 @@ if [ "$WITH_RECORDING" = 1 ]; then
 fi
 if [ "$WITH_MASKING" = 1 ]; then
   setsid "$GH_BIN" serve --config "$WORK/gatehouse-mask.json" >/dev/null 2>"$WORK/gh-mask.err" </dev/null &
-  PIDS+=("$!")
+  GH_MASK_PID=$!
+  PIDS+=("$GH_MASK_PID")
 fi
 if [ "$WITH_IDENTITY" = 1 ]; then
   setsid python3 -m http.server --bind 127.0.0.1 --directory "$WORK/jwks" "$JWKS_PORT" >/dev/null 2>&1 </dev/null &
@@ -313,9 +314,18 @@ if [ "$WITH_IDENTITY" = 1 ]; then
   [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GH_ID_PORT/")" = 401 ] || { echo "identity route did not answer 401 without a token" >&2; exit 1; }
 fi
 for name in "${NAMES[@]}"; do run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}" "${HEADERS[$name]:-}" >/dev/null; done  # warm-up
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime
+declare -A CPU_PID=([gh-pii]=$GH_PID [gh-mask]=${GH_MASK_PID:-0})
+declare -A CPU
 for round in $(seq 1 "$ROUNDS"); do
   for name in "${NAMES[@]}"; do
-    RESULTS[$name]+="$(run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}" "${HEADERS[$name]:-}");"
+    pid=${CPU_PID[$name]:-}
+    [ -n "$pid" ] && t0=$(cpu_ticks "$pid")
+    r=$(run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}" "${HEADERS[$name]:-}")
+    RESULTS[$name]+="$r;"
+    if [ -n "$pid" ]; then  # gateway CPU (user+system) per request in this round
+      CPU[$name]+="$(python3 -c "print(($(cpu_ticks "$pid") - $t0) / $(getconf CLK_TCK) * 1e6 / (float('${r%% *}') * $DURATION))") "
+    fi
   done
 done
 
@@ -323,9 +333,11 @@ echo
 echo "pass-through, $CONNS connections, ${DURATION}s x $ROUNDS rounds (medians), upstream: nginx 1 KiB JSON"
 ARGS=()
 for name in "${NAMES[@]}"; do ARGS+=("$name=${RESULTS[$name]}"); done
+[ "$WITH_MASKING" = 1 ] && ARGS+=("cpu:gh-pii=${CPU[gh-pii]}" "cpu:gh-mask=${CPU[gh-mask]}")
 python3 - "${ARGS[@]}" <<'PY'
 import sys, statistics
-pairs = [a.split("=", 1) for a in sys.argv[1:]]
+pairs = [a.split("=", 1) for a in sys.argv[1:] if not a.startswith("cpu:")]
+cpu = {a.split("=", 1)[0][4:]: [float(x) for x in a.split("=", 1)[1].split()] for a in sys.argv[1:] if a.startswith("cpu:")}
 names = [p[0] for p in pairs]
 rows = {}
 for name, raw in pairs:
@@ -356,6 +368,9 @@ if "gh-mask" in rows:
     print()
     print("response masking (50-rule policy, 1 KiB JSON with a card, an email and an SSN; gh-pii: same response, no policy):")
     print(f"  gh-mask    {rows['gh-mask'][0]/rows['gh-pii'][0]:>5.2f}x of pass-through req/s, p99 {rows['gh-mask'][2]/rows['gh-pii'][2]:.2f}x")
+    if cpu.get("gh-pii") and cpu.get("gh-mask"):
+        p, m = statistics.median(cpu["gh-pii"]), statistics.median(cpu["gh-mask"])
+        print(f"  gateway CPU per request (user+system, median): pass-through {p:.1f} us, masking {m:.1f} us ({m/p:.2f}x)")
 PY
 
 if [ "$SKIP_MEMORY" = 1 ]; then exit 0; fi

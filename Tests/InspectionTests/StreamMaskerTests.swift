@@ -191,6 +191,28 @@ final class StreamMaskerTests: XCTestCase {
         XCTAssertEqual(out, "event: a\ndata: {\"k\":\ndata: \"[REDACTED:email]\"}\n\ndata: line one\ndata: [REDACTED:us_ssn]\n\n")
     }
 
+    func testSSEEventsAreNotHeldByPathsThatDoNotComeAgain() throws {
+        // A first event with fields later events do not repeat, then plain data:
+        // each event is released once the next data event shows its runs ended.
+        for inspector in [Shared.all, try Inspector(InspectorConfiguration(detectors: [.email],
+                                                   customPatterns: [CustomPattern(name: "t", expression: #"TK\d{4}"#)]))] {
+            let scratch = try inspector.makeScratch()
+            var m = StreamMasker(format: .eventStream, inspector: inspector, plan: Self.plan)
+            var out: [UInt8] = []
+            let first = "data: {\"type\":\"start\",\"id\":\"abc123\"}\n\n"
+            try Array(first.utf8).withUnsafeBytes { try m.feed($0, scratch: scratch, into: &out) }
+            let second = "data: {\"delta\":\"hel\"}\n\n"
+            try Array(second.utf8).withUnsafeBytes { try m.feed($0, scratch: scratch, into: &out) }
+            XCTAssertTrue(out.starts(with: Array(first.utf8)), String(decoding: out, as: UTF8.self))
+            XCTAssertFalse(String(decoding: out, as: UTF8.self).contains("hel"))  // still in its window
+            try Array(": keep-alive\n\ndata: plain text\n\n".utf8).withUnsafeBytes { try m.feed($0, scratch: scratch, into: &out) }
+            XCTAssertTrue(out.starts(with: Array((first + second + ": keep-alive\n\n").utf8)), String(decoding: out, as: UTF8.self))
+            try m.finish(scratch: scratch, into: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), first + second + ": keep-alive\n\ndata: plain text\n\n")
+            XCTAssertEqual(m.heldBytes, 0)
+        }
+    }
+
     func testSSEEventLargerThanTheBoundFails() throws {
         let scratch = try Shared.all.makeScratch()
         var m = StreamMasker(format: .eventStream, inspector: Shared.all, plan: Self.plan, limits: .init(maxHeld: 1000))

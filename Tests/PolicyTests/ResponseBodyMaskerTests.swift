@@ -22,7 +22,7 @@ final class ResponseBodyMaskerTests: XCTestCase {
     /// The plan `PolicyStage` leaves on the context for a GET on `route`.
     private func plan(_ route: String) throws -> (ResponseMaskingPlan?, ExchangeContext) {
         let stage = try PolicyStage(policy: try PolicyTest.compile(Self.policyText), hashKey: PolicyTest.key)
-        let head = RequestHead(method: "GET", target: "/x", headers: PolicyTest.headers([("Accept-Encoding", "gzip, br")]),
+        let head = RequestHead(method: "GET", target: "/x", headers: PolicyTest.headers([("Accept-Encoding", "gzip, br"), ("Range", "bytes=0-9")]),
                                host: "gw", framing: .none)
         var ctx = ExchangeContext(requestID: "r", routeName: route, clientAddress: "127.0.0.1:1", head: head)
         guard case .proceed = stage.evaluate(&ctx) else { XCTFail("not allowed"); return (nil, ctx) }
@@ -51,10 +51,26 @@ final class ResponseBodyMaskerTests: XCTestCase {
         let (p, ctx) = try plan("crm")
         XCTAssertNotNil(p)
         XCTAssertEqual(ctx.head.headers.values("accept-encoding"), ["identity"])
+        XCTAssertNil(ctx.head.headers.firstValue("range"))
         let (none, plain) = try plan("reqonly")
         XCTAssertNil(none)
         XCTAssertEqual(plain.head.headers.values("accept-encoding"), ["gzip, br"])
+        XCTAssertEqual(plain.head.headers.firstValue("range"), "bytes=0-9")
         XCTAssertNil(try plan("other").0)
+    }
+
+    func testExchangesDecidedByTheSameRulesShareOnePlan() throws {
+        let stage = try PolicyStage(policy: try PolicyTest.compile(Self.policyText), hashKey: PolicyTest.key)
+        func planFor(_ route: String) -> ResponseMaskingPlan? {
+            let head = RequestHead(method: "GET", target: "/x", headers: HTTPHeaders(), host: "gw", framing: .none)
+            var ctx = ExchangeContext(requestID: "r", routeName: route, clientAddress: "127.0.0.1:1", head: head)
+            _ = stage.evaluate(&ctx)
+            return ctx.responseMasking
+        }
+        let a = try XCTUnwrap(planFor("crm")), b = try XCTUnwrap(planFor("crm")), c = try XCTUnwrap(planFor("tax"))
+        XCTAssertTrue(a === b)
+        XCTAssertFalse(a === c)
+        XCTAssertEqual(c.masks.ruleIDs, ["tax"])
     }
 
     func testContentLengthJSONIsMaskedWhole() throws {
@@ -72,6 +88,16 @@ final class ResponseBodyMaskerTests: XCTestCase {
         guard case .success(let (mode, out)) = r else { return XCTFail("\(r)") }
         XCTAssertEqual(mode, .streaming)
         XCTAssertEqual(out, #"{"pan":"**** **** **** 1111"}"#)
+        for ct in [" Application/JSON ; charset=utf-8", "application/problem+json", "APPLICATION/VND.API+JSON"] {
+            // JSON by content type: the escape is decoded and the masked number becomes a string
+            let j = mask(p, [("Content-Type", ct)], .chunked, [#"{"a":"x\u0040example.com","n":4111111111111111}"#])
+            guard case .success(let (_, jout)) = j else { return XCTFail("\(j)") }
+            XCTAssertEqual(jout, #"{"a":"*@******e.com","n":"************1111"}"#, ct)
+        }
+        // not JSON: scanned as text, so the escaped form is not an email
+        let t = mask(p, [("Content-Type", "application/jsonx")], .chunked, [#"{"a":"x\u0040example.com"}"#])
+        guard case .success(let (_, tout)) = t else { return XCTFail("\(t)") }
+        XCTAssertEqual(tout, #"{"a":"x\u0040example.com"}"#)
         let sse = mask(p, [("Content-Type", "text/event-stream")], .contentLength(40), ["data: 4111 1111 1111 1111\n\n"])
         guard case .success(let (smode, sout)) = sse else { return XCTFail("\(sse)") }
         XCTAssertEqual(smode, .streaming)

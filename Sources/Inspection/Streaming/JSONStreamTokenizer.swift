@@ -11,36 +11,52 @@ struct JSONChannels {
     private var overflow = -1
     static let maxPaths = 64
 
+    /// Path channels that received a value in the current event.
+    private var touched: Set<Int> = []
+
     init(perPath: Bool) { self.perPath = perPath }
+
+    /// An SSE event with data ended: path channels it gave no value to end
+    /// their run (a value at that path in a later event starts afresh), so
+    /// an event is never held back by a path that does not come again; keys
+    /// and numbers end theirs at every event.
+    mutating func endEvent(_ out: inout StreamOutput) {
+        for c in byPath.values where !touched.contains(c) && out.channels[c].hasUncommitted { out.endRun(c) }
+        // keys and numbers never continue into another event
+        for c in [keys, numbers, overflow] where c >= 0 && out.channels[c].hasUncommitted { out.endRun(c) }
+        touched.removeAll(keepingCapacity: true)
+    }
 
     mutating func forKey(_ out: inout StreamOutput) -> Int {
         let c = keys >= 0 ? keys : out.addChannel()
         keys = c
-        return Self.separated(c, &out)
+        return separated(c, &out)
     }
 
     mutating func forNumber(_ out: inout StreamOutput) -> Int {
         if !perPath { return forKey(&out) }
         let c = numbers >= 0 ? numbers : out.addChannel()
         numbers = c
-        return Self.separated(c, &out)
+        return separated(c, &out)
     }
 
     mutating func forString(path: [UInt8], _ out: inout StreamOutput) -> Int {
         if !perPath { return forKey(&out) }
-        if let c = byPath[path] { return c }
+        if let c = byPath[path] { touched.insert(c); return c }
         if byPath.count >= Self.maxPaths {
             let c = overflow >= 0 ? overflow : out.addChannel()
             overflow = c
-            return Self.separated(c, &out)
+            return separated(c, &out)
         }
         let c = out.addChannel()
         byPath[path] = c
+        touched.insert(c)
         return c
     }
 
-    private static func separated(_ c: Int, _ out: inout StreamOutput) -> Int {
+    private mutating func separated(_ c: Int, _ out: inout StreamOutput) -> Int {
         out.channels[c].separate()
+        if perPath { touched.insert(c) }
         return c
     }
 }
@@ -78,8 +94,6 @@ struct JSONStreamTokenizer {
     // current number or literal word
     private var number: [UInt8] = []
     private var word: [UInt8] = []
-    /// At least one complete top-level value was read.
-    private(set) var sawValue = false
 
     static let maxNumber = 512
     static let maxKeyPath = 256
@@ -188,7 +202,7 @@ struct JSONStreamTokenizer {
         }
         // end of this feed: queue what is complete
         if case .structure = lex {} else if case .number = lex {} else if case .word = lex {} else {
-            flushString(&out, partial: true)
+            flushString(&out)
         }
         flushLiteral(&out)
     }
@@ -265,7 +279,7 @@ struct JSONStreamTokenizer {
     private static let nullWord = Array("null".utf8)
 
     private mutating func valueDone() {
-        if stack.isEmpty { expect = .value; sawValue = true } else { expect = .commaOrClose }
+        expect = stack.isEmpty ? .value : .commaOrClose
     }
 
     private mutating func appendDecoded(_ bytes: [UInt8]) {
@@ -276,8 +290,7 @@ struct JSONStreamTokenizer {
     }
 
     /// Queues the string text read so far (up to the last complete escape).
-    private mutating func flushString(_ out: inout StreamOutput, partial: Bool = false) {
-        if rawDone == 0 && !partial { return }
+    private mutating func flushString(_ out: inout StreamOutput) {
         if rawDone == 0 { return }
         flushLiteral(&out)
         let d = Array(decoded[0..<decodedDone])

@@ -153,6 +153,11 @@ public struct StreamMasker {
           }
         }
         if let failure { throw failure }
+        if dataLines > 0 {
+            // Runs of text continue only from one data event to the next.
+            channels.endEvent(&output)
+            if isJSON && output.channels[textChannel].hasUncommitted { output.endRun(textChannel) }
+        }
     }
 }
 

@@ -66,8 +66,21 @@ struct StreamOutput {
         units.append(.piece(StreamPiece(channel: channel, start: start, decoded: decoded, raw: raw, encoding: encoding)))
     }
 
+    /// Channels whose text cannot continue (an SSE event with data passed
+    /// them by): committed to their end at the next `advance`.
+    private var ended: [Int] = []
+
+    mutating func endRun(_ channel: Int) {
+        channels[channel].separate()
+        ended.append(channel)
+    }
+
     /// Moves every channel's commit forward.
     mutating func advance(final: Bool, _ ctx: StreamMaskContext, scratch: PatternScratch) throws(StreamMaskError) {
+        for i in ended where channels[i].hasUncommitted {
+            try channels[i].advance(final: true, ctx, scratch: scratch)
+        }
+        ended.removeAll(keepingCapacity: true)
         for i in channels.indices where channels[i].hasUncommitted {
             try channels[i].advance(final: final, ctx, scratch: scratch)
         }

@@ -88,8 +88,8 @@ public struct ResponseMaskProblem: Error, Sendable, Equatable {
     }
 }
 
-/// Masks one response body, as a whole or as a stream; a value owned by
-/// the exchange. Created from the response head by `begin`, fed the
+/// Masks one response body, as a whole or as a stream; owned by the
+/// exchange (a class, so the stream state is never copied). Created from the response head by `begin`, fed the
 /// decoded body with `append`, ended with `finish`.
 ///
 /// - Whole body (Content-Length responses, and any response when field
@@ -99,25 +99,27 @@ public struct ResponseMaskProblem: Error, Sendable, Equatable {
 /// - Streaming (chunked or close-delimited responses; `text/event-stream`
 ///   always): `StreamMasker` releases masked bytes as they become final; the
 ///   caller re-chunks them.
-public struct ResponseBodyMasker {
+public final class ResponseBodyMasker {
     public enum Mode: Sendable, Equatable { case wholeBody, streaming }
 
     public let mode: Mode
     private let plan: ResponseMaskingPlan
-    /// The response's `Content-Type`, and what it makes of the body.
+    /// What the response's `Content-Type` makes of the body, and the
+    /// header itself when field masks need `PolicyMasking`.
+    private let media: ResponseMediaType
     private let contentType: String?
-    private let kind: RequestInspection.BodyKind
     private var buffer: [UInt8] = []
     private var stream: StreamMasker?
 
     /// Headers that describe the exact body bytes: dropped from a masked response.
     public static let bodyDigestHeaders = ["etag", "content-md5", "digest", "content-digest", "repr-digest"]
 
-    private init(mode: Mode, plan: ResponseMaskingPlan, contentType: String?, stream: StreamMasker?) {
+    private init(mode: Mode, plan: ResponseMaskingPlan, media: ResponseMediaType, contentType: String?,
+                 stream: StreamMasker?) {
         self.mode = mode
         self.plan = plan
+        self.media = media
         self.contentType = contentType
-        kind = RequestInspection.bodyKind(contentType: contentType)
         self.stream = stream
     }
 
@@ -133,32 +135,31 @@ public struct ResponseBodyMasker {
                 }
             }
         }
-        let contentType = headers.firstValue("content-type")
-        let media = contentType.flatMap {
-            $0.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces.lowercased() }
-        } ?? ""
-        let eventStream = media == "text/event-stream"
+        let media = ResponseMediaType(headers)
+        let eventStream = media == .eventStream
+        let contentType = plan.masks.fields.isEmpty ? nil : headers.firstValue("content-type")
         if eventStream && !plan.masks.fields.isEmpty {
             return .failure(.uninspectable("field masks need a JSON body, not an event stream"))
         }
         if case .contentLength(let n) = framing, n > UInt64(plan.bodyLimit) {
             return .failure(.tooLarge(plan.bodyLimit))
         }
-        let format: StreamMasker.Format = eventStream ? .eventStream
-            : RequestInspection.bodyKind(contentType: contentType) == .json ? .json : .text
+        let format: StreamMasker.Format = eventStream ? .eventStream : media == .json ? .json : .text
         let whole: Bool
         switch framing {
         case .contentLength: whole = !eventStream
         default: whole = !plan.masks.fields.isEmpty
         }
-        if whole { return .success(ResponseBodyMasker(mode: .wholeBody, plan: plan, contentType: contentType, stream: nil)) }
+        if whole {
+            return .success(ResponseBodyMasker(mode: .wholeBody, plan: plan, media: media, contentType: contentType, stream: nil))
+        }
         let masker = StreamMasker(format: format, inspector: plan.policy.inspector, plan: plan.labelPlan, limits: plan.streamLimits)
-        return .success(ResponseBodyMasker(mode: .streaming, plan: plan, contentType: contentType, stream: masker))
+        return .success(ResponseBodyMasker(mode: .streaming, plan: plan, media: media, contentType: contentType, stream: masker))
     }
 
     /// Consumes the next decoded body bytes. Streaming: appends what may be
     /// sent to `out`. Whole body: buffers (nothing is appended).
-    public mutating func append(_ data: UnsafeRawBufferPointer, into out: inout [UInt8]) -> ResponseMaskProblem? {
+    public func append(_ data: UnsafeRawBufferPointer, into out: inout [UInt8]) -> ResponseMaskProblem? {
         if mode == .wholeBody {
             if buffer.count + data.count > plan.bodyLimit { return .tooLarge(plan.bodyLimit) }
             buffer.append(contentsOf: data)
@@ -175,7 +176,7 @@ public struct ResponseBodyMasker {
     }
 
     /// The body ended: appends the rest (whole body: all of it, masked) to `out`.
-    public mutating func finish(into out: inout [UInt8]) -> ResponseMaskProblem? {
+    public func finish(into out: inout [UInt8]) -> ResponseMaskProblem? {
         guard let scratch = plan.scratches.take() else { return .uninspectable("no pattern-engine scratch could be allocated") }
         defer { plan.scratches.give(scratch) }
         if mode == .streaming {
@@ -190,7 +191,7 @@ public struct ResponseBodyMasker {
         if plan.masks.fields.isEmpty {
             // Detector masks only: one validating scan and the masker, no
             // separate parse (scanJSON validates JSON itself).
-            switch Self.maskLabels(buffer, kind: kind, plan: plan, scratch: scratch) {
+            switch Self.maskLabels(buffer, media: media, plan: plan, scratch: scratch) {
             case .failure(let problem): return problem
             case .success(let masked): out.append(contentsOf: masked ?? buffer)
             }
@@ -207,25 +208,25 @@ public struct ResponseBodyMasker {
     }
 
     /// Whole-body masking by detector and pattern labels: nil when nothing changed.
-    static func maskLabels(_ body: [UInt8], kind: RequestInspection.BodyKind, plan: ResponseMaskingPlan,
+    static func maskLabels(_ body: [UInt8], media: ResponseMediaType, plan: ResponseMaskingPlan,
                            scratch: PatternScratch) -> Result<[UInt8]?, ResponseMaskProblem> {
         if body.isEmpty { return .success(nil) }
         let inspector = plan.policy.inspector
         return body.withUnsafeBytes { raw -> Result<[UInt8]?, ResponseMaskProblem> in
             do throws(InspectionError) {
-                switch kind {
+                switch media {
                 case .json:
                     let findings = try inspector.scanJSON(raw, scratch: scratch)
                     return .success(findings.isEmpty ? nil : Masker.maskJSON(raw, findings: findings, plan: plan.labelPlan))
-                case .form, .text:
+                case .form, .text, .eventStream:
                     let findings: [Finding]
                     do throws(PatternEngineError) {
-                        findings = kind == .form ? try inspector.scanForm(raw, scratch: scratch) : try inspector.scan(raw, scratch: scratch)
+                        findings = media == .form ? try inspector.scanForm(raw, scratch: scratch) : try inspector.scan(raw, scratch: scratch)
                     } catch {
                         return .failure(.uninspectable(error.description))
                     }
                     if findings.isEmpty { return .success(nil) }
-                    return .success(kind == .form ? Masker.maskForm(raw, findings: findings, plan: plan.labelPlan)
+                    return .success(media == .form ? Masker.maskForm(raw, findings: findings, plan: plan.labelPlan)
                                                   : Masker.maskText(raw, findings: findings, plan: plan.labelPlan))
                 }
             } catch {

@@ -23,6 +23,7 @@ public struct PolicyStage: RequestStage {
     public let evaluator: PolicyEvaluator
     public let hashKey: MaskKey
     private let scratches: ScratchPool
+    private let responsePlans = ResponsePlanCache()
 
     /// Window and hold bounds for streamed responses.
     public let streamLimits: StreamMasker.Limits
@@ -57,9 +58,13 @@ public struct PolicyStage: RequestStage {
                 // Masking needs the body as sent: ask for no content coding
                 // (a coded response is refused, never passed unmasked).
                 context.head.headers.set(name: "Accept-Encoding", value: "identity")
-                context.responseMasking = ResponseMaskingPlan(masks: decision.responseMasks, policy: evaluator.policy,
-                                                              hashKey: hashKey, scratches: scratches,
-                                                              bodyLimit: evaluator.bodyLimit, streamLimits: streamLimits)
+                // A part of a body can cut a secret in two: ask for all of it.
+                context.head.headers.removeAll("range")
+                context.head.headers.removeAll("if-range")
+                context.responseMasking = responsePlans.plan(for: decision.responseMasks) {
+                    ResponseMaskingPlan(masks: decision.responseMasks, policy: evaluator.policy, hashKey: hashKey,
+                                        scratches: scratches, bodyLimit: evaluator.bodyLimit, streamLimits: streamLimits)
+                }
             }
             guard !decision.requestMasks.isEmpty, let body = context.body else { return .proceed }
             switch PolicyMasking.mask(body, headers: context.head.headers, masks: decision.requestMasks,
