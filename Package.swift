@@ -51,6 +51,9 @@ let package = Package(
         // Writer throughput and bytes per exchange (Docs/BENCHMARKS.md, "Recording").
         .executableTarget(name: "recording-bench", dependencies: ["Recording"], path: "Benchmarks/recording",
                           swiftSettings: strict),
+        // Inspection engine and policy evaluation cost (Docs/BENCHMARKS.md, "Inspection").
+        .executableTarget(name: "inspect-bench", dependencies: ["Inspection", "Policy", "HTTP1", "GatehouseCore"],
+                          path: "Benchmarks/inspect", exclude: ["make-corpus.py"], swiftSettings: strict),
         .target(name: "GatehouseTestSupport",
                 dependencies: ["GatehouseCore", "Policy", "HTTP1"],
                 path: "Sources/GatehouseTestSupport", swiftSettings: strict),
