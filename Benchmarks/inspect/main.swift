@@ -16,6 +16,8 @@
 // Usage: python3 Benchmarks/inspect/make-corpus.py --out .build/inspect-bench
 //        swift run -c release inspect-bench [--dir .build/inspect-bench]
 //        [--rounds 7] [--min-seconds 0.5] [--only scan|patterns|policy]
+//        [--profile N]  (only N untimed scan+masks of the whole body, for callgrind)
+//        [--attribution] (only: the raw-text scan cost of each detector alone)
 //        [--findings]   (only list the findings with all patterns: offset, kind, raw text)
 import Foundation
 import GatehouseCore
@@ -28,6 +30,7 @@ struct Options {
     var rounds = 7
     var minSeconds = 0.5
     var only: String? = nil
+    var profileCalls = 3
 
     init(_ args: [String]) {
         var i = 1
@@ -43,6 +46,8 @@ struct Options {
             case "--min-seconds": minSeconds = Double(value()) ?? 0.5
             case "--only": only = value()
             case "--findings": only = "findings"
+            case "--attribution": only = "attribution"
+            case "--profile": only = "profile"; profileCalls = Int(value()) ?? 3
             default: fail("unknown argument \(args[i])")
             }
             i += 1
@@ -250,4 +255,28 @@ if options.only == "findings" {
         let missed = expected.filter { $0.value > 0 }.keys.sorted()
         print("planted: \(planted.count), missed: \(missed.count) \(missed), detector findings not planted: \(unplanted.count) \(unplanted)")
     }
+}
+
+if options.only == "profile" {
+    let (ins, scratch, _) = inspector([])
+    var findings = 0
+    for _ in 0..<options.profileCalls { findings += scanAndMask(ins, scratch, corpus.whole) }
+    print("\(options.profileCalls) scan+masks, \(findings) findings")
+}
+
+if options.only == "attribution" {
+    print("raw-text scan (hs + validators, no JSON walk) of the 1 MiB body, one detector at a time")
+    print("")
+    row("detectors", "MB/s (CPU time)", "ms per MiB")
+    row("---", "---:", "---:")
+    var sets: [(String, Set<Detector>)] = Detector.allCases.map { ($0.rawValue, [$0]) }
+    sets.append(("default set", Detector.defaultSet))
+    for (name, set) in sets {
+        guard let ins = try? Inspector(InspectorConfiguration(detectors: set)), let scratch = try? ins.makeScratch() else { fail("compile \(name)") }
+        let t = Timing.measure(rounds: options.rounds, minSeconds: options.minSeconds) {
+            corpus.whole.withUnsafeBytes { _ = try? ins.scan($0, scratch: scratch) }
+        }
+        row(name, mbps(bytes, t.cpu), String(format: "%.2f", t.cpu * 1e3 * 1_048_576 / Double(bytes)))
+    }
+    print("")
 }
