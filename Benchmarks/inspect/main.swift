@@ -16,7 +16,8 @@
 // Usage: python3 Benchmarks/inspect/make-corpus.py --out .build/inspect-bench
 //        swift run -c release inspect-bench [--dir .build/inspect-bench]
 //        [--rounds 7] [--min-seconds 0.5] [--only scan|patterns|policy]
-//        [--profile N]  (only N untimed scan+masks of the whole body, for callgrind)
+//        [--profile N [--custom K]]  (only N untimed scan+masks of the whole
+//                       body, with the first K custom patterns, for callgrind)
 //        [--attribution] (only: the raw-text scan cost of each detector alone)
 //        [--findings]   (only list the findings with all patterns: offset, kind, raw text)
 import Foundation
@@ -31,6 +32,7 @@ struct Options {
     var minSeconds = 0.5
     var only: String? = nil
     var profileCalls = 3
+    var profileCustom = 0
 
     init(_ args: [String]) {
         var i = 1
@@ -48,6 +50,7 @@ struct Options {
             case "--findings": only = "findings"
             case "--attribution": only = "attribution"
             case "--profile": only = "profile"; profileCalls = Int(value()) ?? 3
+            case "--custom": profileCustom = Int(value()) ?? 0
             default: fail("unknown argument \(args[i])")
             }
             i += 1
@@ -258,7 +261,8 @@ if options.only == "findings" {
 }
 
 if options.only == "profile" {
-    let (ins, scratch, _) = inspector([])
+    let custom = options.profileCustom > 0 ? Array(loadPatterns(options.dir + "/patterns.json").prefix(options.profileCustom)) : []
+    let (ins, scratch, _) = inspector(custom)
     var findings = 0
     for _ in 0..<options.profileCalls { findings += scanAndMask(ins, scratch, corpus.whole) }
     print("\(options.profileCalls) scan+masks, \(findings) findings")
