@@ -88,4 +88,18 @@ final class NumericMatcherTests: XCTestCase {
             try compare(text, reference)
         }
     }
+
+    /// Numeric findings count toward `matchLimit`, like Hyperscan candidates: fail closed.
+    func testNumericFindingsCountTowardTheMatchLimit() throws {
+        let scratch = try Shared.defaults.makeScratch()
+        scratch.matchLimit = 3
+        let text = Array("hosts 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5".utf8)
+        XCTAssertThrowsError(try text.withUnsafeBytes { try Shared.defaults.scan($0, scratch: scratch) }) { error in
+            XCTAssertEqual(error as? PatternEngineError, .tooManyMatches(limit: 3))
+        }
+        let json = Array(#"{"hosts":["10.0.0.1","10.0.0.2","10.0.0.3","10.0.0.4"]}"#.utf8)
+        XCTAssertThrowsError(try json.withUnsafeBytes { try Shared.defaults.scanJSON($0, scratch: scratch) }) { error in
+            XCTAssertEqual(error as? InspectionError, .engine(.tooManyMatches(limit: 3)))
+        }
+    }
 }

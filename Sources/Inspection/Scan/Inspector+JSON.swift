@@ -68,10 +68,10 @@ extension Inspector {
         var whole: [Finding] = []
         do throws(PatternEngineError) {
             try collect(raw, scratch: scratch, into: &whole)
+            try collectNumeric(raw, scratch: scratch, into: &whole)
         } catch {
             throw .engine(error)
         }
-        NumericMatcher.collect(raw, numeric, options, into: &whole)
         for f in whole {
             guard let k = JSONSpan.index(containing: f.range, in: spans) else { continue }
             switch spans[k].kind {

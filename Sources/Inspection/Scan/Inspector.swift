@@ -61,8 +61,16 @@ public final class Inspector: Sendable {
     public func scan(_ bytes: UnsafeRawBufferPointer, scratch: PatternScratch) throws(PatternEngineError) -> [Finding] {
         var found: [Finding] = []
         try collect(bytes, scratch: scratch, into: &found)
-        NumericMatcher.collect(bytes, numeric, options, into: &found)
+        try collectNumeric(bytes, scratch: scratch, into: &found)
         return Self.resolve(found)
+    }
+
+    /// Validated findings of `NumericMatcher` in `bytes`, appended to
+    /// `found`. Like Hyperscan candidates, they count toward
+    /// `scratch.matchLimit` (fail closed on pathological bodies).
+    func collectNumeric(_ bytes: UnsafeRawBufferPointer, scratch: PatternScratch, into found: inout [Finding]) throws(PatternEngineError) {
+        NumericMatcher.collect(bytes, numeric, options, into: &found)
+        if found.count > scratch.matchLimit { throw .tooManyMatches(limit: scratch.matchLimit) }
     }
 
     /// Validated findings of the Hyperscan database in `bytes`, appended
