@@ -54,6 +54,32 @@ enum JSONFragments {
         out.append(UInt8(ascii: "]"))
     }
 
+    /// Writes decisions as `[["stage","rule"|null,"action",["detector",…],0|1],…]`
+    /// (schema v3's `decisions_json`; the `decisions` view reads the five
+    /// positions back as columns).
+    static func appendDecisions(_ decisions: [RecordedDecision], to out: ScratchBuffer) {
+        out.append(UInt8(ascii: "["))
+        for (i, d) in decisions.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            appendString(d.stage, to: out)
+            out.append(UInt8(ascii: ","))
+            if let rule = d.ruleID { appendString(rule, to: out) } else { appendLiteral("null", to: out) }
+            out.append(UInt8(ascii: ","))
+            appendString(d.action, to: out)
+            out.append(UInt8(ascii: ","))
+            appendStrings(d.detectors, to: out)
+            out.append(UInt8(ascii: ","))
+            out.append(d.dryRun ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    private static func appendLiteral(_ s: StaticString, to out: ScratchBuffer) {
+        out.append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
     /// `"…"` escaped exactly as `JSONOutput.appendString` escapes it (a
     /// Swift string is valid UTF-8, so bytes from 0x80 up are copied), but
     /// copying runs of plain bytes at once.

@@ -1,4 +1,5 @@
-/// Writing one record's rows: the session, the exchange, its decisions.
+/// Writing one record's rows: the session, and the exchange with its
+/// decisions inline.
 /// Runs inside the batch transaction and the record's savepoint.
 extension RecordWriter {
     /// Inserts the exchange row (and its session and request decisions);
@@ -11,7 +12,7 @@ extension RecordWriter {
         let body = s.requestBody.capped(to: config.bodyCap)
         let st = statements.insertExchange
         defer { st.reset() }
-        try st.bind(1, s.requestID)
+        try RequestIDKey.bind(s.requestID, at: 1, to: st, scratch: idScratch)
         try st.bind(2, sessionID)
         try st.bind(3, s.startedAt)
         try st.bind(4, s.route)
@@ -33,10 +34,10 @@ extension RecordWriter {
         try st.bind(13, body.totalLength)
         try st.bind(14, body.truncated)
         try st.bind(15, s.durability.rawValue)
+        try bindDecisions(s.decisions, at: 16, to: st)
         try st.step()
         st.reset()
         let exchangeID = db.lastInsertRowID
-        try insertDecisions(s.decisions, exchangeID: exchangeID, phase: "request")
         return .init(exchangeID: exchangeID, sessionID: sessionID)
     }
 
@@ -116,7 +117,6 @@ extension RecordWriter {
         }
         try insertOutcome(o, row: row)
         pending.finished = o.requestID
-        try insertDecisions(o.decisions, exchangeID: row.exchangeID, phase: "response")
 
         pending.add(session: row.sessionID, .init(
             lastSeen: o.finishedAt,
@@ -159,6 +159,7 @@ extension RecordWriter {
         try st.bind(17, o.upstreamAddress)
         try st.bind(18, o.errorCode)
         try st.bind(19, o.errorReason)
+        try bindDecisions(o.decisions, at: 20, to: st)
         try st.step()
     }
 
@@ -192,28 +193,19 @@ extension RecordWriter {
     private func locate(_ requestID: String) throws(SQLiteError) -> Located {
         let st = statements.findExchange
         defer { st.reset() }
-        try st.bind(1, requestID)
+        try RequestIDKey.bind(requestID, at: 1, to: st, scratch: idScratch)
         guard try st.step() else { return .unknown }
         if !st.isNull(2) { return .finished }
         return .inFlight(.init(exchangeID: st.int64(0), sessionID: st.int64(1)))
     }
 
-    private func insertDecisions(_ decisions: [RecordedDecision], exchangeID: Int64, phase: String) throws(SQLiteError) {
-        let st = statements.insertDecision
-        for (seq, d) in decisions.enumerated() {
-            defer { st.reset() }
-            try st.bind(1, exchangeID)
-            try st.bind(2, phase)
-            try st.bind(3, seq)
-            try st.bind(4, d.stage)
-            try st.bind(5, d.ruleID)
-            try st.bind(6, d.action)
-            detectorsScratch.removeAll()
-            JSONFragments.appendStrings(d.detectors, to: detectorsScratch)
-            try st.bindStatic(7, text: detectorsScratch.bytes)
-            try st.bind(8, d.dryRun)
-            try st.step()
-        }
+    /// Binds `decisions` as one JSON document (see
+    /// `JSONFragments.appendDecisions`), or NULL when there are none.
+    private func bindDecisions(_ decisions: [RecordedDecision], at index: Int32, to st: Statement) throws(SQLiteError) {
+        if decisions.isEmpty { return try st.bindNull(index) }
+        decisionsScratch.removeAll()
+        JSONFragments.appendDecisions(decisions, to: decisionsScratch)
+        try st.bindStatic(index, text: decisionsScratch.bytes)
     }
 }
 

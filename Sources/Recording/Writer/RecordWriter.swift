@@ -22,7 +22,9 @@ final class RecordWriter: @unchecked Sendable {
     let groupsScratch = ScratchBuffer(capacity: 256)
     let headersScratch = ScratchBuffer(capacity: 2048)
     let bodyScratch = ScratchBuffer(capacity: 4096)
-    let detectorsScratch = ScratchBuffer(capacity: 256)
+    let decisionsScratch = ScratchBuffer(capacity: 256)
+    /// A request ID's 16 bytes (see `RequestIDKey`).
+    let idScratch = ScratchBuffer(capacity: 16)
     var checkpointer: Checkpointer
     var pruner: Pruner
     private let walCounter = WALFrameCounter()
