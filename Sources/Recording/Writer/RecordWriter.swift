@@ -31,6 +31,8 @@ final class RecordWriter: @unchecked Sendable {
     var checkpointer: Checkpointer
     var pruner: Pruner
     private let walCounter = WALFrameCounter()
+    /// The page size of files this writer creates.
+    static let newFilePageSize = 8192
     /// True while the last batch failed; the next success logs a recovery.
     private var failing = false
     /// When the last batch was written: the WAL is truncated only once the
@@ -55,7 +57,10 @@ final class RecordWriter: @unchecked Sendable {
             if try db.scalarInt("SELECT count(*) FROM sqlite_schema") == 0 {
                 // Only possible while the file is still empty (before WAL
                 // mode writes its header): lets retention hand freed pages
-                // back to the file system a few at a time.
+                // back to the file system a few at a time, and uses 8 KiB
+                // pages (a page holds more rows of ~2 KiB, and the index
+                // trees are shallower). Existing files keep their page size.
+                try db.execute("PRAGMA page_size = \(Self.newFilePageSize)")
                 try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             }
             let mode = try db.scalarText("PRAGMA journal_mode = WAL")
