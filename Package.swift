@@ -56,6 +56,9 @@ let package = Package(
         // Token verifications per second and the cache-hit cost (Docs/BENCHMARKS.md, "Identity").
         .executableTarget(name: "identity-bench", dependencies: ["Identity", "TLS", "Policy", "HTTP1"],
                           path: "Benchmarks/identity", swiftSettings: strict),
+        // Inspection engine and policy evaluation cost (Docs/BENCHMARKS.md, "Inspection").
+        .executableTarget(name: "inspect-bench", dependencies: ["Inspection", "Policy", "HTTP1", "GatehouseCore"],
+                          path: "Benchmarks/inspect", exclude: ["make-corpus.py"], swiftSettings: strict),
         .target(name: "GatehouseTestSupport",
                 dependencies: ["GatehouseCore", "Policy", "HTTP1", "TLS", "Identity"],
                 path: "Sources/GatehouseTestSupport", swiftSettings: strict),

@@ -7,14 +7,21 @@
 # peak RSS while streaming 1 GiB through it in each direction.
 #
 # Usage: Benchmarks/compare.sh [--rounds N] [--duration S] [--connections C] [--skip-memory] [--with-recording]
-#                              [--with-identity]
+#                               [--with-tls] [--with-masking] [--with-identity] [--no-build]
+#   --no-build uses the existing .build/release/gatehouse (needed when the
+#   whole run is wrapped in `flock /tmp/gatehouse-swift-build.lock`, which the build would wait on).
 #   --with-recording also runs Gatehouse with SQLite recording in strict and
 #   in async mode (ports 19005/19006) and reports them against recording off.
-#   --with-identity also runs Gatehouse requiring a bearer token (port 19007;
-#   RS256, JWKS served on 19008, one token reused, so verified once and then
+#   --with-tls also measures TLS listeners: nginx and Gatehouse terminating
+#   TLS with the same test certificate (ECDSA P-256, generated per run),
+#   keep-alive, same plain upstream (ports 19011/19013); reported as a ratio.
+#   --with-masking also runs Gatehouse with a 50-rule policy whose mask rule
+#   masks responses (port 19007), on a 1 KiB JSON response holding a card
+#   number, an email and an SSN, and reports it against pass-through
+#   Gatehouse on the same response, in the same rounds.
+#   --with-identity also runs Gatehouse requiring a bearer token (port 19009;
+#   RS256, JWKS served on 19010, one token reused, so verified once and then
 #   cached) and reports it against identity off. Needs PyJWT.
-#   --no-build uses the existing release build (so the whole run can hold
-#   the build lock: flock /tmp/gatehouse-swift-build.lock Benchmarks/compare.sh --no-build).
 # Needs: wrk, nginx (nginx-light), haproxy, curl, python3; a release build
 # (it runs `swift build -c release` itself).
 set -euo pipefail
@@ -24,8 +31,10 @@ DURATION=10
 CONNS=64
 SKIP_MEMORY=0
 WITH_RECORDING=0
+WITH_TLS=0
+WITH_MASKING=0
 WITH_IDENTITY=0
-BUILD=1
+NO_BUILD=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -33,8 +42,10 @@ while [ $# -gt 0 ]; do
     --connections) CONNS="$2"; shift 2 ;;
     --skip-memory) SKIP_MEMORY=1; shift ;;
     --with-recording) WITH_RECORDING=1; shift ;;
+    --with-tls) WITH_TLS=1; shift ;;
+    --with-masking) WITH_MASKING=1; shift ;;
     --with-identity) WITH_IDENTITY=1; shift ;;
-    --no-build) BUILD=0; shift ;;
+    --no-build) NO_BUILD=1; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -44,7 +55,8 @@ WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
 chmod 755 "$WORK"  # nginx workers run as nobody and must read the bodies
 LOOPS=2
 UP_PORT=19000; NGINX_PORT=19001; HAPROXY_PORT=19002; GH_PORT=19003; SINK_PORT=19004
-GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006; GH_ID_PORT=19007; JWKS_PORT=19008
+GH_STRICT_PORT=19005; GH_ASYNC_PORT=19006; GH_MASK_PORT=19007; NGINX_TLS_PORT=19011; GH_TLS_PORT=19013
+GH_ID_PORT=19009; JWKS_PORT=19010
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done
@@ -59,7 +71,7 @@ for tool in wrk nginx haproxy curl python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light haproxy curl)" >&2; exit 1; }
 done
 
-if [ "$BUILD" = 1 ]; then
+if [ "$NO_BUILD" = 0 ]; then
   echo "building gatehouse (release)..." >&2
   (cd "$ROOT" && ./scripts/swift-locked build -c release >/dev/null)
 fi
@@ -67,6 +79,27 @@ GH_BIN="$ROOT/.build/release/gatehouse"
 
 python3 -c 'import json; print(json.dumps({"items":[{"id":i,"name":"item-%04d"%i,"ok":True} for i in range(26)]})[:1024].ljust(1024))' > "$WORK/body.json"
 truncate -s 1G "$WORK/big.bin"
+# One throwaway certificate for both TLS listeners (never a real credential).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/tls.key" \
+  -out "$WORK/tls.pem" -days 2 -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
+chmod 644 "$WORK/tls.key"
+# 1 KiB of JSON with three values the masking policy redacts.
+python3 -c '
+import json
+items = [{"id": i, "name": "item-%04d" % i, "ok": True} for i in range(16)]
+doc = {"customer": {"card": "4111 1111 1111 1111", "email": "alice@example.com", "ssn": "536-22-8901"}, "items": items}
+print(json.dumps(doc)[:1024])' > "$WORK/pii.json"
+mkdir -p "$WORK/policies"
+python3 - "$WORK/policies/10-bench.json" <<'PY'
+import json, sys
+rules = [{"id": "deny-%02d" % i, "match": {"paths": ["/never-%02d/**" % i], "methods": ["POST", "DELETE"]},
+          "action": {"deny": {"status": 403, "message": "no"}}} for i in range(49)]
+rules.append({"id": "mask-responses", "match": {"routes": ["bench"]},
+              "action": {"mask": {"detectors": ["credit_card", "us_ssn", "email", "phone", "iban", "aws_access_key_id",
+                                                "github_token", "jwt"],
+                                  "strategy": "redact", "direction": "response"}}})
+json.dump({"route_defaults": {"*": "allow"}, "rules": rules}, open(sys.argv[1], "w"), indent=1)
+PY
 
 cat > "$WORK/upstream.conf" <<NGX
 worker_processes 1;
@@ -80,6 +113,7 @@ http {
     listen 127.0.0.1:$UP_PORT backlog=4096;
     keepalive_requests 1000000;
     location = /big { alias $WORK/big.bin; }
+    location = /pii { default_type application/json; alias $WORK/pii.json; }
     location / { default_type application/json; root $WORK; try_files /body.json =404; }
     location = /ok { return 204; }
   }
@@ -96,6 +130,14 @@ http {
   upstream up { server 127.0.0.1:$UP_PORT; keepalive 256; }
   server {
     listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    keepalive_requests 1000000;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+  server {
+    listen 127.0.0.1:$NGINX_TLS_PORT ssl backlog=4096;
+    ssl_certificate $WORK/tls.pem;
+    ssl_certificate_key $WORK/tls.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
     keepalive_requests 1000000;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
@@ -124,7 +166,11 @@ cat > "$WORK/gatehouse.json" <<GH
   "loops": $LOOPS,
   "access_log": false,
   "limits": { "max_connections": 20000, "max_body_bytes": 2147483648 },
-  "listeners": [ { "address": "127.0.0.1", "port": $GH_PORT } ],
+  "listeners": [
+    { "address": "127.0.0.1", "port": $GH_PORT },
+    { "name": "tls", "address": "127.0.0.1", "port": $GH_TLS_PORT,
+      "tls": { "certificate": "$WORK/tls.pem", "private_key": "$WORK/tls.key" } }
+  ],
   "routes": [
     { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT" },
     { "name": "sink", "path_prefix": "/sink", "upstream": "http://127.0.0.1:$SINK_PORT" }
@@ -145,6 +191,17 @@ for mode in strict async; do
 }
 GH
 done
+
+cat > "$WORK/gatehouse-mask.json" <<GH
+{
+  "loops": $LOOPS,
+  "access_log": false,
+  "limits": { "max_connections": 20000 },
+  "listeners": [ { "address": "127.0.0.1", "port": $GH_MASK_PORT } ],
+  "routes": [ { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT" } ],
+  "policy_dir": "$WORK/policies"
+}
+GH
 
 if [ "$WITH_IDENTITY" = 1 ]; then
   mkdir -p "$WORK/jwks"
@@ -183,6 +240,11 @@ if [ "$WITH_RECORDING" = 1 ]; then
     PIDS+=("$!")
   done
 fi
+if [ "$WITH_MASKING" = 1 ]; then
+  setsid "$GH_BIN" serve --config "$WORK/gatehouse-mask.json" >/dev/null 2>"$WORK/gh-mask.err" </dev/null &
+  GH_MASK_PID=$!
+  PIDS+=("$GH_MASK_PID")
+fi
 if [ "$WITH_IDENTITY" = 1 ]; then
   setsid python3 -m http.server --bind 127.0.0.1 --directory "$WORK/jwks" "$JWKS_PORT" >/dev/null 2>&1 </dev/null &
   PIDS+=("$!")
@@ -193,10 +255,12 @@ for port in $UP_PORT $NGINX_PORT $HAPROXY_PORT $GH_PORT; do
   for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 done
 
-run_wrk() {  # port [header] -> "rps p50_ms p99_ms non2xx"
+run_wrk() {  # port [path [header]] -> "rps p50_ms p99_ms non2xx"; TLS ports are reached over https
+  local scheme=http
   local hdr=()
-  [ $# -ge 2 ] && hdr=(-H "$2")
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "${hdr[@]}" "http://127.0.0.1:$1/" 2>/dev/null | python3 -c '
+  [ $# -ge 3 ] && [ -n "$3" ] && hdr=(-H "$3")
+  if [ "$1" = "$NGINX_TLS_PORT" ] || [ "$1" = "$GH_TLS_PORT" ]; then scheme=https; fi
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "${hdr[@]}" "$scheme://127.0.0.1:$1${2:-/}" 2>/dev/null | python3 -c '
 import sys, re
 text = sys.stdin.read()
 def ms(label):
@@ -213,13 +277,32 @@ print(rps.group(1) if rps else "nan", ms("50%"), ms("99%"), errs.group(1) if err
 declare -A RESULTS
 NAMES=(nginx haproxy gatehouse)
 declare -A PORTS=([nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [gatehouse]=$GH_PORT
-                  [gh-strict]=$GH_STRICT_PORT [gh-async]=$GH_ASYNC_PORT [gh-identity]=$GH_ID_PORT)
+                  [gh-strict]=$GH_STRICT_PORT [gh-async]=$GH_ASYNC_PORT
+                  [gh-pii]=$GH_PORT [gh-mask]=$GH_MASK_PORT
+                  [nginx-tls]=$NGINX_TLS_PORT [gh-tls]=$GH_TLS_PORT [gh-identity]=$GH_ID_PORT)
+declare -A PATHS=([gh-pii]=/pii [gh-mask]=/pii)
 declare -A HEADERS=()
+if [ "$WITH_TLS" = 1 ]; then
+  NAMES+=(nginx-tls gh-tls)
+  for port in $NGINX_TLS_PORT $GH_TLS_PORT; do
+    for _ in $(seq 1 50); do curl -kfs -o /dev/null "https://127.0.0.1:$port/" && break; sleep 0.1; done
+  done
+fi
 if [ "$WITH_RECORDING" = 1 ]; then
   NAMES+=(gh-strict gh-async)
   for port in $GH_STRICT_PORT $GH_ASYNC_PORT; do
     for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
   done
+fi
+if [ "$WITH_MASKING" = 1 ]; then
+  NAMES+=(gh-pii gh-mask)
+  for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$GH_MASK_PORT/pii" && break; sleep 0.1; done
+  MASKED=$(curl -fsS "http://127.0.0.1:$GH_MASK_PORT/pii")
+  case "$MASKED" in
+    *4111*|*alice@*|*536-22*) echo "masking gateway returned an unmasked body: $MASKED" >&2; exit 1 ;;
+    *'[REDACTED:credit_card]'*) ;;
+    *) echo "masking gateway did not mask: $MASKED" >&2; exit 1 ;;
+  esac
 fi
 if [ "$WITH_IDENTITY" = 1 ]; then
   NAMES+=(gh-identity)
@@ -230,13 +313,19 @@ if [ "$WITH_IDENTITY" = 1 ]; then
   # Without the token the route must refuse: the figure is for verified requests.
   [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GH_ID_PORT/")" = 401 ] || { echo "identity route did not answer 401 without a token" >&2; exit 1; }
 fi
-wrk_for() {  # name
-  if [ -n "${HEADERS[$1]:-}" ]; then run_wrk "${PORTS[$1]}" "${HEADERS[$1]}"; else run_wrk "${PORTS[$1]}"; fi
-}
-for name in "${NAMES[@]}"; do wrk_for "$name" >/dev/null; done  # warm-up
+for name in "${NAMES[@]}"; do run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}" "${HEADERS[$name]:-}" >/dev/null; done  # warm-up
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime
+declare -A CPU_PID=([gh-pii]=$GH_PID [gh-mask]=${GH_MASK_PID:-0})
+declare -A CPU
 for round in $(seq 1 "$ROUNDS"); do
   for name in "${NAMES[@]}"; do
-    RESULTS[$name]+="$(wrk_for "$name");"
+    pid=${CPU_PID[$name]:-}
+    [ -n "$pid" ] && t0=$(cpu_ticks "$pid")
+    r=$(run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}" "${HEADERS[$name]:-}")
+    RESULTS[$name]+="$r;"
+    if [ -n "$pid" ]; then  # gateway CPU (user+system) per request in this round
+      CPU[$name]+="$(python3 -c "print(($(cpu_ticks "$pid") - $t0) / $(getconf CLK_TCK) * 1e6 / (float('${r%% *}') * $DURATION))") "
+    fi
   done
 done
 
@@ -244,9 +333,11 @@ echo
 echo "pass-through, $CONNS connections, ${DURATION}s x $ROUNDS rounds (medians), upstream: nginx 1 KiB JSON"
 ARGS=()
 for name in "${NAMES[@]}"; do ARGS+=("$name=${RESULTS[$name]}"); done
+[ "$WITH_MASKING" = 1 ] && ARGS+=("cpu:gh-pii=${CPU[gh-pii]}" "cpu:gh-mask=${CPU[gh-mask]}")
 python3 - "${ARGS[@]}" <<'PY'
 import sys, statistics
-pairs = [a.split("=", 1) for a in sys.argv[1:]]
+pairs = [a.split("=", 1) for a in sys.argv[1:] if not a.startswith("cpu:")]
+cpu = {a.split("=", 1)[0][4:]: [float(x) for x in a.split("=", 1)[1].split()] for a in sys.argv[1:] if a.startswith("cpu:")}
 names = [p[0] for p in pairs]
 rows = {}
 for name, raw in pairs:
@@ -257,18 +348,29 @@ print(f"{'proxy':<10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {
 for n in names:
     rps, p50, p99, errs = rows[n]
     print(f"{n:<10} {rps:>10.0f} {p50:>8.2f} {p99:>8.2f} {errs:>8.0f} {rps/base[0]:>10.2f} {p99/base[2]:>10.2f}")
-if "gh-strict" in rows:
-    off = rows["gatehouse"][0]
+if "gh-tls" in rows:
     print()
-    print("recording (SQLite) against recording off:")
-    for n in ("gh-strict", "gh-async"):
-        print(f"  {n:<10} {rows[n][0]/off:>5.2f}x of off")
+    print(f"TLS listeners: gatehouse {rows['gh-tls'][0]/rows['nginx-tls'][0]:.2f}x nginx req/s, "
+          f"p99 {rows['gh-tls'][2]/rows['nginx-tls'][2]:.2f}x nginx")
 if "gh-identity" in rows:
     off = rows["gatehouse"]
     on = rows["gh-identity"]
     print()
     print("identity (cached RS256 token) against identity off:")
     print(f"  gh-identity {on[0]/off[0]:>5.2f}x req/s of off, p99 {on[2]/off[2]:>5.2f}x")
+if "gh-strict" in rows:
+    off = rows["gatehouse"][0]
+    print()
+    print("recording (SQLite) against recording off:")
+    for n in ("gh-strict", "gh-async"):
+        print(f"  {n:<10} {rows[n][0]/off:>5.2f}x of off")
+if "gh-mask" in rows:
+    print()
+    print("response masking (50-rule policy, 1 KiB JSON with a card, an email and an SSN; gh-pii: same response, no policy):")
+    print(f"  gh-mask    {rows['gh-mask'][0]/rows['gh-pii'][0]:>5.2f}x of pass-through req/s, p99 {rows['gh-mask'][2]/rows['gh-pii'][2]:.2f}x")
+    if cpu.get("gh-pii") and cpu.get("gh-mask"):
+        p, m = statistics.median(cpu["gh-pii"]), statistics.median(cpu["gh-mask"])
+        print(f"  gateway CPU per request (user+system, median): pass-through {p:.1f} us, masking {m:.1f} us ({m/p:.2f}x)")
 PY
 
 if [ "$SKIP_MEMORY" = 1 ]; then exit 0; fi

@@ -29,6 +29,30 @@ final class IdentityGatewayTests: XCTestCase {
         return try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true))
     }
 
+    func testProtectedResourceMetadataIsServedByTheGateway() throws {
+        let issuer = try TestIssuer(algorithms: [.rs256])
+        defer { issuer.stop() }
+        let upstream = try StubUpstream()
+        defer { upstream.stop() }
+        let server = try GatewayServer(config: config(upstream: upstream.port, issuer: issuer))
+        try server.start()
+        defer { server.drain(); server.waitUntilStopped() }
+        let port = server.listenAddresses[0].port
+
+        // The path the 401's resource_metadata points at answers with the document, without a token.
+        let doc = try send(port, "GET /.well-known/oauth-protected-resource/api HTTP/1.1\r\nHost: gw.example\r\n\r\n")
+        XCTAssertEqual(doc.status, 200)
+        XCTAssertEqual(doc.header("content-type"), "application/json")
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(doc.body)) as? [String: Any])
+        XCTAssertEqual(json["resource"] as? String, "https://gw.example/api")
+        XCTAssertEqual(json["authorization_servers"] as? [String], [issuer.issuer])
+        XCTAssertEqual(json["scopes_supported"] as? [String], ["tickets.read"])
+        XCTAssertEqual(json["bearer_methods_supported"] as? [String], ["header"])
+        XCTAssertEqual(upstream.requests.count, 0, "served by the gateway, not forwarded")
+        // Other well-known paths are routed as usual (here: the catch-all route, which requires a token).
+        XCTAssertEqual(try send(port, "GET /.well-known/oauth-protected-resource/other HTTP/1.1\r\nHost: a\r\n\r\n").status, 401)
+    }
+
     func testTokensAreVerifiedStrippedAndReplacedByIdentityHeaders() throws {
         let issuer = try TestIssuer(algorithms: [.rs256, .es256])
         defer { issuer.stop() }

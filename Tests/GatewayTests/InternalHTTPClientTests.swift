@@ -74,6 +74,19 @@ final class InternalHTTPClientTests: XCTestCase {
         XCTAssertEqual(stub.requests.last?.header("content-type"), "application/x-www-form-urlencoded")
     }
 
+    func testHostNameResolvedOffTheLoop() throws {
+        // "localhost" goes through the resolver thread; if it yields ::1
+        // first (where nothing listens), the next address is tried.
+        let stub = try StubUpstream()
+        defer { stub.stop() }
+        let client = try InternalHTTPClient()
+        defer { client.shutdown() }
+        guard case .success(let response) = fetch(client, HTTPClientRequest(url: "http://localhost:\(stub.port)/jwks"))
+        else { return XCTFail("localhost did not resolve to a reachable address") }
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(stub.requests.last?.header("host"), "localhost:\(stub.port)")
+    }
+
     func testTimeoutTooLargeAndBadURL() throws {
         let client = try InternalHTTPClient()
         defer { client.shutdown() }

@@ -252,7 +252,8 @@ private final class Load: Sendable {
 // MARK: - daemon
 
 /// The real daemon on a recording config, with its stderr collected.
-private final class CrashDaemon: @unchecked Sendable {
+/// Also used by the SIGHUP certificate-reload test.
+final class CrashDaemon: @unchecked Sendable {
     let process = Process()
     private let lock = NSLock()
     private var errText = ""

@@ -57,40 +57,6 @@ final class TLSListenerTests: XCTestCase {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// A test TLS client trusting the test CA, connected and handshaken.
-    private func connectTLS(port: Int, serverName: String = "localhost",
-                            client: TLSCertificateFiles? = nil) throws -> TLSSocketDriver {
-        let context = try TLSContext(client: TLSClientConfiguration(trust: .caBundle(path: certs.caBundle),
-                                                                    clientCertificate: client))
-        let socket = try BlockingSocket.connect(port: port, timeoutSeconds: 5)
-        let driver = TLSSocketDriver(tls: TLSConnection(client: context, serverName: serverName), socket: socket)
-        XCTAssertEqual(try driver.handshake(), .done)
-        return driver
-    }
-
-    /// Reads one response (head + Content-Length body) over TLS.
-    private func readResponse(_ driver: TLSSocketDriver) throws -> String {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        for _ in 0..<1000 {
-            let text = String(decoding: bytes, as: UTF8.self)
-            if let headEnd = text.range(of: "\r\n\r\n") {
-                let head = text[..<headEnd.lowerBound].lowercased()
-                let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-                if text[headEnd.upperBound...].utf8.count >= length { return text }
-            }
-            switch buffer.withUnsafeMutableBytes({ driver.tls.readPlaintext(into: $0) }) {
-            case .bytes(let n): bytes += buffer[0..<n]
-            case .wantRead:
-                try driver.flush()
-                try driver.feed()
-            case .closed, .failed: return String(decoding: bytes, as: UTF8.self)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     func testCurlWithCACert() throws {
         let gw = try start(tls: serverTLS())
         defer { gw.stop() }
@@ -203,5 +169,42 @@ final class TLSListenerTests: XCTestCase {
         let still = try connectTLS(port: gw.port, serverName: "wrong.example")
         defer { still.socket.close() }
         XCTAssertEqual(still.tls.peerCertificateSubject, "CN=wrong.example")
+    }
+}
+
+/// TLS test-client helpers shared by the listener tests.
+extension XCTestCase {
+    /// A test TLS client trusting the test CA, connected and handshaken.
+    func connectTLS(port: Int, serverName: String = "localhost",
+                            client: TLSCertificateFiles? = nil) throws -> TLSSocketDriver {
+        let context = try TLSContext(client: TLSClientConfiguration(trust: .caBundle(path: TestCertificates.shared.caBundle),
+                                                                    clientCertificate: client))
+        let socket = try BlockingSocket.connect(port: port, timeoutSeconds: 5)
+        let driver = TLSSocketDriver(tls: TLSConnection(client: context, serverName: serverName), socket: socket)
+        XCTAssertEqual(try driver.handshake(), .done)
+        return driver
+    }
+
+    /// Reads one response (head + Content-Length body) over TLS.
+    func readResponse(_ driver: TLSSocketDriver) throws -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        for _ in 0..<1000 {
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let headEnd = text.range(of: "\r\n\r\n") {
+                let head = text[..<headEnd.lowerBound].lowercased()
+                let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+                if text[headEnd.upperBound...].utf8.count >= length { return text }
+            }
+            switch buffer.withUnsafeMutableBytes({ driver.tls.readPlaintext(into: $0) }) {
+            case .bytes(let n): bytes += buffer[0..<n]
+            case .wantRead:
+                try driver.flush()
+                try driver.feed()
+            case .closed, .failed: return String(decoding: bytes, as: UTF8.self)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

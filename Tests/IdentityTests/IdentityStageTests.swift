@@ -147,6 +147,36 @@ final class IdentityStageTests: XCTestCase {
         XCTAssertNil(ctx.attributes[IdentityAttributes.subject])
     }
 
+    func testOffRouteStillStripsClientSentIdentityHeaders() {
+        // Otherwise a client could pose as a verified identity on a public route.
+        var ctx = context(route: "open", [("X-Gatehouse-Subject", "admin"), ("x-gatehouse-scopes", "all")])
+        guard case .proceed = stage().evaluate(&ctx) else { return XCTFail() }
+        XCTAssertFalse(ctx.head.headers.contains("x-gatehouse-subject"))
+        XCTAssertFalse(ctx.head.headers.contains("x-gatehouse-scopes"))
+    }
+
+    func testConnectionHeaderCannotStripTheVerifiedIdentity() throws {
+        let t = try issuer.token(kid: "RS256-1", payloadJSON: issuer.claims(extra: "\"scope\":\"read\""))
+        var ctx = context([("Authorization", "Bearer \(t)")])
+        ctx.head.connectionTokens = ["x-gatehouse-subject", "X-Gatehouse-Scopes", "keep-alive"]
+        guard case .proceed = run(stage(), &ctx) else { return XCTFail("expected proceed") }
+        XCTAssertEqual(ctx.head.connectionTokens, ["keep-alive"], "identity names leave the Connection list")
+        XCTAssertEqual(ctx.head.headers.values("x-gatehouse-subject"), ["agent-1"])
+    }
+
+    func testRouteUnknownToTheStageIsRefused() {
+        var ctx = context(route: "not-configured", [])
+        XCTAssertEqual(response(stage().evaluate(&ctx))?.status, 503, "fail closed, never proceed")
+    }
+
+    func testControlCharactersInScopesOrGroupsAreRefused() throws {
+        for extra in ["\"scope\":\"read\\nadmin\"", "\"groups\":[\"ops\\u0000x\"]"] {
+            let t = try issuer.token(kid: "RS256-1", payloadJSON: issuer.claims(extra: extra))
+            var ctx = context([("Authorization", "Bearer \(t)")])
+            XCTAssertEqual(response(run(stage(), &ctx))?.code, "invalid_token", extra)
+        }
+    }
+
     func testFirstRequestHoldsUntilKeysArriveThenProceeds() throws {
         let s = stage()
         let t = try issuer.token(kid: "RS256-1", payloadJSON: issuer.claims())

@@ -166,6 +166,12 @@ final class TokenVerifierTests: XCTestCase {
         let v = makeVerifier(issuer, maxLifetime: 3600)
         XCTAssertEqual(rejection(verifySettled(v, try token("RS256-1", issuer.claims(lifetime: 7200)))), .lifetimeTooLong)
         XCTAssertNotNil(identity(verifySettled(v, try token("RS256-1", issuer.claims(lifetime: 3600)))))
+        // Without iat or nbf the remaining lifetime must be within the bound.
+        let now = Int64(Date().timeIntervalSince1970)
+        let noStart = "{\"iss\":\"\(issuer.issuer)\",\"aud\":\"gatehouse\",\"sub\":\"a\",\"exp\":\(now + 86_400 * 365)}"
+        XCTAssertEqual(rejection(verifySettled(v, try token("RS256-1", noStart))), .lifetimeTooLong)
+        let shortNoStart = "{\"iss\":\"\(issuer.issuer)\",\"aud\":\"gatehouse\",\"sub\":\"a\",\"exp\":\(now + 600)}"
+        XCTAssertNotNil(identity(verifySettled(v, try token("RS256-1", shortNoStart))))
     }
 
     func testIssuerMustMatchExactly() throws {

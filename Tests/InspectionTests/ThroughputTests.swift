@@ -3,9 +3,9 @@ import XCTest
 @testable import Inspection
 
 /// Rough scan+mask throughput on ~1 MiB of synthetic JSON API responses
-/// with about 1% PII. Not a benchmark (that is `Benchmarks/inspect`, still
-/// to come): it only runs when `INSPECTION_THROUGHPUT=1`, and is meaningful
-/// in release builds only.
+/// with about 1% PII. Not a benchmark (that is `Benchmarks/inspect`, see
+/// Docs/BENCHMARKS.md): it only runs when `INSPECTION_THROUGHPUT=1`, and is
+/// meaningful in release builds only.
 final class ThroughputTests: XCTestCase {
     static func corpus() -> [UInt8] {
         var rng = JSONMaskingPropertyTests.LCG(state: 7)

@@ -12,10 +12,12 @@ final class MigrationsTests: XCTestCase {
         XCTAssertEqual(try db.scalarInt("PRAGMA user_version"), Int64(Migrations.latestVersion))
         XCTAssertEqual(try db.scalarText("PRAGMA journal_mode"), "wal")
         XCTAssertEqual(try db.scalarInt("PRAGMA auto_vacuum"), 2, "incremental auto-vacuum")
-        for table in ["sessions", "exchange_starts", "exchange_outcomes", "decisions", "approval_events"] {
+        for table in ["sessions", "exchange_starts", "exchange_outcomes", "decision_rows", "approval_events"] {
             XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '\(table)'"), 1, table)
         }
-        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = 'exchanges'"), 1)
+        for view in ["exchanges", "decisions"] {
+            XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = '\(view)'"), 1, view)
+        }
         XCTAssertEqual(try db.scalarText("PRAGMA integrity_check"), "ok")
     }
 

@@ -58,16 +58,34 @@ final class ClientExchange: LoopHandler {
 
     deinit { scratch.deallocate() }
 
+    /// Starts an exchange: connects at once when `addresses` is given, else
+    /// waits for `resolved(_:)`. The deadline timer is armed either way.
+    @discardableResult
     static func start(on loop: EventLoop, request: HTTPClientRequest, url: UpstreamURL, target: String,
-                      addresses: [SocketAddress], tls: TLSContext?, deadline: UInt64,
-                      completion: @escaping @Sendable (Result<HTTPClientResponse, HTTPClientError>) -> Void) {
+                      addresses: [SocketAddress]?, tls: TLSContext?, deadline: UInt64,
+                      completion: @escaping @Sendable (Result<HTTPClientResponse, HTTPClientError>) -> Void)
+        -> ClientExchange {
         let view = UpstreamURLView(host: url.host, port: url.port, authority: url.authority, isHTTPS: url.isHTTPS)
-        let exchange = ClientExchange(loop: loop, request: request, url: view, target: target, addresses: addresses,
-                                      tls: tls, deadline: deadline, completion: completion)
+        let exchange = ClientExchange(loop: loop, request: request, url: view, target: target,
+                                      addresses: addresses ?? [], tls: tls, deadline: deadline, completion: completion)
         loop.attach(exchange)
         loop.arm(exchange, at: deadline)
         exchange.writeRequest()
-        exchange.connectNext()
+        if addresses != nil { exchange.connectNext() }
+        return exchange
+    }
+
+    /// The host name was resolved (on another thread, posted here). Ignored
+    /// when the exchange already ended (its deadline passed).
+    func resolved(_ result: Result<[SocketAddress], HTTPClientError>) {
+        guard completion != nil else { return }
+        switch result {
+        case .success(let list):
+            addresses = list
+            connectNext()
+        case .failure(let error):
+            finish(.failure(error))
+        }
     }
 
     private func writeRequest() {

@@ -59,22 +59,23 @@ public final class InternalHTTPClient: Sendable {
         let started = MonotonicClock.now()
         let loop = self.loop
         let boundLoop = LoopBound(loop)
-        let start: @Sendable ([SocketAddress]) -> Void = { addresses in
-            loop.post {
-                let deadline = started &+ deadlineNs
-                ClientExchange.start(on: boundLoop.value, request: request, url: url, target: target,
-                                     addresses: addresses, tls: context, deadline: deadline, completion: completion)
-            }
-        }
-        if let literal = SocketAddress(ip: url.host, port: url.port) {
-            start([literal])
-            return
-        }
-        OSThread.spawn(name: "gh-client-dns") {
-            do throws(SystemError) {
-                start(try Resolver.resolve(host: url.host, port: url.port))
-            } catch {
-                completion(.failure(HTTPClientError(.resolveFailed, error.description)))
+        let literal = SocketAddress(ip: url.host, port: url.port)
+        loop.post {
+            // The deadline runs from here, DNS included: a resolver that
+            // hangs cannot hold the request (or its caller) past it.
+            let exchange = ClientExchange.start(on: boundLoop.value, request: request, url: url, target: target,
+                                                addresses: literal.map { [$0] }, tls: context,
+                                                deadline: started &+ deadlineNs, completion: completion)
+            guard literal == nil else { return }
+            let boundExchange = LoopBound(exchange)
+            OSThread.spawn(name: "gh-client-dns") {
+                let result: Result<[SocketAddress], HTTPClientError>
+                do throws(SystemError) {
+                    result = .success(try Resolver.resolve(host: url.host, port: url.port))
+                } catch {
+                    result = .failure(HTTPClientError(.resolveFailed, error.description))
+                }
+                loop.post { boundExchange.value.resolved(result) }
             }
         }
     }

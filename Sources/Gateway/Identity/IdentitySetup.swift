@@ -1,6 +1,7 @@
 import GatehouseCore
 import GatewayConfig
 import Identity
+import Policy
 
 /// Builds the identity stage from the config (`identity.issuers` and each
 /// route's effective identity setting). Runs once at start-up, off the loops.
@@ -39,6 +40,38 @@ enum IdentitySetup {
                 resourceMetadataURL: e.resourceMetadata ? e.resource.map(metadataURL(forResource:)) : nil)
         }
         return IdentityStage(verifiers: verifiers, routes: routes)
+    }
+
+    /// The RFC 9728 documents to serve, by path: one per route whose
+    /// identity is required and that publishes metadata for its `resource`.
+    /// Two routes publishing the same path keep the first (config order).
+    static func metadataDocuments(for config: GatehouseConfig) -> [String: LocalResponse] {
+        guard let identity = config.identity, !identity.issuers.isEmpty else { return [:] }
+        var documents: [String: LocalResponse] = [:]
+        for route in config.routes {
+            let e = config.effectiveIdentity(for: route)
+            guard e.mode == .required, e.resourceMetadata, let resource = e.resource else { continue }
+            let url = metadataURL(forResource: resource)
+            let path = wellKnownPath(ofMetadataURL: url)
+            if documents[path] != nil { continue }
+            let servers = e.issuers.compactMap { name in identity.issuers.first { $0.name == name }?.issuer }
+            let document = ProtectedResourceMetadata(resource: resource, authorizationServers: servers,
+                                                     scopesSupported: e.requiredScopes)
+            documents[path] = LocalResponse(status: 200, code: "protected_resource_metadata",
+                                            message: "RFC 9728 metadata for \(resource)", document: document.json())
+        }
+        return documents
+    }
+
+    /// The path part of a metadata URL built by `metadataURL(forResource:)`.
+    static func wellKnownPath(ofMetadataURL url: String) -> String {
+        let marker = Array("/.well-known/".utf8)
+        let bytes = Array(url.utf8)
+        guard bytes.count >= marker.count else { return url }
+        for i in 0...(bytes.count - marker.count) where bytes[i..<(i + marker.count)].elementsEqual(marker) {
+            return String(decoding: bytes[i...], as: UTF8.self)
+        }
+        return url
     }
 
     /// `https://host/path` → `https://host/.well-known/oauth-protected-resource/path` (RFC 9728 section 3.1).

@@ -18,6 +18,14 @@ extension DownstreamConnection {
             requestID = ctx.ids.make()
         }
 
+        // Documents the gateway serves itself (RFC 9728 protected-resource
+        // metadata), answered before routing: they belong to no upstream.
+        if !config.servedDocuments.isEmpty, head.method == "GET" || head.method == "HEAD",
+           let document = config.servedDocuments[String(head.path)] {
+            respondStandalone(document, requestID: requestID, head: head, route: "-", outcome: "ok",
+                              close: head.framing != .none || !head.keepAlive)
+            return
+        }
         guard let routeIndex = Self.route(config.routeTable, head) else {
             let bodyPending = head.framing != .none
             respondStandalone(GatewayError.noRoute, requestID: requestID, head: head, route: "-",

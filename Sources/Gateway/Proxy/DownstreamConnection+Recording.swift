@@ -149,7 +149,7 @@ extension DownstreamConnection {
         guard let durability = ctx.config.recordingDefault, let recorder = ctx.shared.recorder else { return }
         let now = RecordingClock.nowMillis()
         let start = ExchangeStart(requestID: requestID, startedAt: now, route: "-", clientAddress: peerDescription,
-                                  identity: nil, method: method, target: target, requestHeaders: headers,
+                                  identity: nil, method: method, target: TargetRedaction.redact(target), requestHeaders: headers,
                                   durability: durability)
         let end = ExchangeOutcome(requestID: requestID, finishedAt: now,
                                   outcome: ExchangeRecording.recordedOutcome(outcome), responseStatus: response.status,

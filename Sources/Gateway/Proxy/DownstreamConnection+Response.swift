@@ -5,9 +5,19 @@ import Recording
 
 /// Response side of an exchange: callbacks from the upstream connection.
 extension DownstreamConnection {
-    /// The upstream's response head arrived: rewrite it and queue it.
+    /// The upstream's response head arrived: rewrite it and queue it (or,
+    /// when the response must be masked, hand it to the masking phase).
     func upstreamResponseHead(_ head: ResponseHead) {
         guard let ex = exchange else { return }
+        if let plan = ex.context.responseMasking, !ex.isHead, head.framing != .none {
+            if let streamed = beginResponseMasking(ex, head, plan) { writeResponseHead(ex, streamed) }
+            return
+        }
+        writeResponseHead(ex, head)
+    }
+
+    /// Rewrites `head` for the client and queues it; picks the client framing.
+    func writeResponseHead(_ ex: Exchange, _ head: ResponseHead) {
         ex.responseStarted = true
         ex.canRetry = false
         ex.bufferedBody = nil
@@ -62,6 +72,7 @@ extension DownstreamConnection {
     /// Decoded response body bytes: frame them for the client.
     func upstreamBodyData(_ data: UnsafeRawBufferPointer) {
         guard let ex = exchange else { return }
+        if ex.responseMasker != nil { maskedBodyData(ex, data); return }
         if ex.responseBody != nil, let base = data.baseAddress {
             ex.responseBody!.append(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: data.count))
         }
@@ -77,6 +88,7 @@ extension DownstreamConnection {
     func upstreamResponseComplete() {
         guard let ex = exchange else { return }
         ex.upstream = nil
+        if ex.responseMasker != nil, !finishResponseMasking(ex) { return }
         let before = output.count
         ex.clientWriter.finish(into: &output)
         ex.bytesOut &+= UInt64(output.count - before)
@@ -97,7 +109,7 @@ extension DownstreamConnection {
         guard let ex = exchange else { return }
         ex.upstream = nil
         if ex.responseStarted {
-            ex.outcome = "upstream_aborted"
+            ex.outcome = outcome == "upstream_error" ? "upstream_aborted" : outcome
             ex.errorCode = response.code
             abort(reason: response.code)
             return

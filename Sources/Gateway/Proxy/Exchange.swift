@@ -42,6 +42,13 @@ final class Exchange {
     var status = 0
     var bytesIn: UInt64 = 0
     var bytesOut: UInt64 = 0
+    /// Masks the response body (nil: the body passes through untouched).
+    var responseMasker: ResponseBodyMasker?
+    /// Masking refused the response: the upstream connection stops reading
+    /// and ends the exchange with this (502, or a cut stream).
+    var maskProblem: ResponseMaskProblem?
+    /// Whole-body masking: the head waits for the masked body.
+    var heldResponseHead: ResponseHead?
 
     // recording (nil durability: this route is not recorded)
     let durability: DurabilityMode?

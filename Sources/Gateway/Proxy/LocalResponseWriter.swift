@@ -11,7 +11,7 @@ enum LocalResponseWriter {
         var headers = HTTPHeaders()
         headers.append(name: "Content-Type", value: "application/json")
         headers.append(name: "Content-Length", value: String(body.count))
-        headers.append(name: "Cache-Control", value: "no-store")
+        headers.append(name: "Cache-Control", value: response.document == nil ? "no-store" : "max-age=300")
         if !requestID.isEmpty { headers.append(name: requestIDHeader, value: requestID) }
         for h in response.headers { headers.append(name: h.name, value: h.value) }
         if close { headers.append(name: "Connection", value: "close") }
@@ -23,6 +23,7 @@ enum LocalResponseWriter {
 
     /// The JSON error body alone (also what recording stores).
     static func body(_ response: LocalResponse, requestID: String) -> [UInt8] {
+        if let document = response.document { return document }
         var body: [UInt8] = []
         body.reserveCapacity(160)
         body.appendLiteral("{\"error\":{\"code\":")

@@ -244,6 +244,7 @@ final class UpstreamConnection: LoopHandler {
                     responseCloseDelimited = h.framing == .untilClose
                     body = BodyReader(framing: h.framing, forResponse: true)
                     owner.upstreamResponseHead(h)
+                    if let p = owner.responseMaskProblem { fail(p.response, outcome: "response_refused"); return }
                     if body.finished { finishResponse(); return }
                 }
             } else {
@@ -263,6 +264,7 @@ final class UpstreamConnection: LoopHandler {
                     return
                 }
                 input.consume(consumed)
+                if let p = owner.responseMaskProblem { fail(p.response, outcome: "response_refused"); return }
                 if body.finished { finishResponse(); return }
                 if owner.clientBackpressured { readPaused = true }
             }
@@ -321,11 +323,11 @@ final class UpstreamConnection: LoopHandler {
     }
 
     /// Ends the exchange with an upstream error and closes this connection.
-    private func fail(_ response: LocalResponse) {
+    private func fail(_ response: LocalResponse, outcome: String = "upstream_error") {
         let o = owner
         owner = nil
         close()
-        o?.upstreamFailed(response, outcome: "upstream_error")
+        o?.upstreamFailed(response, outcome: outcome)
     }
 
     // MARK: writing

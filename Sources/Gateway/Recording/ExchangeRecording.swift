@@ -27,7 +27,7 @@ enum ExchangeRecording {
         return ExchangeStart(requestID: ex.requestID, startedAt: ex.startedAtMs, route: ex.route.name,
                              clientAddress: clientAddress, identity: identity(ex.context.attributes),
                              method: ex.context.head.method,
-                             target: ex.context.head.target, requestHeaders: headerFields(ex.context.head.headers),
+                             target: TargetRedaction.redact(ex.context.head.target), requestHeaders: headerFields(ex.context.head.headers),
                              requestBody: body, decisions: ex.decisions, durability: durability)
     }
 

@@ -80,6 +80,9 @@ public final class RuntimeConfig: Sendable {
     /// `X-Request-Id: ` (the configured header name, colon, space).
     let requestIDPrefix: [UInt8]
     let stages: [any RequestStage]
+    /// Documents served by the gateway itself, by exact path: each
+    /// identity route's RFC 9728 metadata (when `resource_metadata` is on).
+    let servedDocuments: [String: LocalResponse]
     let accessLog: Bool
     let headerReadNs: UInt64
     let idleKeepAliveNs: UInt64
@@ -134,6 +137,7 @@ public final class RuntimeConfig: Sendable {
         via10Line = Array("Via: 1.0 \(config.forwarded.via)\r\n".utf8)
         requestIDPrefix = Array("\(config.requestID.header): ".utf8)
         self.stages = stages
+        servedDocuments = IdentitySetup.metadataDocuments(for: config)
         accessLog = config.accessLog
         headerReadNs = nanoseconds(ms: config.timeouts.headerReadMs)
         idleKeepAliveNs = nanoseconds(ms: config.timeouts.idleKeepAliveMs)

@@ -131,19 +131,13 @@ struct StreamTransport {
     mutating func send(_ output: inout ByteQueue, withholding: Int = 0,
                        scratch: UnsafeMutableRawBufferPointer) -> SendResult {
         guard let tls else {
-            while output.count > withholding {
-                let r = output.withReadable { Socket.write(fd, UnsafeRawBufferPointer(rebasing: $0[0..<($0.count - withholding)])) }
-                switch r {
-                case .bytes(let n): output.consume(n)
-                case .wouldBlock:
-                    writeBlocked = true
-                    return .pending
-                case .eof: return .failed(0)
-                case .failed(let e): return .failed(e)
-                }
+            if output.count <= withholding { return .done }
+            let (written, result) = output.withReadable {
+                writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<($0.count - withholding)]))
             }
-            writeBlocked = false
-            return .done
+            output.consume(written)
+            if result == .done { writeBlocked = false }
+            return result
         }
         switch flushCiphertext(scratch: scratch) {
         case .done: break
@@ -179,34 +173,43 @@ struct StreamTransport {
 
     /// Writes the ciphertext waiting here and in the session's output BIO.
     private mutating func flushCiphertext(scratch: UnsafeMutableRawBufferPointer) -> SendResult {
-        while !pendingCiphertext.isEmpty {
-            switch pendingCiphertext.withReadable({ Socket.write(fd, $0) }) {
-            case .bytes(let n): pendingCiphertext.consume(n)
-            case .wouldBlock:
-                writeBlocked = true
-                return .pending
-            case .eof: return .failed(0)
-            case .failed(let e): return .failed(e)
-            }
+        if !pendingCiphertext.isEmpty {
+            let (written, result) = pendingCiphertext.withReadable { writeAll($0) }
+            pendingCiphertext.consume(written)
+            if result != .done { return result }
         }
         guard let tls else { return .done }
-        for _ in 0..<1024 where tls.pendingCiphertextCount > 0 {
+        // (A `for … where` would test all 1024 iterations: stop at the first empty check.)
+        var rounds = 0
+        while rounds < 1024 && tls.pendingCiphertextCount > 0 {
+            rounds += 1
             let n = tls.takeCiphertext(into: scratch)
-            var offset = 0
-            while offset < n {
-                switch Socket.write(fd, UnsafeRawBufferPointer(rebasing: scratch[offset..<n])) {
-                case .bytes(let k): offset += k
-                case .wouldBlock:
-                    pendingCiphertext.append(UnsafeRawBufferPointer(rebasing: scratch[offset..<n]))
-                    writeBlocked = true
-                    return .pending
-                case .eof: return .failed(0)
-                case .failed(let e): return .failed(e)
-                }
+            let (written, result) = writeAll(UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
+            if result == .pending {
+                pendingCiphertext.append(UnsafeRawBufferPointer(rebasing: scratch[written..<n]))
             }
+            if result != .done { return result }
         }
         writeBlocked = false
         return .done
+    }
+
+    /// Writes `bytes` until all are written or the socket refuses; returns
+    /// how many were written and `.done`, `.pending` (EAGAIN: `writeBlocked`
+    /// is set) or `.failed`.
+    private mutating func writeAll(_ bytes: UnsafeRawBufferPointer) -> (Int, SendResult) {
+        var offset = 0
+        while offset < bytes.count {
+            switch Socket.write(fd, UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
+            case .bytes(let k): offset += k
+            case .wouldBlock:
+                writeBlocked = true
+                return (offset, .pending)
+            case .eof: return (offset, .failed(0))
+            case .failed(let e): return (offset, .failed(e))
+            }
+        }
+        return (offset, .done)
     }
 
     // MARK: closing and idle memory

@@ -29,10 +29,14 @@ public struct IdentityStage: RequestStage {
     public let holdTimeoutMs: Int
     private let caches: PerThreadCache
     private let wallClock: @Sendable () -> Int64
+    /// Every identity header name any route forwards (lowercased): stripped
+    /// from client requests on every route, `off` ones included, so a
+    /// client can never pose as a verified identity.
+    private let allForwardHeaderNames: Set<String>
 
     /// - Parameters:
     ///   - verifiers: by issuer config name.
-    ///   - routes: by route name; routes absent here are not checked.
+    ///   - routes: by route name; a route absent here is refused (503), never let through.
     ///   - wallClock: Unix time in seconds (tests inject their own).
     public init(verifiers: [String: TokenVerifier], routes: [String: RouteIdentity], holdTimeoutMs: Int = 5_000,
                 cacheCapacity: Int = 10_000,
@@ -42,10 +46,23 @@ public struct IdentityStage: RequestStage {
         self.holdTimeoutMs = holdTimeoutMs
         caches = PerThreadCache(capacity: cacheCapacity)
         self.wallClock = wallClock
+        allForwardHeaderNames = Set(routes.values.flatMap(\.lowercasedForwardHeaderNames))
+    }
+
+    /// Removes client-sent copies of identity headers, and identity header
+    /// names from the client's `Connection` list (which would otherwise make
+    /// the gateway drop the verified values it adds).
+    private func stripClientIdentityHeaders(_ context: inout ExchangeContext) {
+        if allForwardHeaderNames.isEmpty { return }
+        for name in allForwardHeaderNames { context.head.headers.removeAll(name) }
+        context.head.connectionTokens.removeAll { allForwardHeaderNames.contains($0.lowercased()) }
     }
 
     public func evaluate(_ context: inout ExchangeContext) -> StageVerdict {
-        guard let route = routes[context.routeName], route.mode == .required else { return .proceed }
+        // Fail closed: a route the stage was not told about is refused.
+        guard let route = routes[context.routeName] else { return .respond(IdentityResponses.unavailable()) }
+        stripClientIdentityHeaders(&context)
+        guard route.mode == .required else { return .proceed }
         let metadata = route.resourceMetadataURL
         let index: Int
         switch BearerExtraction.locate(context.head) {
@@ -107,21 +124,43 @@ public struct IdentityStage: RequestStage {
     public static let rejectionAttribute = "identity.rejected"
 
     private func accept(_ identity: VerifiedIdentity, route: RouteIdentity, context: inout ExchangeContext) -> StageVerdict {
+        // Policies see groups and scopes as newline-separated lists: a
+        // control character inside one would split it into others.
+        func hasControl(_ v: String) -> Bool { v.utf8.contains { $0 < 0x20 || $0 == 0x7f } }
+        if hasControl(identity.subject) || identity.groups.contains(where: hasControl)
+            || identity.scopes.contains(where: hasControl) {
+            let r = TokenRejection(.badClaim, "an identity claim holds control characters")
+            return .respond(IdentityResponses.invalidToken(r, resourceMetadata: route.resourceMetadataURL))
+        }
         identity.write(into: &context.attributes)
         if !route.requiredScopes.allSatisfy(identity.scopes.contains) {
             return .respond(IdentityResponses.insufficientScope(route.requiredScopes, resourceMetadata: route.resourceMetadataURL))
         }
-        context.head.headers.removeAll("authorization")
         let h = route.forwardHeaders
-        for name in route.lowercasedForwardHeaderNames { context.head.headers.removeAll(name) }
+        // A value a header cannot carry unambiguously (control characters,
+        // or the list separator inside one group or scope) is refused, not
+        // dropped: the upstream must never see a partial identity.
+        let groups = identity.groups.joined(separator: ",")
+        let scopes = identity.scopes.joined(separator: " ")
+        let unsafe = (h.subject != nil && !HTTPHeaders.isValidFieldValue(identity.subject))
+            || (h.clientID != nil && !(identity.clientID.map(HTTPHeaders.isValidFieldValue) ?? true))
+            || (h.issuer != nil && !HTTPHeaders.isValidFieldValue(identity.issuer))
+            || (h.groups != nil && (!HTTPHeaders.isValidFieldValue(groups) || identity.groups.contains { $0.contains(",") }))
+            || (h.scopes != nil && (!HTTPHeaders.isValidFieldValue(scopes)
+                                    || identity.scopes.contains { $0.contains(" ") || $0.contains("\t") }))
+        if unsafe {
+            let r = TokenRejection(.badClaim, "an identity claim holds characters that cannot be forwarded in a header")
+            return .respond(IdentityResponses.invalidToken(r, resourceMetadata: route.resourceMetadataURL))
+        }
+        context.head.headers.removeAll("authorization")
         func add(_ name: String?, _ value: String?) {
-            guard let name, let value, HTTPHeaders.isValidFieldValue(value) else { return }
+            guard let name, let value else { return }
             context.head.headers.append(name: name, value: value)
         }
         add(h.subject, identity.subject)
         add(h.clientID, identity.clientID)
-        add(h.groups, identity.groups.isEmpty ? nil : identity.groups.joined(separator: ","))
-        add(h.scopes, identity.scopes.isEmpty ? nil : identity.scopes.joined(separator: " "))
+        add(h.groups, identity.groups.isEmpty ? nil : groups)
+        add(h.scopes, identity.scopes.isEmpty ? nil : scopes)
         add(h.issuer, identity.issuer)
         return .proceed
     }

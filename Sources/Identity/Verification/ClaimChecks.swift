@@ -23,10 +23,15 @@ enum ClaimChecks {
         if now >= exp + leeway { return .failure(TokenRejection(.expired, "the token expired")) }
         if let nbf, nbf > now + leeway { return .failure(TokenRejection(.notYetValid, "the token is not valid yet (nbf)")) }
         if let iat, iat > now + leeway { return .failure(TokenRejection(.issuedInFuture, "the token was issued in the future (iat)")) }
-        if let max = settings.maxLifetimeSeconds, let start = iat ?? nbf, exp - start > max {
-            return .failure(TokenRejection(.lifetimeTooLong, "the token lives longer than the allowed \(max) s"))
+        if let max = settings.maxLifetimeSeconds {
+            // Without iat or nbf the lifetime cannot be measured from its
+            // start: what is left of it must then be within the bound.
+            let start = iat ?? nbf ?? now
+            if exp - start > max {
+                return .failure(TokenRejection(.lifetimeTooLong, "the token lives longer than the allowed \(max) s"))
+            }
         }
-        guard let iss = payload["iss"]?.stringValue, iss == settings.issuer else {
+        guard let iss = payload["iss"]?.stringValue, iss.utf8.elementsEqual(settings.issuer.utf8) else {
             return .failure(TokenRejection(.wrongIssuer, "the token's \"iss\" is not the expected issuer"))
         }
         switch audienceCheck(payload["aud"], accepted: settings.audiences) {
@@ -89,7 +94,8 @@ enum ClaimChecks {
         } else {
             return .failure(TokenRejection(.wrongAudience, "\"aud\" is not a string or an array of strings"))
         }
-        guard values.contains(where: accepted.contains) else {
+        // Byte-for-byte (Swift's String == compares canonical equivalence).
+        guard values.contains(where: { v in accepted.contains { $0.utf8.elementsEqual(v.utf8) } }) else {
             return .failure(TokenRejection(.wrongAudience, "the token is not meant for this audience"))
         }
         return .success(())

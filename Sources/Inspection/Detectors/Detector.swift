@@ -27,7 +27,9 @@ public enum Detector: String, CaseIterable, Sendable, Hashable {
     public static let defaultSet: Set<Detector> = Set(allCases.filter { $0 != .genericSecret })
 
     /// Candidate patterns for this detector (Hyperscan syntax, compiled with
-    /// `patternFlags`). They over-approximate; validators decide.
+    /// `patternFlags`). They over-approximate; validators decide. For the
+    /// numeric detectors (`isNumeric`) they are the specification that
+    /// `NumericMatcher` implements.
     var patterns: [String] {
         switch self {
         case .creditCard: CreditCardDetector.patterns
@@ -45,6 +47,17 @@ public enum Detector: String, CaseIterable, Sendable, Hashable {
         case .jwt: JWTDetector.patterns
         case .privateKey: PrivateKeyDetector.patterns
         case .genericSecret: GenericSecretDetector.patterns
+        }
+    }
+
+    /// Detectors whose patterns are character classes without a literal
+    /// (digits and separators, hex groups). `Inspector` does not compile
+    /// them: `NumericMatcher` matches the same shapes by hand, and
+    /// `NumericMatcherTests` checks it against these patterns.
+    var isNumeric: Bool {
+        switch self {
+        case .creditCard, .ssn, .phone, .iban, .ipv4, .ipv6: true
+        default: false
         }
     }
 

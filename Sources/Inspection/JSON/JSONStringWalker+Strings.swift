@@ -54,10 +54,7 @@ extension JSONStringWalker {
         // Slow path: decode into `decoded`, recording where each byte came from.
         decoded.removeAll(keepingCapacity: true)
         origin.removeAll(keepingCapacity: true)
-        for k in contentStart..<i {
-            decoded.append(raw[k])
-            origin.append(Int32(k))
-        }
+        appendVerbatim(base, contentStart..<i)
         while i < raw.count {
             let c = raw[i]
             if c == UInt8(ascii: "\"") {
@@ -79,6 +76,9 @@ extension JSONStringWalker {
             }
             if c == UInt8(ascii: "\\") {
                 i = try escape(raw, i)
+            } else if case let plain = Self.skipPlain(raw, from: i), plain > i {
+                appendVerbatim(base, i..<plain)  // printable ASCII up to the next quote, escape or other byte
+                i = plain
             } else {
                 let next = try character(raw, i)
                 for k in i..<next {
@@ -89,6 +89,13 @@ extension JSONStringWalker {
             }
         }
         throw .malformedJSON(offset: q, reason: "unterminated string")
+    }
+
+    /// Appends the raw bytes `r` to `decoded` as they are, each with its own offset.
+    @inline(__always)
+    mutating func appendVerbatim(_ base: UnsafePointer<UInt8>, _ r: Range<Int>) {
+        decoded.append(contentsOf: UnsafeBufferPointer(start: base + r.lowerBound, count: r.count))
+        for k in r { origin.append(Int32(truncatingIfNeeded: k)) }
     }
 
     /// Validates one unescaped character at `i`, returning the next offset.

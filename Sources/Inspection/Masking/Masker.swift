@@ -67,7 +67,7 @@ public enum Masker {
 /// JSON string escaping for replacement text: `"`, `\` and control
 /// characters are escaped; UTF-8 passes through.
 enum JSONEscape {
-    static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
+    static func append(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
         for b in bytes {
             switch b {

@@ -7,7 +7,7 @@ extension Inspector {
     /// How (for speed): one pass of `JSONStringWalker` validates the body
     /// and records the raw span of every unescaped string and number;
     /// strings containing escapes are decoded and scanned on their own. Then
-    /// one Hyperscan pass covers the whole raw body, and each validated
+    /// one pass of Hyperscan and `NumericMatcher` covers the whole raw body, and each validated
     /// finding is kept only if it lies inside an unescaped string or a
     /// number (structure and keys-vs-values boundaries are therefore
     /// respected: `"` is a token edge for every validator). Pointers are
@@ -19,9 +19,19 @@ extension Inspector {
     /// Throws `.malformedJSON` for invalid JSON (the caller refuses the body)
     /// and `.engine` if scanning fails.
     public func scanJSON(_ raw: UnsafeRawBufferPointer, scratch: PatternScratch) throws(InspectionError) -> [Finding] {
-        var walker = JSONStringWalker()
-        var spans: [JSONSpan] = []
-        spans.reserveCapacity(Swift.min(raw.count / 16, 1 << 16))  // ~one span per 16 bytes; fewer regrowth copies
+        // The walker's buffers and the span list belong to the scratch and
+        // are reused; moved out here (and back below) so they stay unique.
+        var walker = scratch.jsonWalker
+        var spans = scratch.jsonSpans
+        scratch.jsonWalker = JSONStringWalker()
+        scratch.jsonSpans = []
+        defer {
+            // Kept up to 128 Ki spans (3 MiB, a ~1.5 MiB body); a larger list is freed.
+            spans.removeAll(keepingCapacity: spans.capacity <= 1 << 17)
+            scratch.jsonSpans = spans
+            scratch.jsonWalker = walker
+        }
+        spans.reserveCapacity(raw.count / 12)  // about one span per 13 bytes in API responses
         var out: [Finding] = []
         let generic = configuration.detectors.contains(.genericSecret)
         let awsSecret = configuration.detectors.contains(.awsSecretKey)
@@ -53,10 +63,12 @@ extension Inspector {
         }, number: { range, frames, container in
             spans.append(JSONSpan(range: range, kind: .number, container: container, frame: frames.last))
         })
-        // Pass 2: one scan of the raw body, findings kept inside plain strings and numbers.
-        let whole: [Finding]
+        // Pass 2: one scan of the raw body (Hyperscan, then the numeric
+        // matcher), findings kept inside plain strings and numbers.
+        var whole: [Finding] = []
         do throws(PatternEngineError) {
-            whole = try scan(raw, scratch: scratch)
+            try collect(raw, scratch: scratch, into: &whole)
+            try collectNumeric(raw, scratch: scratch, into: &whole)
         } catch {
             throw .engine(error)
         }

@@ -10,18 +10,25 @@
 /// raw bytes (re-anchoring where needed) → dedupe and drop findings that lie
 /// inside a longer finding (a card number inside an IBAN, an IP inside a
 /// URL-ish email) → findings sorted by start.
+///
+/// The numeric detectors (cards, SSNs, phones, IBANs, IPv4/IPv6) are not in
+/// the Hyperscan database: their character-class patterns are matched by
+/// `NumericMatcher`, which is several times cheaper on digit-rich bodies
+/// and reports the same candidates to the same validators.
 public final class Inspector: Sendable {
     public let configuration: InspectorConfiguration
     let database: PatternDatabase
     /// For each compiled spec, what it belongs to.
     let owners: [FindingKind?]
+    /// The numeric detectors `NumericMatcher` runs.
+    let numeric: NumericMatcher.Enabled
     let options: ValidationOptions
 
     public init(_ configuration: InspectorConfiguration = InspectorConfiguration()) throws(PatternEngineError) {
         self.configuration = configuration
         var specs: [PatternSpec] = []
         var owners: [FindingKind?] = []
-        for detector in Detector.allCases where configuration.detectors.contains(detector) {
+        for detector in Detector.allCases where configuration.detectors.contains(detector) && !detector.isNumeric {
             let flags = detector.patternFlags
             for (i, expression) in detector.patterns.enumerated() {
                 specs.append(PatternSpec(id: "\(detector.rawValue)#\(i)", expression: expression, flags: flags))
@@ -40,6 +47,7 @@ public final class Inspector: Sendable {
         }
         database = try PatternDatabase(specs)
         self.owners = owners
+        numeric = NumericMatcher.Enabled(configuration.detectors)
         options = ValidationOptions(genericSecretMinEntropy: configuration.genericSecretMinEntropy)
     }
 
@@ -51,10 +59,25 @@ public final class Inspector: Sendable {
     /// Findings in `bytes`, sorted by start. Throws (fail closed) if hs
     /// fails or reports more candidates than `scratch.matchLimit`.
     public func scan(_ bytes: UnsafeRawBufferPointer, scratch: PatternScratch) throws(PatternEngineError) -> [Finding] {
+        var found: [Finding] = []
+        try collect(bytes, scratch: scratch, into: &found)
+        try collectNumeric(bytes, scratch: scratch, into: &found)
+        return Self.resolve(found)
+    }
+
+    /// Validated findings of `NumericMatcher` in `bytes`, appended to
+    /// `found`. Like Hyperscan candidates, they count toward
+    /// `scratch.matchLimit` (fail closed on pathological bodies).
+    func collectNumeric(_ bytes: UnsafeRawBufferPointer, scratch: PatternScratch, into found: inout [Finding]) throws(PatternEngineError) {
+        NumericMatcher.collect(bytes, numeric, options, into: &found)
+        if found.count > scratch.matchLimit { throw .tooManyMatches(limit: scratch.matchLimit) }
+    }
+
+    /// Validated findings of the Hyperscan database in `bytes`, appended
+    /// to `found` in hs order (not sorted or deduplicated).
+    func collect(_ bytes: UnsafeRawBufferPointer, scratch: PatternScratch, into found: inout [Finding]) throws(PatternEngineError) {
         precondition(scratch.database === database, "scratch belongs to another Inspector")
         let candidates = try scratch.scan(bytes)
-        if candidates.isEmpty { return [] }
-        var found: [Finding] = []
         for m in candidates {
             guard let kind = owners[m.pattern] else { continue }
             switch kind {
@@ -64,7 +87,6 @@ public final class Inspector: Sendable {
                 if let r = d.validate(bytes, m.start, m.end, options) { found.append(Finding(kind: kind, range: r)) }
             }
         }
-        return Self.resolve(found)
     }
 
     /// Sorts by start (longer first), removes duplicates and findings

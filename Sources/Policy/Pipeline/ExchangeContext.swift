@@ -14,6 +14,9 @@ public struct ExchangeContext: Sendable {
     /// Facts earlier stages established for later ones and for recording
     /// (for example the verified subject). Keys are stage-defined.
     public var attributes: [String: String]
+    /// Set by `PolicyStage` when the response must be masked; nil (pass
+    /// through untouched) otherwise.
+    public var responseMasking: ResponseMaskingPlan?
 
     public init(requestID: String, routeName: String, clientAddress: String, head: RequestHead,
                 body: [UInt8]? = nil, attributes: [String: String] = [:]) {

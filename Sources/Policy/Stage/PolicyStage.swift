@@ -15,16 +15,24 @@ import Inspection
 /// 4. An allow applies the request masks to the buffered body, dropping
 ///    `Content-MD5`/`Digest`-style headers when the body changes, and
 ///    proceeds. The driver frames the forwarded body from `context.body`.
+/// 5. An allow with response masks sets `context.responseMasking` (the
+///    response phase masks the body with `ResponseBodyMasker`) and asks the
+///    upstream for `Accept-Encoding: identity`.
 public struct PolicyStage: RequestStage {
     public let name = "policy"
     public let evaluator: PolicyEvaluator
     public let hashKey: MaskKey
     private let scratches: ScratchPool
+    private let responsePlans = ResponsePlanCache()
+
+    /// Window and hold bounds for streamed responses.
+    public let streamLimits: StreamMasker.Limits
 
     public init(policy: CompiledPolicy, bodyLimit: Int = PolicyEvaluator.defaultBodyLimit,
-                hashKey: MaskKey) throws(PatternEngineError) {
+                hashKey: MaskKey, streamLimits: StreamMasker.Limits = StreamMasker.Limits()) throws(PatternEngineError) {
         evaluator = PolicyEvaluator(policy: policy, bodyLimit: bodyLimit)
         self.hashKey = hashKey
+        self.streamLimits = streamLimits
         scratches = try ScratchPool(inspector: policy.inspector)
     }
 
@@ -46,6 +54,18 @@ public struct PolicyStage: RequestStage {
         case .deny(let response, _):
             return .respond(response)
         case .allow:
+            if !decision.responseMasks.isEmpty {
+                // Masking needs the body as sent: ask for no content coding
+                // (a coded response is refused, never passed unmasked).
+                context.head.headers.set(name: "Accept-Encoding", value: "identity")
+                // A part of a body can cut a secret in two: ask for all of it.
+                context.head.headers.removeAll("range")
+                context.head.headers.removeAll("if-range")
+                context.responseMasking = responsePlans.plan(for: decision.responseMasks) {
+                    ResponseMaskingPlan(masks: decision.responseMasks, policy: evaluator.policy, hashKey: hashKey,
+                                        scratches: scratches, bodyLimit: evaluator.bodyLimit, streamLimits: streamLimits)
+                }
+            }
             guard !decision.requestMasks.isEmpty, let body = context.body else { return .proceed }
             switch PolicyMasking.mask(body, headers: context.head.headers, masks: decision.requestMasks,
                                       policy: evaluator.policy, scratch: scratch, hashKey: hashKey) {

@@ -65,10 +65,8 @@ public final class RecordingReader {
             sql.add("EXISTS (SELECT 1 FROM exchanges e WHERE e.session_id = s.id AND e.outcome = ?)", .text(v.rawValue))
         }
         if let v = query.action {
-            sql.add("""
-                EXISTS (SELECT 1 FROM exchanges e JOIN decisions d ON d.exchange_id = e.id
-                        WHERE e.session_id = s.id AND d.action = ?)
-                """, .text(v))
+            sql.add("EXISTS (SELECT 1 FROM exchange_starts e WHERE e.session_id = s.id AND \(DecisionSQL.hasAction))",
+                    repeating: .text(v), DecisionSQL.hasActionParameters)
         }
         sql.suffix("ORDER BY s.started_at DESC, s.id DESC LIMIT ?", .int(Int64(max(query.limit, 0))))
         return try read { () throws(SQLiteError) in
@@ -133,7 +131,7 @@ public final class RecordingReader {
         if let v = query.route { sql.add("e.route = ?", .text(v)) }
         if let v = query.outcome { sql.add("e.outcome = ?", .text(v.rawValue)) }
         if let v = query.action {
-            sql.add("EXISTS (SELECT 1 FROM decisions d WHERE d.exchange_id = e.id AND d.action = ?)", .text(v))
+            sql.add(DecisionSQL.hasAction, repeating: .text(v), DecisionSQL.hasActionParameters)
         }
         sql.suffix("ORDER BY e.id LIMIT ?", .int(Int64(count)))
         return try read { () throws(SQLiteError) in

@@ -20,6 +20,12 @@ struct SQLBuilder {
         values.append(value)
     }
 
+    /// Adds `AND condition` whose `count` `?`s are all bound to `value`.
+    mutating func add(_ condition: String, repeating value: Value, _ count: Int) {
+        sql += " AND " + condition
+        values.append(contentsOf: repeatElement(value, count: count))
+    }
+
     /// Appends ordering/limits with their parameters.
     mutating func suffix(_ clause: String, _ value: Value) {
         sql += " " + clause

@@ -4,7 +4,7 @@
 /// new one. Docs/RECORDING.md describes every table and column.
 enum Migrations {
     /// Migration N is `all[N - 1]`.
-    static let all: [String] = [v1, v2]
+    static let all: [String] = [v1, v2, v3]
 
     /// The schema version this build writes.
     static var latestVersion: Int { all.count }
@@ -24,6 +24,7 @@ enum Migrations {
                 try db.execute("BEGIN IMMEDIATE")
                 do throws(SQLiteError) {
                     try db.execute(all[version - 1])
+                    try afterSQL(version: version, db)
                     try db.execute("PRAGMA user_version = \(version)")
                     try db.execute("COMMIT")
                 } catch {
@@ -34,6 +35,12 @@ enum Migrations {
                 throw .migrationFailed(version: version, error)
             }
         }
+    }
+
+    /// The part of a migration that SQL alone cannot do (SQLite 3.40 has no
+    /// `unhex`), run in the same transaction right after its SQL.
+    private static func afterSQL(version: Int, _ db: Database) throws(SQLiteError) {
+        if version == 3 { try RequestIDPacking.packExisting(db) }
     }
 
     /// 1: sessions, exchanges, decisions, approval events.
@@ -197,5 +204,54 @@ enum Migrations {
         o.upstream_address, o.error_code, o.error_reason,
         coalesce(o.outcome, 'in_flight') AS outcome, s.durability
     FROM exchange_starts s LEFT JOIN exchange_outcomes o ON o.exchange_id = s.id;
+    """
+
+    /// 3: fewer rows and index entries per exchange.
+    /// - Decisions are stored inline, as one JSON document per side
+    ///   (`exchange_starts.decisions_json`, `exchange_outcomes.decisions_json`;
+    ///   see `JSONFragments.appendDecisions`), instead of one `decisions` row
+    ///   per decision with two index entries. Existing rows stay where they
+    ///   are, in the table renamed `decision_rows`; `decisions` becomes a view
+    ///   over all three, with the columns the table had (`id` is NULL for
+    ///   inline decisions).
+    /// - The gateway's 32-hex request IDs are stored as 16-byte BLOBs
+    ///   (`RequestIDKey`); the `exchanges` view gives them back as text.
+    ///   Existing hex IDs are converted by `RequestIDPacking`, so a repeated
+    ///   ID is still refused by the unique index after the upgrade.
+    /// - `exchanges_route` is dropped: no reader needs it (the session list's
+    ///   route filter goes through `exchanges_session`; an export by route
+    ///   pages through the rows in ID order anyway).
+    static let v3 = """
+    ALTER TABLE decisions RENAME TO decision_rows;
+    ALTER TABLE exchange_starts ADD COLUMN decisions_json TEXT;
+    ALTER TABLE exchange_outcomes ADD COLUMN decisions_json TEXT;
+    DROP INDEX exchanges_route;
+
+    DROP VIEW exchanges;
+    CREATE VIEW exchanges AS
+    SELECT s.id,
+        CASE WHEN typeof(s.request_id) = 'blob' THEN lower(hex(s.request_id)) ELSE s.request_id END AS request_id,
+        s.session_id, s.started_at, o.finished_at, s.route, s.client_address,
+        s.subject, s.client_id, s.groups_json, s.method, s.target, s.request_headers_json,
+        s.request_body, s.request_body_size, s.request_body_truncated,
+        o.response_status, o.response_headers_json, o.response_body,
+        coalesce(o.response_body_size, 0) AS response_body_size,
+        coalesce(o.response_body_truncated, 0) AS response_body_truncated,
+        o.t_request_us, o.t_policy_us, o.t_hold_us, o.t_connect_us, o.t_first_byte_us, o.t_total_us,
+        coalesce(o.bytes_in, 0) AS bytes_in, coalesce(o.bytes_out, 0) AS bytes_out,
+        o.upstream_address, o.error_code, o.error_reason,
+        coalesce(o.outcome, 'in_flight') AS outcome, s.durability
+    FROM exchange_starts s LEFT JOIN exchange_outcomes o ON o.exchange_id = s.id;
+
+    CREATE VIEW decisions AS
+    SELECT id, exchange_id, phase, seq, stage, rule_id, action, detectors_json, dry_run FROM decision_rows
+    UNION ALL
+    SELECT NULL, s.id, 'request', j.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'),
+        json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
+    FROM exchange_starts s, json_each(s.decisions_json) j WHERE s.decisions_json IS NOT NULL
+    UNION ALL
+    SELECT NULL, o.exchange_id, 'response', j.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'),
+        json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
+    FROM exchange_outcomes o, json_each(o.decisions_json) j WHERE o.decisions_json IS NOT NULL;
     """
 }

@@ -10,19 +10,22 @@ public struct HeaderRedactor: Sendable {
     public static let marker = "[REDACTED]"
     public static let alwaysRedacted = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
 
-    private let names: Set<String>
-    /// The same names as lowercase UTF-8, for matching a header name
-    /// without allocating (the writer checks every header of every record).
+    /// The redacted names as lowercase UTF-8, `alwaysRedacted` first (in
+    /// that order), for matching a header name without allocating (the
+    /// writer checks every header of every record).
     private let lowerNames: [[UInt8]]
 
     /// `extra`: further header names to redact (e.g. `X-Api-Key`).
     public init(extra: [String] = []) {
-        names = Set((Self.alwaysRedacted + extra).map { $0.lowercased() })
-        lowerNames = names.map { Array($0.utf8) }
+        var names: [[UInt8]] = []
+        for n in Self.alwaysRedacted + extra.map({ $0.lowercased() }) where !names.contains(Array(n.utf8)) {
+            names.append(Array(n.utf8))
+        }
+        lowerNames = names
     }
 
     /// True if `name`'s value is replaced.
-    public func redacts(_ name: String) -> Bool { matches(name) }
+    public func redacts(_ name: String) -> Bool { match(name) != nil }
 
     /// The headers with every credential value replaced; order and
     /// duplicates kept.
@@ -33,44 +36,57 @@ public struct HeaderRedactor: Sendable {
     /// The value to store for `h`: nil when it is stored as is, else its
     /// redacted form. Allocates only for a redacted header.
     func redactedValue(_ h: HeaderField) -> String? {
-        guard matches(h.name) else { return nil }
-        switch h.name.lowercased() {
-        case "authorization", "proxy-authorization": return Self.keepScheme(h.value)
-        case "cookie": return Self.cookieNames(h.value, separator: ";")
-        case "set-cookie": return Self.cookieNames(Self.beforeFirst(";", h.value), separator: nil)
+        // Indexes into `lowerNames`, whose first entries are `alwaysRedacted`.
+        switch match(h.name) {
+        case nil: return nil
+        case 0, 1: return Self.keepScheme(h.value)
+        case 2: return Self.cookieNames(h.value, separator: ";")
+        case 3: return Self.cookieNames(Self.beforeFirst(";", h.value), separator: nil)
         default: return Self.marker
         }
     }
 
-    /// ASCII case-insensitive membership in the redacted names. Header
-    /// names are tokens (ASCII); a non-ASCII byte simply never matches a
-    /// configured ASCII name, exactly as `lowercased()` comparison would.
-    private func matches(_ name: String) -> Bool {
+    /// The index in `lowerNames` of `name`, matched ASCII
+    /// case-insensitively, or nil. Header names are tokens (ASCII); a
+    /// non-ASCII byte simply never matches a configured ASCII name, exactly
+    /// as `lowercased()` comparison would.
+    private func match(_ name: String) -> Int? {
         var name = name
-        return name.withUTF8 { n in
-            for candidate in lowerNames where candidate.count == n.count {
+        return name.withUTF8 { n -> Int? in
+            for (index, candidate) in lowerNames.enumerated() where candidate.count == n.count {
                 var equal = true
                 for i in 0..<n.count {
                     var b = n[i]
                     if b >= 0x41 && b <= 0x5A { b |= 0x20 }
                     if b != candidate[i] { equal = false; break }
                 }
-                if equal { return true }
+                if equal { return index }
             }
-            return false
+            return nil
         }
     }
 
     /// `Bearer abc` → `Bearer [REDACTED]`; anything not shaped like
-    /// `scheme credentials` is replaced whole.
+    /// `scheme credentials` is replaced whole. Works on the UTF-8 bytes
+    /// (spaces, tabs and the scheme's token characters are ASCII), without
+    /// Character iteration: it runs for every recorded request.
     static func keepScheme(_ value: String) -> String {
-        let v = value.drop { $0 == " " || $0 == "\t" }
-        guard let space = v.firstIndex(of: " ") else { return marker }
-        let scheme = v[..<space]
-        let isToken = !scheme.isEmpty && scheme.count <= 32 && scheme.utf8.allSatisfy { b in
-            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x5F
+        var value = value
+        return value.withUTF8 { v -> String in
+            var start = 0
+            while start < v.count && (v[start] == 0x20 || v[start] == 0x09) { start += 1 }
+            var end = start
+            while end < v.count && v[end] != 0x20 { end += 1 }
+            let length = end - start
+            guard end < v.count, length > 0, length <= 32 else { return marker }
+            for i in start..<end {
+                let b = v[i]
+                let token = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39)
+                    || b == 0x2D || b == 0x5F
+                if !token { return marker }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: v[start..<end]), as: UTF8.self) + " " + marker
         }
-        return isToken ? "\(scheme) \(marker)" : marker
     }
 
     /// `a=1; b=2` → `a=[REDACTED]; b=[REDACTED]`. A cookie without `=` is

@@ -54,37 +54,108 @@ enum JSONFragments {
         out.append(UInt8(ascii: "]"))
     }
 
+    /// Writes decisions as `[["stage","rule"|null,"action",["detector",…],0|1],…]`
+    /// (schema v3's `decisions_json`; the `decisions` view reads the five
+    /// positions back as columns).
+    static func appendDecisions(_ decisions: [RecordedDecision], to out: ScratchBuffer) {
+        out.append(UInt8(ascii: "["))
+        for (i, d) in decisions.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            appendString(d.stage, to: out)
+            out.append(UInt8(ascii: ","))
+            if let rule = d.ruleID { appendString(rule, to: out) } else { appendLiteral("null", to: out) }
+            out.append(UInt8(ascii: ","))
+            appendString(d.action, to: out)
+            out.append(UInt8(ascii: ","))
+            appendStrings(d.detectors, to: out)
+            out.append(UInt8(ascii: ","))
+            out.append(d.dryRun ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    private static func appendLiteral(_ s: StaticString, to out: ScratchBuffer) {
+        out.append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
     /// `"…"` escaped exactly as `JSONOutput.appendString` escapes it (a
-    /// Swift string is valid UTF-8, so bytes from 0x80 up are copied), but
-    /// copying runs of plain bytes at once.
+    /// Swift string is valid UTF-8, so bytes from 0x80 up are copied),
+    /// written straight into the buffer, eight plain bytes at a time.
     static func appendString(_ s: String, to out: ScratchBuffer) {
-        out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { p in
-            var runStart = 0
-            var i = 0
             let n = p.count
-            while i < n {
-                let b = p[i]
-                if (b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x7F) { i += 1; continue }
-                if i > runStart { out.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[runStart..<i])) }
-                out.append(0x5C)
-                switch b {
-                case 0x22: out.append(0x22)
-                case 0x5C: out.append(0x5C)
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                default:
-                    out.append(UInt8(ascii: "u")); out.append(UInt8(ascii: "0")); out.append(UInt8(ascii: "0"))
-                    out.append(hexDigit(b >> 4)); out.append(hexDigit(b & 0xF))
+            // Worst case: every byte written as `\u00XX`, plus the quotes and
+            // the spare bytes of the last eight-byte store.
+            out.appendUnsafe(maxCount: n &* 6 &+ 10) { dst in
+                dst[0] = UInt8(ascii: "\"")
+                var o = 1
+                var i = 0
+                if let src = p.baseAddress {
+                    while i < n {
+                        // Eight plain bytes at a time (most header text needs
+                        // no escape); a last run shorter than eight is padded
+                        // with spaces, and only its own bytes are counted.
+                        let left = n &- i
+                        var w: UInt64
+                        if left >= 8 {
+                            w = UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)
+                        } else {
+                            w = 0x2020_2020_2020_2020
+                            withUnsafeMutableBytes(of: &w) { $0.baseAddress!.copyMemory(from: src + i, byteCount: left) }
+                        }
+                        if !mayNeedEscape(w) {
+                            UnsafeMutableRawPointer(dst + o).storeBytes(of: w, as: UInt64.self)
+                            let step = min(left, 8)
+                            i &+= step
+                            o &+= step
+                            continue
+                        }
+                        // Somewhere in these eight bytes is one to escape.
+                        let end = i &+ min(left, 8)
+                        while i < end {
+                            let b = src[i]
+                            i &+= 1
+                            if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x7F {
+                                dst[o] = b
+                                o &+= 1
+                                continue
+                            }
+                            dst[o] = 0x5C
+                            switch b {
+                            case 0x22: dst[o &+ 1] = 0x22; o &+= 2
+                            case 0x5C: dst[o &+ 1] = 0x5C; o &+= 2
+                            case 0x0A: dst[o &+ 1] = UInt8(ascii: "n"); o &+= 2
+                            case 0x0D: dst[o &+ 1] = UInt8(ascii: "r"); o &+= 2
+                            case 0x09: dst[o &+ 1] = UInt8(ascii: "t"); o &+= 2
+                            default:
+                                dst[o &+ 1] = UInt8(ascii: "u"); dst[o &+ 2] = UInt8(ascii: "0"); dst[o &+ 3] = UInt8(ascii: "0")
+                                dst[o &+ 4] = hexDigit(b >> 4); dst[o &+ 5] = hexDigit(b & 0xF)
+                                o &+= 6
+                            }
+                        }
+                    }
                 }
-                i += 1
-                runStart = i
+                dst[o] = UInt8(ascii: "\"")
+                return o + 1
             }
-            if n > runStart { out.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[runStart..<n])) }
         }
-        out.append(UInt8(ascii: "\""))
+    }
+
+    /// False only when none of the eight bytes of `w` is a control byte
+    /// (< 0x20), `"`, `\\` or DEL. Exact for "none" (no false negatives);
+    /// a true answer may be wrong, and the caller then looks at each byte.
+    /// The classic "has a byte less than n" bit trick, per 64-bit word.
+    @inline(__always)
+    static func mayNeedEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let control = (w &- 0x20 &* ones) & ~w & highs != 0
+        return control || hasZeroByte(w ^ (0x22 &* ones)) || hasZeroByte(w ^ (0x5C &* ones))
+            || hasZeroByte(w ^ (0x7F &* ones))
     }
 
     @inline(__always)

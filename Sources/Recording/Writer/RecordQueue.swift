@@ -32,7 +32,9 @@ final class RecordQueue: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     // Guarded by `mutex`.
-    private var items: [QueueItem] = []
+    /// Each item with the size it was counted with, so taking it does not
+    /// measure it again. Taken items are moved out (the slot left nil).
+    private var items: [(item: QueueItem?, bytes: Int)] = []
     private var head = 0
     private var queuedBytes = 0
     private var writerWaiting = false
@@ -75,7 +77,7 @@ final class RecordQueue: @unchecked Sendable {
             pthread_mutex_unlock(mutex)
             return false
         }
-        items.append(item)
+        items.append((item, size))
         queuedBytes += size
         let wake = writerWaiting
         if wake { writerWaiting = false; pthread_cond_signal(cond) }
@@ -87,7 +89,7 @@ final class RecordQueue: @unchecked Sendable {
     func pushControl(_ item: QueueItem) -> Bool {
         locked {
             if closed { return false }
-            items.append(item)
+            items.append((item, 0))
             if writerWaiting { writerWaiting = false; pthread_cond_signal(cond) }
             return true
         }
@@ -112,9 +114,15 @@ final class RecordQueue: @unchecked Sendable {
         }
         let n = min(items.count - head, max)
         if n == 0 { return ([], closed) }
-        let batch = Array(items[head..<(head + n)])
+        var batch: [QueueItem] = []
+        batch.reserveCapacity(n)
+        for i in head..<(head + n) {
+            var taken: QueueItem? = nil
+            swap(&taken, &items[i].item)
+            queuedBytes -= items[i].bytes
+            batch.append(taken.unsafelyUnwrapped)
+        }
         head += n
-        for item in batch { queuedBytes -= item.bytes }
         if head == items.count {
             items.removeAll(keepingCapacity: true)
             head = 0

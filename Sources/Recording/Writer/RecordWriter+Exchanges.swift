@@ -1,4 +1,5 @@
-/// Writing one record's rows: the session, the exchange, its decisions.
+/// Writing one record's rows: the session, and the exchange with its
+/// decisions inline.
 /// Runs inside the batch transaction and the record's savepoint.
 extension RecordWriter {
     /// Inserts the exchange row (and its session and request decisions);
@@ -10,19 +11,19 @@ extension RecordWriter {
 
         let body = s.requestBody.capped(to: config.bodyCap)
         let st = statements.insertExchange
-        defer { st.reset() }
-        try st.bind(1, s.requestID)
+        defer { st.resetKeepingBindings() }
+        try RequestIDKey.bind(s.requestID, at: 1, to: st, scratch: idScratch)
         try st.bind(2, sessionID)
         try st.bind(3, s.startedAt)
-        try st.bind(4, s.route)
-        try st.bind(5, s.clientAddress)
-        try st.bind(6, s.identity?.subject)
-        try st.bind(7, s.identity?.clientID)
+        try bindText(st, 4, s.route)
+        try bindText(st, 5, s.clientAddress)
+        try bindText(st, 6, s.identity?.subject)
+        try bindText(st, 7, s.identity?.clientID)
         groupsScratch.removeAll()
         JSONFragments.appendStrings(s.identity?.groups ?? [], to: groupsScratch)
         try st.bindStatic(8, text: groupsScratch.bytes)
-        try st.bind(9, s.method)
-        try st.bind(10, s.target)
+        try bindText(st, 9, s.method)
+        try bindText(st, 10, s.target)
         headersScratch.removeAll()
         JSONFragments.appendHeaders(s.requestHeaders, redactor: redactor, to: headersScratch)
         try st.bindStatic(11, text: headersScratch.bytes)
@@ -32,11 +33,11 @@ extension RecordWriter {
         }
         try st.bind(13, body.totalLength)
         try st.bind(14, body.truncated)
-        try st.bind(15, s.durability.rawValue)
+        try bindText(st, 15, s.durability.rawValue)
+        try bindDecisions(s.decisions, at: 16, to: st)
         try st.step()
-        st.reset()
+        st.resetKeepingBindings()
         let exchangeID = db.lastInsertRowID
-        try insertDecisions(s.decisions, exchangeID: exchangeID, phase: "request")
         return .init(exchangeID: exchangeID, sessionID: sessionID)
     }
 
@@ -116,7 +117,6 @@ extension RecordWriter {
         }
         try insertOutcome(o, row: row)
         pending.finished = o.requestID
-        try insertDecisions(o.decisions, exchangeID: row.exchangeID, phase: "response")
 
         pending.add(session: row.sessionID, .init(
             lastSeen: o.finishedAt,
@@ -131,10 +131,10 @@ extension RecordWriter {
     private func insertOutcome(_ o: ExchangeOutcome, row: InFlightIndex.Row) throws(SQLiteError) {
         let body = o.responseBody.capped(to: config.bodyCap)
         let st = statements.insertOutcome
-        defer { st.reset() }
+        defer { st.resetKeepingBindings() }
         try st.bind(1, row.exchangeID)
         try st.bind(2, o.finishedAt)
-        try st.bind(3, o.outcome.rawValue)
+        try bindText(st, 3, o.outcome.rawValue)
         try st.bind(4, o.responseStatus)
         if o.responseStatus == nil && o.responseHeaders.isEmpty { try st.bindNull(5) } else {
             headersScratch.removeAll()
@@ -156,9 +156,10 @@ extension RecordWriter {
         try st.bind(14, micros(t.total))
         try st.bind(15, Int64(clamping: o.bytesIn))
         try st.bind(16, Int64(clamping: o.bytesOut))
-        try st.bind(17, o.upstreamAddress)
-        try st.bind(18, o.errorCode)
-        try st.bind(19, o.errorReason)
+        try bindText(st, 17, o.upstreamAddress)
+        try bindText(st, 18, o.errorCode)
+        try bindText(st, 19, o.errorReason)
+        try bindDecisions(o.decisions, at: 20, to: st)
         try st.step()
     }
 
@@ -192,28 +193,27 @@ extension RecordWriter {
     private func locate(_ requestID: String) throws(SQLiteError) -> Located {
         let st = statements.findExchange
         defer { st.reset() }
-        try st.bind(1, requestID)
+        try RequestIDKey.bind(requestID, at: 1, to: st, scratch: idScratch)
         guard try st.step() else { return .unknown }
         if !st.isNull(2) { return .finished }
         return .inFlight(.init(exchangeID: st.int64(0), sessionID: st.int64(1)))
     }
 
-    private func insertDecisions(_ decisions: [RecordedDecision], exchangeID: Int64, phase: String) throws(SQLiteError) {
-        let st = statements.insertDecision
-        for (seq, d) in decisions.enumerated() {
-            defer { st.reset() }
-            try st.bind(1, exchangeID)
-            try st.bind(2, phase)
-            try st.bind(3, seq)
-            try st.bind(4, d.stage)
-            try st.bind(5, d.ruleID)
-            try st.bind(6, d.action)
-            detectorsScratch.removeAll()
-            JSONFragments.appendStrings(d.detectors, to: detectorsScratch)
-            try st.bindStatic(7, text: detectorsScratch.bytes)
-            try st.bind(8, d.dryRun)
-            try st.step()
-        }
+    /// Binds `s` as TEXT from its copy in the record's `TextArena` (SQLite
+    /// neither copies nor frees it), or NULL. For the inserts that keep their
+    /// bindings: every parameter is bound on every use.
+    private func bindText(_ st: Statement, _ index: Int32, _ s: String?) throws(SQLiteError) {
+        guard let s else { return try st.bindNull(index) }
+        try st.bindStatic(index, text: textArena.copy(s))
+    }
+
+    /// Binds `decisions` as one JSON document (see
+    /// `JSONFragments.appendDecisions`), or NULL when there are none.
+    private func bindDecisions(_ decisions: [RecordedDecision], at index: Int32, to st: Statement) throws(SQLiteError) {
+        if decisions.isEmpty { return try st.bindNull(index) }
+        decisionsScratch.removeAll()
+        JSONFragments.appendDecisions(decisions, to: decisionsScratch)
+        try st.bindStatic(index, text: decisionsScratch.bytes)
     }
 }
 

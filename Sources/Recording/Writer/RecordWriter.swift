@@ -22,10 +22,17 @@ final class RecordWriter: @unchecked Sendable {
     let groupsScratch = ScratchBuffer(capacity: 256)
     let headersScratch = ScratchBuffer(capacity: 2048)
     let bodyScratch = ScratchBuffer(capacity: 4096)
-    let detectorsScratch = ScratchBuffer(capacity: 256)
+    let decisionsScratch = ScratchBuffer(capacity: 256)
+    /// The current record's text values (see `TextArena`); reset before
+    /// each record.
+    let textArena = TextArena()
+    /// A request ID's 16 bytes (see `RequestIDKey`).
+    let idScratch = ScratchBuffer(capacity: 16)
     var checkpointer: Checkpointer
     var pruner: Pruner
     private let walCounter = WALFrameCounter()
+    /// The page size of files this writer creates.
+    static let newFilePageSize = 8192
     /// True while the last batch failed; the next success logs a recovery.
     private var failing = false
     /// When the last batch was written: the WAL is truncated only once the
@@ -50,7 +57,10 @@ final class RecordWriter: @unchecked Sendable {
             if try db.scalarInt("SELECT count(*) FROM sqlite_schema") == 0 {
                 // Only possible while the file is still empty (before WAL
                 // mode writes its header): lets retention hand freed pages
-                // back to the file system a few at a time.
+                // back to the file system a few at a time, and uses 8 KiB
+                // pages (a page holds more rows of ~2 KiB, and the index
+                // trees are shallower). Existing files keep their page size.
+                try db.execute("PRAGMA page_size = \(Self.newFilePageSize)")
                 try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             }
             let mode = try db.scalarText("PRAGMA journal_mode = WAL")
@@ -99,18 +109,17 @@ final class RecordWriter: @unchecked Sendable {
     }
 
     /// Writes runs of records as batches; control items run between them.
+    /// Runs are slices of `items`: records are not copied out of the queue's
+    /// array on their way to SQLite.
     func process(_ items: [QueueItem]) {
-        var run: [(AuditRecord, RecordCompletion?)] = []
-        for item in items {
-            switch item {
-            case .record(let r, let c):
-                run.append((r, c))
-            case .control(let body):
-                if !run.isEmpty { writeBatch(run); run.removeAll() }
-                body(self)
-            }
+        var runStart = items.startIndex
+        for i in items.indices {
+            guard case .control(let body) = items[i] else { continue }
+            if runStart < i { writeBatch(items[runStart..<i]) }
+            body(self)
+            runStart = i + 1
         }
-        if !run.isEmpty { writeBatch(run) }
+        if runStart < items.endIndex { writeBatch(items[runStart...]) }
     }
 
     /// One group commit: every record in `batch` in a single `BEGIN
@@ -122,7 +131,7 @@ final class RecordWriter: @unchecked Sendable {
     /// written again with each record in its own savepoint, so that record
     /// alone is rejected. Savepoints cost a page copy per modified page, so
     /// they are used only when needed.
-    func writeBatch(_ batch: [(AuditRecord, RecordCompletion?)]) {
+    func writeBatch(_ batch: ArraySlice<QueueItem>) {
         let results: [Result<Void, RecordingError>]
         do {
             do throws(BatchAbort) {
@@ -139,9 +148,9 @@ final class RecordWriter: @unchecked Sendable {
         }
         var committed = 0
         var rejected = 0
-        for (i, (_, completion)) in batch.enumerated() {
-            if case .success = results[i] { committed += 1 } else { rejected += 1 }
-            completion?(results[i])
+        for (i, r) in zip(batch.indices, results) {
+            if case .success = r { committed += 1 } else { rejected += 1 }
+            if case .record(_, let completion?) = batch[i] { completion(r) }
         }
         stats.update { s in
             s.committedRecords += committed
@@ -163,13 +172,14 @@ final class RecordWriter: @unchecked Sendable {
         case needsIsolation
     }
 
-    private func transaction(_ batch: [(AuditRecord, RecordCompletion?)], isolated: Bool) throws(BatchAbort) -> [Result<Void, RecordingError>] {
+    private func transaction(_ batch: ArraySlice<QueueItem>, isolated: Bool) throws(BatchAbort) -> [Result<Void, RecordingError>] {
         var results: [Result<Void, RecordingError>] = []
         results.reserveCapacity(batch.count)
         var needsIsolation = false
         do throws(SQLiteError) {
             try WriterStatements.run(statements.begin)
-            records: for (record, _) in batch {
+            records: for i in batch.indices {
+                guard case .record(let record, _) = batch[i] else { continue }
                 if isolated {
                     results.append(try applyInSavepoint(record))
                     continue
@@ -202,6 +212,8 @@ final class RecordWriter: @unchecked Sendable {
     /// that changed nothing); a thrown error may leave partial rows, which
     /// the caller undoes.
     private func apply(_ record: AuditRecord, pending: inout PendingCacheUpdates) throws(SQLiteError) -> Result<Void, RecordingError> {
+        // The previous record's statements were all reset: its copies are free.
+        textArena.reset()
         switch record {
         case .start(let s):
             let row = try applyStart(s, pending: &pending)
@@ -265,13 +277,15 @@ final class RecordWriter: @unchecked Sendable {
         sessionDeltas.removeAll()
     }
 
-    private func batchFailed(_ error: SQLiteError, batch: [(AuditRecord, RecordCompletion?)]) {
+    private func batchFailed(_ error: SQLiteError, batch: ArraySlice<QueueItem>) {
         failing = true
         stats.update { $0.failedBatches += 1 }
         alerts.alert("store_failed", "recording store cannot write; strict exchanges are refused with 503 audit_unavailable",
                      fields: [("error", error.description), ("sqlite_code", String(error.extendedCode)),
                               ("records", String(batch.count))])
-        for (_, completion) in batch { completion?(.failure(.storage(error))) }
+        for i in batch.indices {
+            if case .record(_, let completion?) = batch[i] { completion(.failure(.storage(error))) }
+        }
     }
 
     /// Checkpoints and prunes between batches, a bounded amount each time.

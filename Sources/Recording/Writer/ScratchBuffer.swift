@@ -44,6 +44,14 @@ final class ScratchBuffer {
         count += 1
     }
 
+    /// Lets `body` write at most `maxCount` bytes at the end of the buffer;
+    /// `body` returns how many it wrote.
+    @inline(__always)
+    func appendUnsafe(maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        reserve(maxCount)
+        count += body(base + count)
+    }
+
     func append(_ p: UnsafeRawBufferPointer) {
         guard let src = p.baseAddress, p.count > 0 else { return }
         reserve(p.count)

@@ -18,9 +18,9 @@ struct SessionCache {
     func lookup(_ key: SessionGrouping.Key) -> SessionGrouping.Candidate? { byKey[key] }
 
     mutating func apply(_ u: Update) {
-        if byKey[u.key] == nil && byKey.count >= limit { removeAll() }
-        if let old = byKey[u.key], old.id != u.candidate.id { keyByID[old.id] = nil }
-        byKey[u.key] = u.candidate
+        // One hash of the key in the common case (the count test first).
+        if byKey.count >= limit && byKey[u.key] == nil { removeAll() }
+        if let old = byKey.updateValue(u.candidate, forKey: u.key), old.id != u.candidate.id { keyByID[old.id] = nil }
         keyByID[u.candidate.id] = u.key
     }
 

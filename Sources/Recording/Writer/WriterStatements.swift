@@ -4,7 +4,7 @@ final class WriterStatements {
     let begin, commit, rollback: Statement
     let savepoint, release, rollbackToSavepoint: Statement
     let findSession, insertSession, addToSession: Statement
-    let insertExchange, insertOutcome, findExchange, insertDecision: Statement
+    let insertExchange, insertOutcome, findExchange: Statement
 
     init(_ db: Database) throws(SQLiteError) {
         begin = try db.prepare("BEGIN IMMEDIATE", persistent: true)
@@ -37,9 +37,11 @@ final class WriterStatements {
         insertExchange = try db.prepare("""
             INSERT INTO exchange_starts (request_id, session_id, started_at, route, client_address, subject, client_id,
                 groups_json, method, target, request_headers_json, request_body, request_body_size,
-                request_body_truncated, durability)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                request_body_truncated, durability, decisions_json)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
             """, persistent: true)
+        // Request-side decisions go into `decisions_json` of the same row
+        // (schema v3): no separate row and index entries per decision.
         // The response side is appended (schema v2), never an UPDATE of the
         // request's row. The writer knows the row from its in-flight index,
         // or finds it with `findExchange`.
@@ -47,17 +49,13 @@ final class WriterStatements {
             INSERT INTO exchange_outcomes (exchange_id, finished_at, outcome, response_status, response_headers_json,
                 response_body, response_body_size, response_body_truncated,
                 t_request_us, t_policy_us, t_hold_us, t_connect_us, t_first_byte_us, t_total_us,
-                bytes_in, bytes_out, upstream_address, error_code, error_reason)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                bytes_in, bytes_out, upstream_address, error_code, error_reason, decisions_json)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
             """, persistent: true)
         findExchange = try db.prepare("""
             SELECT s.id, s.session_id, o.outcome FROM exchange_starts s
                 LEFT JOIN exchange_outcomes o ON o.exchange_id = s.id
             WHERE s.request_id = ?1
-            """, persistent: true)
-        insertDecision = try db.prepare("""
-            INSERT INTO decisions (exchange_id, phase, seq, stage, rule_id, action, detectors_json, dry_run)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """, persistent: true)
     }
 

@@ -203,6 +203,30 @@ T("Nothing sensitive here: build 1.2.3 on 2024-01-15T10:30:45Z, took 12.5s, uuid
 T('{"id":"ord_8f3k2j","total":129.99,"items":[{"sku":"A-100","qty":2}],"created":"2024-01-15T10:30:45Z"}', json_mode=True)
 T('{"user":"alice","email":"alice@example.com","card":"4111111111111111","ssn":"536-22-8901","ip":"10.1.2.3"}',
   ("email","alice@example.com"),("credit_card","4111111111111111"),("us_ssn","536-22-8901"),("ipv4","10.1.2.3"), json_mode=True)
+# escaped forms inside JSON strings for the detectors not covered above (expected texts are raw)
+T('{"iban":"DE89\\u00203704\\u00200044\\u00200532\\u00200130\\u002000"}', ("iban","DE89\\u00203704\\u00200044\\u00200532\\u00200130\\u002000"), json_mode=True)
+T('{"ip":"10\\u002e0\\u002e0\\u002e1"}', ("ipv4","10\\u002e0\\u002e0\\u002e1"), json_mode=True)
+T('{"ip6":"2001\\u003adb8\\u003a\\u003a1"}', ("ipv6","2001\\u003adb8\\u003a\\u003a1"), json_mode=True)
+T('{"key_id":"AKIA\\u0049OSFODNN7EXAMPLE"}', ("aws_access_key_id","AKIA\\u0049OSFODNN7EXAMPLE"), json_mode=True)
+T('{"token":"ghp\\u005f'+ghp[4:]+'"}', ("github_token","ghp\\u005f"+ghp[4:]), json_mode=True)
+T('{"slack":"'+slack.replace('-','\\u002d')+'"}', ("slack_token",slack.replace('-','\\u002d')), json_mode=True)
+T('{"jwt":"'+jwt.replace('.','\\u002e')+'"}', ("jwt",jwt.replace('.','\\u002e')), json_mode=True)
+T('{"card":"5555\\u002d5555\\u002d5555\\u002d4444"}', ("credit_card","5555\\u002d5555\\u002d5555\\u002d4444"), json_mode=True)
+T('{"log":"line 1\\nSSN 536-22-8901\\nline 3"}', ("us_ssn","536-22-8901"), json_mode=True)
+T('{"url":"https:\\/\\/maps.example.com\\/?key='+goog2+'"}', ("google_api_key", goog2), json_mode=True)
+# look-alikes of API responses (negatives)
+for t in ["order ORD-2024-000123 and invoice INV-2026-00042, sku SKU-ABC-1234",
+          "trace 4bf92f3577b34da6a3ce929d0e0e4736 span 00f067aa0ba902b7",
+          "build 7.9.65+3653571 deployed at 2026-06-10T18:40:09.920Z",
+          "Luhn-invalid 5555 5555 5555 4445 and 4012-8888-8888-1882",
+          "ssn-shaped but invalid: 000-45-6789, 536-00-8901, 536-22-0000, 666-22-8901, 912-22-8901",
+          "IBAN-shaped but invalid: GB82 WEST 1234 5698 7654 33 and NL91ABNA0417164301",
+          "contact info@example. or sales@example or @example.com",
+          "versions 10.0.0.1-rc2 and 1.2.3.4.5 and v10.0.0.1",
+          "amounts 1,299.99 EUR and 1.299,99 EUR, 12345678901234 units"]:
+    T(t)
+T('{"order_id":4111111111111112,"created":1705314645123,"version":"2.10.4","uuid":"123e4567-e89b-12d3-a456-426614174000"}', json_mode=True)
+T('{"note":"order\\u0020#4111111111111112","etag":"W/\\"5f3c-1a2b\\""}', json_mode=True)
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'detectors.jsonl'), 'w') as f:
     for c in cases: f.write(json.dumps(c, ensure_ascii=False)+'\n')
 print(len(cases), sum(len(c['expect']) for c in cases), sum(1 for c in cases if not c['expect']))

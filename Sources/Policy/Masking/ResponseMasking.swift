@@ -1,0 +1,238 @@
+import GatehouseCore
+import HTTP1
+import Inspection
+
+/// What the response phase needs to mask one exchange's response: the
+/// response `MaskSet` of the decision and the policy's inspector. Set on
+/// `ExchangeContext.responseMasking` by `PolicyStage` when the decision
+/// allows the request and has response masks; nil otherwise (the response
+/// then passes through untouched). A class, so the context carries one pointer.
+public final class ResponseMaskingPlan: Sendable {
+    public let masks: MaskSet
+    let policy: CompiledPolicy
+    let hashKey: MaskKey
+    let scratches: ScratchPool
+    /// Largest body masked as a whole (Content-Length responses, and any
+    /// response when field masks apply).
+    public let bodyLimit: Int
+    /// Window and hold bounds of streaming masking.
+    public let streamLimits: StreamMasker.Limits
+
+    init(masks: MaskSet, policy: CompiledPolicy, hashKey: MaskKey, scratches: ScratchPool, bodyLimit: Int,
+         streamLimits: StreamMasker.Limits) {
+        self.masks = masks
+        self.policy = policy
+        self.hashKey = hashKey
+        self.scratches = scratches
+        self.bodyLimit = bodyLimit
+        self.streamLimits = streamLimits
+        labelPlan = Self.labelPlan(masks, hashKey)
+    }
+
+    /// The mask plan for detector and pattern labels (field masks are applied by `PolicyMasking`).
+    let labelPlan: MaskPlan
+
+    static func labelPlan(_ masks: MaskSet, _ hashKey: MaskKey) -> MaskPlan {
+        var plan = MaskPlan()
+        for (label, s) in masks.labels {
+            let kind: FindingKind = Detector(rawValue: label).map(FindingKind.detector) ?? .custom(label)
+            plan.strategies[kind] = PolicyMasking.strategy(s, hashKey)
+        }
+        return plan
+    }
+}
+
+/// Why a response could not be masked. Stable codes (Docs/ERRORS.md): the
+/// gateway answers 502 with the code when no response byte was sent yet,
+/// and cuts the stream otherwise.
+public struct ResponseMaskProblem: Error, Sendable, Equatable {
+    public var code: String
+    public var message: String
+
+    /// The local response that replaces the upstream's.
+    public var response: LocalResponse { LocalResponse(status: 502, code: code, message: message) }
+
+    /// Compressed, an event stream with field masks, or the engine failed.
+    static func uninspectable(_ why: String) -> Self {
+        Self(code: "response_uninspectable", message: "the upstream response cannot be inspected for masking: \(why)")
+    }
+    static func tooLarge(_ limit: Int) -> Self {
+        Self(code: "response_too_large", message: "the upstream response exceeds the masking limit of \(limit) bytes")
+    }
+    static func malformed(_ why: String) -> Self {
+        Self(code: "response_malformed", message: "the upstream response is not valid JSON: \(why)")
+    }
+    static func window(_ why: String) -> Self {
+        Self(code: "response_mask_window_exceeded", message: why)
+    }
+
+    init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(_ error: StreamMaskError) {
+        switch error {
+        case .malformedJSON(let why): self = .malformed(why)
+        case .heldTooLong, .secretExceedsWindow: self = .window(error.description)
+        case .engine: self = .uninspectable(error.description)
+        }
+    }
+
+    init(_ problem: BodyProblem) {
+        switch problem {
+        case .uninspectable(let why): self = .uninspectable(why)
+        case .malformed(let why): self = .malformed(why)
+        case .tooLarge(let limit): self = .tooLarge(limit)
+        }
+    }
+}
+
+/// Masks one response body, as a whole or as a stream; owned by the
+/// exchange (a class, so the stream state is never copied). Created from the response head by `begin`, fed the
+/// decoded body with `append`, ended with `finish`.
+///
+/// - Whole body (Content-Length responses, and any response when field
+///   masks apply): the body is buffered up to `bodyLimit` and masked as a
+///   block (`PolicyMasking.mask`); the caller sends the head afterwards with
+///   the new `Content-Length`.
+/// - Streaming (chunked or close-delimited responses; `text/event-stream`
+///   always): `StreamMasker` releases masked bytes as they become final; the
+///   caller re-chunks them.
+public final class ResponseBodyMasker {
+    public enum Mode: Sendable, Equatable { case wholeBody, streaming }
+
+    public let mode: Mode
+    private let plan: ResponseMaskingPlan
+    /// What the response's `Content-Type` makes of the body, and the
+    /// header itself when field masks need `PolicyMasking`.
+    private let media: ResponseMediaType
+    private let contentType: String?
+    private var buffer: [UInt8] = []
+    private var stream: StreamMasker?
+
+    /// Headers that describe the exact body bytes: dropped from a masked response.
+    public static let bodyDigestHeaders = ["etag", "content-md5", "digest", "content-digest", "repr-digest"]
+
+    private init(mode: Mode, plan: ResponseMaskingPlan, media: ResponseMediaType, contentType: String?,
+                 stream: StreamMasker?) {
+        self.mode = mode
+        self.plan = plan
+        self.media = media
+        self.contentType = contentType
+        self.stream = stream
+    }
+
+    /// Decides how the response with `headers` and `framing` (which has a
+    /// body) is masked, or refuses it: a `Content-Encoding` other than
+    /// `identity`, field masks on an event stream, a Content-Length over the bound.
+    public static func begin(_ plan: ResponseMaskingPlan, headers: HTTPHeaders,
+                             framing: BodyFraming) -> Result<ResponseBodyMasker, ResponseMaskProblem> {
+        if headers.contains("content-encoding") {
+            for encoding in headers.values("content-encoding") {
+                for token in encoding.split(separator: ",") where token.trimmingSpaces.lowercased() != "identity" {
+                    return .failure(.uninspectable("Content-Encoding \"\(token.trimmingSpaces)\" is not decoded by the gateway"))
+                }
+            }
+        }
+        let media = ResponseMediaType(headers)
+        let eventStream = media == .eventStream
+        let contentType = plan.masks.fields.isEmpty ? nil : headers.firstValue("content-type")
+        if eventStream && !plan.masks.fields.isEmpty {
+            return .failure(.uninspectable("field masks need a JSON body, not an event stream"))
+        }
+        if case .contentLength(let n) = framing, n > UInt64(plan.bodyLimit) {
+            return .failure(.tooLarge(plan.bodyLimit))
+        }
+        let format: StreamMasker.Format = eventStream ? .eventStream : media == .json ? .json : .text
+        let whole: Bool
+        switch framing {
+        case .contentLength: whole = !eventStream
+        default: whole = !plan.masks.fields.isEmpty
+        }
+        if whole {
+            return .success(ResponseBodyMasker(mode: .wholeBody, plan: plan, media: media, contentType: contentType, stream: nil))
+        }
+        let masker = StreamMasker(format: format, inspector: plan.policy.inspector, plan: plan.labelPlan, limits: plan.streamLimits)
+        return .success(ResponseBodyMasker(mode: .streaming, plan: plan, media: media, contentType: contentType, stream: masker))
+    }
+
+    /// Consumes the next decoded body bytes. Streaming: appends what may be
+    /// sent to `out`. Whole body: buffers (nothing is appended).
+    public func append(_ data: UnsafeRawBufferPointer, into out: inout [UInt8]) -> ResponseMaskProblem? {
+        if mode == .wholeBody {
+            if buffer.count + data.count > plan.bodyLimit { return .tooLarge(plan.bodyLimit) }
+            buffer.append(contentsOf: data)
+            return nil
+        }
+        guard let scratch = plan.scratches.take() else { return .uninspectable("no pattern-engine scratch could be allocated") }
+        defer { plan.scratches.give(scratch) }
+        do throws(StreamMaskError) {
+            try stream!.feed(data, scratch: scratch, into: &out)
+        } catch {
+            return ResponseMaskProblem(error)
+        }
+        return nil
+    }
+
+    /// The body ended: appends the rest (whole body: all of it, masked) to `out`.
+    public func finish(into out: inout [UInt8]) -> ResponseMaskProblem? {
+        guard let scratch = plan.scratches.take() else { return .uninspectable("no pattern-engine scratch could be allocated") }
+        defer { plan.scratches.give(scratch) }
+        if mode == .streaming {
+            do throws(StreamMaskError) {
+                try stream!.finish(scratch: scratch, into: &out)
+            } catch {
+                return ResponseMaskProblem(error)
+            }
+            return nil
+        }
+        defer { buffer = [] }
+        if plan.masks.fields.isEmpty {
+            // Detector masks only: one validating scan and the masker, no
+            // separate parse (scanJSON validates JSON itself).
+            switch Self.maskLabels(buffer, media: media, plan: plan, scratch: scratch) {
+            case .failure(let problem): return problem
+            case .success(let masked): out.append(contentsOf: masked ?? buffer)
+            }
+            return nil
+        }
+        var contentHeaders = HTTPHeaders()
+        if let contentType { contentHeaders.append(name: "Content-Type", value: contentType) }
+        switch PolicyMasking.mask(buffer, headers: contentHeaders, masks: plan.masks, policy: plan.policy,
+                                  scratch: scratch, hashKey: plan.hashKey) {
+        case .failure(let problem): return ResponseMaskProblem(problem)
+        case .success(let masked): out.append(contentsOf: masked ?? buffer)
+        }
+        return nil
+    }
+
+    /// Whole-body masking by detector and pattern labels: nil when nothing changed.
+    static func maskLabels(_ body: [UInt8], media: ResponseMediaType, plan: ResponseMaskingPlan,
+                           scratch: PatternScratch) -> Result<[UInt8]?, ResponseMaskProblem> {
+        if body.isEmpty { return .success(nil) }
+        let inspector = plan.policy.inspector
+        return body.withUnsafeBytes { raw -> Result<[UInt8]?, ResponseMaskProblem> in
+            do throws(InspectionError) {
+                switch media {
+                case .json:
+                    let findings = try inspector.scanJSON(raw, scratch: scratch)
+                    return .success(findings.isEmpty ? nil : Masker.maskJSON(raw, findings: findings, plan: plan.labelPlan))
+                case .form, .text, .eventStream:
+                    let findings: [Finding]
+                    do throws(PatternEngineError) {
+                        findings = media == .form ? try inspector.scanForm(raw, scratch: scratch) : try inspector.scan(raw, scratch: scratch)
+                    } catch {
+                        return .failure(.uninspectable(error.description))
+                    }
+                    if findings.isEmpty { return .success(nil) }
+                    return .success(media == .form ? Masker.maskForm(raw, findings: findings, plan: plan.labelPlan)
+                                                  : Masker.maskText(raw, findings: findings, plan: plan.labelPlan))
+                }
+            } catch {
+                if case .malformedJSON(let offset, let reason) = error { return .failure(.malformed("byte \(offset): \(reason)")) }
+                return .failure(.uninspectable(error.description))
+            }
+        }
+    }
+}

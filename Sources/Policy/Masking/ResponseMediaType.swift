@@ -1,0 +1,51 @@
+import HTTP1
+
+/// What a response's `Content-Type` makes of its body, for masking: read
+/// from the header's bytes (ASCII case-insensitive, parameters ignored),
+/// without building strings, since it runs once per masked response.
+enum ResponseMediaType: Equatable {
+    case json, form, eventStream, text
+
+    init(_ headers: HTTPHeaders) {
+        guard let i = headers.firstIndex("content-type") else { self = .text; return }
+        self = headers.withField(at: i) { _, value in Self.classify(value) }
+    }
+
+    /// `application/json` and `*+json` are JSON, `application/x-www-form-urlencoded`
+    /// a form, `text/event-stream` an event stream; anything else is text
+    /// (the same rules as `RequestInspection.bodyKind`).
+    static func classify(_ v: UnsafeRawBufferPointer) -> ResponseMediaType {
+        var start = 0
+        var end = v.count
+        while start < end, v[start] == 0x20 || v[start] == 0x09 { start += 1 }
+        var semi = start
+        while semi < end, v[semi] != 0x3B { semi += 1 }
+        end = semi
+        while end > start, v[end - 1] == 0x20 || v[end - 1] == 0x09 { end -= 1 }
+        let media = UnsafeRawBufferPointer(rebasing: v[start..<end])
+        if equals(media, jsonName) || hasSuffix(media, plusJSONName) { return .json }
+        if equals(media, formName) { return .form }
+        if equals(media, eventStreamName) { return .eventStream }
+        return .text
+    }
+
+    private static let jsonName = Array("application/json".utf8)
+    private static let plusJSONName = Array("+json".utf8)
+    private static let formName = Array("application/x-www-form-urlencoded".utf8)
+    private static let eventStreamName = Array("text/event-stream".utf8)
+
+    private static func equals(_ a: UnsafeRawBufferPointer, _ lower: [UInt8]) -> Bool {
+        a.count == lower.count && hasSuffix(a, lower)
+    }
+
+    private static func hasSuffix(_ a: UnsafeRawBufferPointer, _ lower: [UInt8]) -> Bool {
+        if a.count < lower.count { return false }
+        let off = a.count - lower.count
+        for k in 0..<lower.count {
+            var b = a[off + k]
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            if b != lower[k] { return false }
+        }
+        return true
+    }
+}

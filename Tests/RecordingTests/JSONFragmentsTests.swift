@@ -1,0 +1,41 @@
+import GatehouseCore
+@testable import Recording
+import XCTest
+
+/// The writer's fast JSON string writer and credential redaction give the
+/// same bytes as the straightforward versions they replace.
+final class JSONFragmentsTests: XCTestCase {
+    func testAppendStringMatchesJSONOutput() {
+        var cases = ["", "a", "plain ascii header value", "Bearer [REDACTED]", "\"quoted\"", "back\\slash",
+                     "tab\there", "line\nbreak\r", "\u{7F}del", "\u{01}\u{1F}", "ünïcødé → ✓ 🎉", "12345678",
+                     "1234567\"", "\"2345678", "abcdefgh\u{00}ijklmnop", String(repeating: "x", count: 67)]
+        // Every position of an escaped byte relative to the eight-byte steps.
+        for k in 0..<17 { cases.append(String(repeating: "a", count: k) + "\\" + String(repeating: "b", count: 16 - k)) }
+        let out = ScratchBuffer(capacity: 16)
+        for s in cases {
+            var expected: [UInt8] = []
+            JSONOutput.appendString(s, to: &expected)
+            out.removeAll()
+            JSONFragments.appendString(s, to: out)
+            XCTAssertEqual(Array(out.bytes), expected, s.debugDescription)
+        }
+    }
+
+    func testKeepScheme() {
+        let m = HeaderRedactor.marker
+        let cases: [(String, String)] = [
+            ("Bearer abc.def", "Bearer \(m)"), ("  \tBasic dXNlcjpwYXNz", "Basic \(m)"), ("token", m), ("", m),
+            ("Bearer", m), ("Be@rer abc", m), ("\(String(repeating: "a", count: 33)) x", m),
+            ("\(String(repeating: "a", count: 32)) x", "\(String(repeating: "a", count: 32)) \(m)"),
+            ("Négo tiate", m), ("Digest-1_x y z", "Digest-1_x \(m)"),
+        ]
+        for (value, expected) in cases { XCTAssertEqual(HeaderRedactor.keepScheme(value), expected, value) }
+        let r = HeaderRedactor(extra: ["X-Api-Key", "authorization"])
+        XCTAssertEqual(r.redact([HeaderField("AUTHORIZATION", "Bearer t"), HeaderField("x-api-key", "k"),
+                                 HeaderField("Cookie", "a=1; b=2"), HeaderField("Set-Cookie", "s=1; Path=/"),
+                                 HeaderField("Accept", "*/*")]),
+                       [HeaderField("AUTHORIZATION", "Bearer \(m)"), HeaderField("x-api-key", m),
+                        HeaderField("Cookie", "a=\(m); b=\(m)"), HeaderField("Set-Cookie", "s=\(m)"),
+                        HeaderField("Accept", "*/*")])
+    }
+}
