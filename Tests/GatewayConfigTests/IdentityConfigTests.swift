@@ -65,6 +65,17 @@ final class IdentityConfigTests: XCTestCase {
         XCTAssertEqual(lines(none), ["t.json:2:70: route \"r\" requires identity, but no issuers are configured in \"identity\""])
     }
 
+    func testTwoIssuerConfigsWithOneURLAreRefused() {
+        let dup = """
+        {"listeners":[{"address":"127.0.0.1","port":8080}],
+         "identity":{"issuers":{"a":{"issuer":"https://id.example","audiences":["g"]},"b":{"issuer":"https://id.example","audiences":["h"]}}},
+         "routes":[{"name":"r","upstream":"http://127.0.0.1:9000"}]}
+        """
+        let got = lines(dup)
+        XCTAssertEqual(got.count, 1, "\(got)")
+        XCTAssertTrue(got.first?.contains("identity issuer \"b\" has the same \"issuer\" URL as \"a\"") ?? false, "\(got)")
+    }
+
     private func lines(_ text: String) -> [String] {
         switch ConfigLoader.parse(bytes: Array(text.utf8), path: "t.json", defaultLoops: 1) {
         case .success: return []

@@ -62,6 +62,11 @@ final class JOSECryptoTests: XCTestCase {
         guard case .rsa(let n, let e) = try rsa.publicParameters() else { return XCTFail("not RSA") }
         XCTAssertEqual(try PublicKey.rsa(modulus: n, exponent: e).kind, .rsa(bits: 2048))
         XCTAssertEqual(try PublicKey.rsa(modulus: [0, 0] + n, exponent: e).kind, .rsa(bits: 2048))
+        // Degenerate exponents are refused: 1, even, zero.
+        for bad: [UInt8] in [[1], [0, 1], [2], [0x01, 0x00, 0x00], [0]] {
+            XCTAssertThrowsError(try PublicKey.rsa(modulus: n, exponent: bad), "\(bad)")
+        }
+        XCTAssertNoThrow(try PublicKey.rsa(modulus: n, exponent: [3]))
         let small = try SigningKey.generateRSA(bits: 1024)
         XCTAssertEqual(try small.publicKey().kind, .rsa(bits: 1024))
 

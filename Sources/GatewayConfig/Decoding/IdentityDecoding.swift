@@ -21,7 +21,19 @@ enum IdentityDecoding {
                 valid = false
                 continue
             }
-            if let issuer = decodeIssuer(member.node, name: member.key, sink: reader.sink) { issuers.append(issuer) } else { valid = false }
+            if let issuer = decodeIssuer(member.node, name: member.key, sink: reader.sink) {
+                // Tokens are matched to an issuer config by their "iss": two
+                // configs with one URL would make the second's settings dead.
+                if let first = issuers.first(where: { $0.issuer.utf8.elementsEqual(issuer.issuer.utf8) }) {
+                    reader.sink.error("identity issuer \"\(member.key)\" has the same \"issuer\" URL as \"\(first.name)\"; merge their audiences into one",
+                                      at: member.keyLocation)
+                    valid = false
+                    continue
+                }
+                issuers.append(issuer)
+            } else {
+                valid = false
+            }
         }
         return valid ? IdentityConfig(issuers: issuers) : nil
     }

@@ -50,10 +50,11 @@ public enum IdentityResponses {
     }
 
     /// Keeps only printable ASCII without `"` and `\` (RFC 6750 section 3
-    /// restricts `error_description` to these), bounded in length.
+    /// restricts `error_description` to these), bounded in length (long
+    /// enough for any metadata URL the config accepts).
     static func quotedStringSafe(_ s: String) -> String {
         var out = ""
-        for u in s.unicodeScalars.prefix(200) {
+        for u in s.unicodeScalars.prefix(2048) {
             if u.value >= 0x20, u.value <= 0x7E, u != "\"", u != "\\" { out.unicodeScalars.append(u) } else { out += "?" }
         }
         return out

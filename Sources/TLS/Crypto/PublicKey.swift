@@ -25,6 +25,12 @@ public final class PublicKey: @unchecked Sendable {
     public static func rsa(modulus n: [UInt8], exponent e: [UInt8]) throws(CryptoError) -> PublicKey {
         guard !n.isEmpty, !e.isEmpty else { throw CryptoError("RSA key needs a non-empty modulus and exponent") }
         guard n.count <= 2048, e.count <= 16 else { throw CryptoError("RSA modulus or exponent is too long") }
+        // A valid RSA public exponent is odd and at least 3 (e = 1 makes
+        // every "signature" equal to its padded digest).
+        let significant = e.drop(while: { $0 == 0 })
+        guard let last = significant.last, last & 1 == 1, significant.count > 1 || last >= 3 else {
+            throw CryptoError("RSA public exponent must be odd and at least 3")
+        }
         OpenSSLErrorQueue.clear()
         guard let bnN = n.withUnsafeBufferPointer({ BN_bin2bn($0.baseAddress, Int32($0.count), nil) }),
               let bnE = e.withUnsafeBufferPointer({ BN_bin2bn($0.baseAddress, Int32($0.count), nil) }) else {
