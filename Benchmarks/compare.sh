@@ -166,6 +166,7 @@ cat > "$WORK/gatehouse.json" <<GH
   "loops": $LOOPS,
   "access_log": false,
   "limits": { "max_connections": 20000, "max_body_bytes": 2147483648 },
+  "identity": { "mode": "off" },
   "listeners": [
     { "address": "127.0.0.1", "port": $GH_PORT },
     { "name": "tls", "address": "127.0.0.1", "port": $GH_TLS_PORT,
@@ -185,6 +186,7 @@ for mode in strict async; do
   "loops": $LOOPS,
   "access_log": false,
   "limits": { "max_connections": 20000 },
+  "identity": { "mode": "off" },
   "listeners": [ { "address": "127.0.0.1", "port": $port } ],
   "routes": [ { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT" } ],
   "recording": { "path": "$WORK/audit-$mode.db", "durability": "$mode" }
@@ -197,6 +199,7 @@ cat > "$WORK/gatehouse-mask.json" <<GH
   "loops": $LOOPS,
   "access_log": false,
   "limits": { "max_connections": 20000 },
+  "identity": { "mode": "off" },
   "listeners": [ { "address": "127.0.0.1", "port": $GH_MASK_PORT } ],
   "routes": [ { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT" } ],
   "policy_dir": "$WORK/policies"

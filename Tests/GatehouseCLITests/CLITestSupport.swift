@@ -79,7 +79,7 @@ final class RecordingFixture {
     func writeConfig() throws -> String {
         let path = dir + "/gatehouse.json"
         let text = """
-            {"listeners": [{"address": "127.0.0.1", "port": 0}],
+            {"identity": {"mode": "off"}, "listeners": [{"address": "127.0.0.1", "port": 0}],
              "recording": {"path": "\(dbPath)"},
              "routes": [{"name": "all", "upstream": "http://127.0.0.1:9"}]}
             """

@@ -18,7 +18,7 @@ final class ExplainTests: XCTestCase {
                     "action": {"deny": {"status": 403, "message": "no writes"}}}]}
         """, dir + "/policies/10.json")
         try write("""
-        {"listeners": [{"address": "127.0.0.1", "port": 8080}], "policy_dir": "policies",
+        {"identity": {"mode": "off"}, "listeners": [{"address": "127.0.0.1", "port": 8080}], "policy_dir": "policies",
          "routes": [{"name": "db", "upstream": "http://127.0.0.1:9000"}]}
         """, dir + "/gatehouse.json")
         try write(#"{"route": "db", "method": "POST", "target": "/q", "body": {"query": "DELETE FROM t"}}"#, dir + "/write.json")
@@ -36,7 +36,7 @@ final class ExplainTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir + "/policies", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try write(#"{"route_defaults": {"*": "allow"}, "rules": []}"#, dir + "/policies/10.json")
-        try write(#"{"listeners": [{"address": "127.0.0.1", "port": 8080}], "policy_dir": "policies", "routes": [{"name": "r", "upstream": "http://127.0.0.1:9"}]}"#,
+        try write(#"{"identity": {"mode": "off"}, "listeners": [{"address": "127.0.0.1", "port": 8080}], "policy_dir": "policies", "routes": [{"name": "r", "upstream": "http://127.0.0.1:9"}]}"#,
                   dir + "/gatehouse.json")
         try write(#"{"route": "r", "bogus": 1}"#, dir + "/req.json")
         XCTAssertThrowsError(try Explain.explain(configPath: dir + "/gatehouse.json", requestPath: dir + "/req.json")) { error in

@@ -21,7 +21,7 @@ final class SessionsErrorTests: XCTestCase {
         let fixture = try RecordingFixture()
         let noRecording = fixture.dir + "/plain.json"
         try """
-            {"listeners": [{"address": "127.0.0.1", "port": 0}], "routes": [{"name": "r", "upstream": "http://a"}]}
+            {"identity": {"mode": "off"}, "listeners": [{"address": "127.0.0.1", "port": 0}], "routes": [{"name": "r", "upstream": "http://a"}]}
             """.write(toFile: noRecording, atomically: true, encoding: .utf8)
         XCTAssertEqual(sessionsFailure(SessionsList.self, ["--config", noRecording]),
                        "\(noRecording) has no \"recording\" section, so there is no recording database")
@@ -29,6 +29,7 @@ final class SessionsErrorTests: XCTestCase {
         try "{\"listeners\": []}".write(toFile: broken, atomically: true, encoding: .utf8)
         XCTAssertEqual(sessionsFailure(SessionsList.self, ["--config", broken]), """
             cannot load \(broken):
+            \(broken):1:1: missing required key "identity" in the top-level object: configure token issuers ("identity": {"issuers": {…}}) or write "identity": {"mode": "off"} to run without identity checks (Docs/IDENTITY.md)
             \(broken):1:1: missing required key "routes" in the top-level object
             \(broken):1:15: "listeners" in the top-level object must not be empty
             """)

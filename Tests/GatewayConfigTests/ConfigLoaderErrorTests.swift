@@ -77,6 +77,7 @@ final class ConfigLoaderErrorTests: XCTestCase {
             "bad-missing.json:5:5: missing required key \"upstream\" in route",
         ])
         XCTAssertEqual(try errorLines("bad-missing-top.json"), [
+            "bad-missing-top.json:1:1: missing required key \"identity\" in the top-level object: configure token issuers (\"identity\": {\"issuers\": {…}}) or write \"identity\": {\"mode\": \"off\"} to run without identity checks (Docs/IDENTITY.md)",
             "bad-missing-top.json:1:1: missing required key \"listeners\" in the top-level object",
             "bad-missing-top.json:1:1: missing required key \"routes\" in the top-level object",
         ])
@@ -115,17 +116,18 @@ final class ConfigLoaderErrorTests: XCTestCase {
     func testConfigErrorsDescriptionIsOneDiagnosticPerLine() throws {
         guard case .failure(let errors) = try Fixtures.parse("bad-missing-top.json") else { return XCTFail("loaded") }
         XCTAssertEqual(errors.description, """
+            bad-missing-top.json:1:1: missing required key "identity" in the top-level object: configure token issuers ("identity": {"issuers": {…}}) or write "identity": {"mode": "off"} to run without identity checks (Docs/IDENTITY.md)
             bad-missing-top.json:1:1: missing required key "listeners" in the top-level object
             bad-missing-top.json:1:1: missing required key "routes" in the top-level object
             """)
-        XCTAssertEqual(errors.diagnostics.map(\.severity), [.error, .error])
+        XCTAssertEqual(errors.diagnostics.map(\.severity), [.error, .error, .error])
         XCTAssertEqual(errors.diagnostics.first?.line, 1)
         XCTAssertEqual(errors.diagnostics.first?.column, 1)
         XCTAssertEqual(errors.diagnostics.first?.file, "bad-missing-top.json")
     }
 
     func testErrorsInsideMultibyteTextUseCharacterColumns() {
-        let text = "{\"listeners\": [{\"name\": \"é\", \"address\": \"ü\", \"port\": 1}], \"routes\": [{\"name\": \"r\", \"upstream\": \"http://a\"}]}"
+        let text = "{\"listeners\": [{\"name\": \"é\", \"address\": \"ü\", \"port\": 1}], \"routes\": [{\"name\": \"r\", \"upstream\": \"http://a\"}], \"identity\": {\"mode\": \"off\"}}"
         guard case .failure(let errors) = parseText(text) else { return XCTFail("loaded") }
         XCTAssertEqual(errors.diagnostics.map(\.description), [
             "inline.json:1:25: \"name\" in listener must be 1 to 64 characters from A-Z, a-z, 0-9, '.', '_' and '-', got \"é\"",

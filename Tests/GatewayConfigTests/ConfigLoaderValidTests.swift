@@ -73,7 +73,7 @@ final class ConfigLoaderValidTests: XCTestCase {
     func testInheritanceDoesNotDependOnKeyOrder() {
         let text = """
         {"routes": [{"name": "r", "upstream": "http://h", "limits": {"max_header_count": 7}}],
-         "listeners": [{"address": "::", "port": 1}],
+         "identity": {"mode": "off"}, "listeners": [{"address": "::", "port": 1}],
          "limits": {"max_body_bytes": 99}}
         """
         guard case .success(let config) = parseText(text) else { return XCTFail("did not load") }
@@ -95,7 +95,7 @@ final class ConfigLoaderValidTests: XCTestCase {
          "limits": {"max_request_line_bytes": 256, "max_header_bytes": 1048576, "max_header_count": 10000,
                     "max_body_bytes": 9007199254740992, "max_connections": 1},
          "timeouts": {"header_read_ms": 1, "drain_ms": 86400000},
-         "listeners": [{"address": "0.0.0.0", "port": 65535}, {"address": "::ffff:10.0.0.1", "port": 0}],
+         "identity": {"mode": "off"}, "listeners": [{"address": "0.0.0.0", "port": 65535}, {"address": "::ffff:10.0.0.1", "port": 0}],
          "routes": [{"name": "r", "upstream": "http://h:65535"}]}
         """
         guard case .success(let config) = parseText(text) else { return XCTFail("did not load: \(parseText(text))") }

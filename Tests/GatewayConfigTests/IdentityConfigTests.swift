@@ -3,9 +3,9 @@ import XCTest
 
 /// The `"identity"` section and the per-route `"identity"` block.
 final class IdentityConfigTests: XCTestCase {
-    func testNoIdentitySectionMeansOffEverywhereWithANotice() throws {
+    func testExplicitModeOffMeansOffEverywhereWithANotice() throws {
         let config = try loadOK("valid-minimal.json")
-        XCTAssertNil(config.identity)
+        XCTAssertEqual(config.identity, IdentityConfig(issuers: [], explicitlyOff: true))
         XCTAssertEqual(config.effectiveIdentity(for: config.routes[0]).mode, .off)
         XCTAssertTrue(config.identityNotice?.contains("identity checking is OFF on every route") ?? false)
         XCTAssertEqual(config.warnings, [])
@@ -62,7 +62,24 @@ final class IdentityConfigTests: XCTestCase {
          "routes":[{"name":"r","upstream":"http://127.0.0.1:9000","identity":{"required_scopes":["x"]}},
                    {"name":"s","path_prefix":"/s","upstream":"http://127.0.0.1:9000","identity":{"mode":"off"}}]}
         """
-        XCTAssertEqual(lines(none), ["t.json:2:70: route \"r\" requires identity, but no issuers are configured in \"identity\""])
+        XCTAssertEqual(lines(none), ["t.json:1:1: missing required key \"identity\" in the top-level object: configure token issuers (\"identity\": {\"issuers\": {…}}) or write \"identity\": {\"mode\": \"off\"} to run without identity checks (Docs/IDENTITY.md)", "t.json:2:70: route \"r\" requires identity, but no issuers are configured in \"identity\""])
+    }
+
+    func testIdentityIsNeverOffByOmission() {
+        let missing = """
+        {"listeners":[{"address":"127.0.0.1","port":8080}],"routes":[{"name":"r","upstream":"http://127.0.0.1:9000"}]}
+        """
+        XCTAssertEqual(lines(missing), ["t.json:1:1: missing required key \"identity\" in the top-level object: configure token issuers (\"identity\": {\"issuers\": {…}}) or write \"identity\": {\"mode\": \"off\"} to run without identity checks (Docs/IDENTITY.md)"])
+        let both = """
+        {"identity":{"mode":"off","issuers":{}},"listeners":[{"address":"127.0.0.1","port":8080}],
+         "routes":[{"name":"r","upstream":"http://127.0.0.1:9000"}]}
+        """
+        XCTAssertEqual(lines(both), ["t.json:1:21: \"identity\" sets both \"mode\": \"off\" and \"issuers\"; use one"])
+        let other = """
+        {"identity":{"mode":"on"},"listeners":[{"address":"127.0.0.1","port":8080}],
+         "routes":[{"name":"r","upstream":"http://127.0.0.1:9000"}]}
+        """
+        XCTAssertEqual(lines(other).count, 1)
     }
 
     func testTwoIssuerConfigsWithOneURLAreRefused() {

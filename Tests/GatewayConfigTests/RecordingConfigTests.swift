@@ -42,7 +42,7 @@ final class RecordingConfigTests: XCTestCase {
 
     func testEveryRouteAsync() {
         guard case .success(let config) = parseText("""
-            {"listeners": [{"address": "127.0.0.1", "port": 1}],
+            {"identity": {"mode": "off"}, "listeners": [{"address": "127.0.0.1", "port": 1}],
              "recording": {"path": "r.db", "durability": "async"},
              "routes": [{"name": "a", "upstream": "http://a"},
                         {"name": "b", "path_prefix": "/b", "upstream": "http://b", "recording": {"durability": "async"}}]}

@@ -50,7 +50,7 @@ final class SchemaTests: XCTestCase {
         XCTAssertEqual(keys(defs?["listenerClientCertificates"]), ConfigKeys.listenerClientCertificates)
         XCTAssertEqual(keys(defs?["routeTls"]), ConfigKeys.routeTLS)
         XCTAssertEqual(required(defs?["recording"]), ["path"])
-        XCTAssertEqual(required(schema), ["listeners", "routes"])
+        XCTAssertEqual(required(schema), ["listeners", "routes", "identity"])
         XCTAssertEqual(required(defs?["listener"]), ["address", "port"])
         XCTAssertEqual(required(defs?["route"]), ["name", "upstream"])
     }

@@ -67,7 +67,7 @@ final class SyntaxTests: XCTestCase {
 
     func testReservedRequestIDHeader() {
         let text = """
-        {"request_id": {"header": "Content-Length"}, "listeners": [{"address": "::", "port": 1}],
+        {"request_id": {"header": "Content-Length"}, "identity": {"mode": "off"}, "listeners": [{"address": "::", "port": 1}],
          "routes": [{"name": "r", "upstream": "http://h"}]}
         """
         guard case .failure(let errors) = parseText(text) else { return XCTFail("loaded") }

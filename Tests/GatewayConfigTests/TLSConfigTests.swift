@@ -27,7 +27,7 @@ final class TLSConfigTests: XCTestCase {
 
     func testPathsResolveAgainstTheConfigDirectory() throws {
         let text = """
-        {"listeners": [{"address": "127.0.0.1", "port": 0, "tls": {"certificate": "c.pem", "private_key": "/abs/k.pem"}}],
+        {"identity": {"mode": "off"}, "listeners": [{"address": "127.0.0.1", "port": 0, "tls": {"certificate": "c.pem", "private_key": "/abs/k.pem"}}],
          "routes": [{"name": "r", "upstream": "https://h", "tls": {"ca_bundle": "ca/root.pem"}}]}
         """
         let config = try ConfigLoader.parse(bytes: Array(text.utf8), path: "/etc/gatehouse/gatehouse.json").get()

@@ -37,7 +37,7 @@ final class GracefulDrainTests: XCTestCase {
             {
               "loops": 1,
               "access_log": false,
-              "listeners": [{ "name": "t", "address": "127.0.0.1", "port": 0 }],
+              "identity": {"mode": "off"}, "listeners": [{ "name": "t", "address": "127.0.0.1", "port": 0 }],
               "timeouts": { "drain_ms": \(drainMs) },
               "routes": [{ "name": "r", "upstream": "http://127.0.0.1:\(upstreamPort)" }]
             }

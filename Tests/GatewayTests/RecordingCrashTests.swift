@@ -54,7 +54,7 @@ final class RecordingCrashTests: XCTestCase {
         {
           "loops": 2,
           "access_log": false,
-          "listeners": [{ "name": "t", "address": "127.0.0.1", "port": 0 }],
+          "identity": {"mode": "off"}, "listeners": [{ "name": "t", "address": "127.0.0.1", "port": 0 }],
           "recording": { "path": "\(db)", "durability": "strict" },
           "routes": [{ "name": "r", "upstream": "http://127.0.0.1:\(upstream.port)" }]
         }

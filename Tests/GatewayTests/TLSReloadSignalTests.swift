@@ -28,7 +28,7 @@ final class TLSReloadSignalTests: XCTestCase {
         try install("server")
         let config = """
         {"loops": 1, "access_log": false,
-         "listeners": [{"address": "127.0.0.1", "port": 0, "tls": {"certificate": "gw.pem", "private_key": "gw.key"}}],
+         "identity": {"mode": "off"}, "listeners": [{"address": "127.0.0.1", "port": 0, "tls": {"certificate": "gw.pem", "private_key": "gw.key"}}],
          "routes": [{"name": "r", "upstream": "http://127.0.0.1:\(stub.port)"}]}
         """
         try config.write(toFile: dir + "/gatehouse.json", atomically: true, encoding: .utf8)

@@ -30,6 +30,13 @@ struct ConfigDecoder {
         }
         let recordingPresent = top.contains("recording")
         let recording = RecordingDecoding.decode(top.object("recording", context: "recording"))
+        // Identity is never off by omission: either issuers are configured,
+        // or the operator writes "identity": {"mode": "off"}.
+        if !top.contains("identity") {
+            sink.error("missing required key \"identity\" in the top-level object: configure token issuers "
+                       + "(\"identity\": {\"issuers\": {…}}) or write \"identity\": {\"mode\": \"off\"} to run "
+                       + "without identity checks (Docs/IDENTITY.md)", at: top.location)
+        }
         let identity = IdentityDecoding.decode(top.object("identity", context: "identity"))
 
         var listeners: [DecodedListener] = []

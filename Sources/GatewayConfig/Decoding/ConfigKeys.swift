@@ -30,7 +30,7 @@ enum ConfigKeys {
     ]
     static let recordingRetention: Set<String> = ["max_age_ms", "max_bytes"]
     static let routeRecording: Set<String> = ["durability"]
-    static let identity: Set<String> = ["issuers"]
+    static let identity: Set<String> = ["issuers", "mode"]
     static let identityIssuer: Set<String> = [
         "algorithms", "audiences", "claims", "discovery_url", "issuer", "jwks_cache", "jwks_uri", "leeway_s",
         "max_token_lifetime_s", "required_typ",

@@ -10,6 +10,19 @@ enum IdentityDecoding {
     static func decode(_ reader: ObjectReader?) -> IdentityConfig? {
         guard let reader else { return nil }
         defer { reader.finish() }
+        if let mode = reader.string("mode") {
+            guard mode.value == "off" else {
+                reader.sink.error("\(reader.describe("mode")) must be \"off\" (omit it and configure \"issuers\" to check tokens), got \"\(mode.value)\"",
+                                  at: mode.location)
+                return nil
+            }
+            if reader.contains("issuers") {
+                reader.sink.error("\"identity\" sets both \"mode\": \"off\" and \"issuers\"; use one", at: mode.location)
+                _ = reader.member("issuers")
+                return nil
+            }
+            return IdentityConfig(issuers: [], explicitlyOff: true)
+        }
         guard let issuersReader = reader.object("issuers", context: "identity issuers", required: true) else { return nil }
         defer { issuersReader.finish() }
         var issuers: [IssuerConfig] = []

@@ -2,8 +2,15 @@
 public struct IdentityConfig: Sendable, Equatable {
     /// `"issuers"`, in file order (names are unique).
     public var issuers: [IssuerConfig]
+    /// `"mode": "off"`: the operator chose to run without identity checks
+    /// (then `issuers` is empty). Identity is never off by omission: a
+    /// config without `"identity"` does not load.
+    public var explicitlyOff: Bool
 
-    public init(issuers: [IssuerConfig]) { self.issuers = issuers }
+    public init(issuers: [IssuerConfig], explicitlyOff: Bool = false) {
+        self.issuers = issuers
+        self.explicitlyOff = explicitlyOff
+    }
 }
 
 /// One element of `identity.issuers`.
@@ -125,7 +132,7 @@ extension GatehouseConfig {
     /// so that every route forwards unauthenticated requests. Nil otherwise.
     public var identityNotice: String? {
         if let identity, !identity.issuers.isEmpty { return nil }
-        return "\(sourcePath): warning: no identity issuers are configured: identity checking is OFF on every route "
+        return "\(sourcePath): warning: \"identity\": {\"mode\": \"off\"}: identity checking is OFF on every route "
             + "and agents reach upstreams without a verified token (see Docs/IDENTITY.md)"
     }
 }
