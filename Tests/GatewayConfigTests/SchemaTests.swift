@@ -77,14 +77,7 @@ final class SchemaTests: XCTestCase {
     /// The unknown-key messages list exactly the keys in `ConfigKeys`, so the
     /// decoders, `ConfigKeys` and (via the test above) the schema agree.
     func testDecoderExpectedKeysMatchConfigKeys() throws {
-        let lines = try errorLines("bad-unknown-keys.json")
-        var expected: [String: Set<String>] = [:]
-        for line in lines {
-            guard let inRange = line.range(of: " in "), let listRange = line.range(of: "; expected one of: ") else { continue }
-            let context = String(line[inRange.upperBound..<listRange.lowerBound])
-            expected[context] = Set(line[listRange.upperBound...].components(separatedBy: ", "))
-        }
-        XCTAssertEqual(expected, [
+        XCTAssertEqual(try expectedKeyLists("bad-unknown-keys.json"), [
             "the top-level object": ConfigKeys.topLevel,
             "listener": ConfigKeys.listener,
             "route": ConfigKeys.route,
@@ -95,28 +88,28 @@ final class SchemaTests: XCTestCase {
             "request_id": ConfigKeys.requestID,
             "forwarded": ConfigKeys.forwarded,
         ])
-        var recordingExpected: [String: Set<String>] = [:]
-        for line in try errorLines("bad-recording-keys.json") {
-            guard let inRange = line.range(of: " in "), let listRange = line.range(of: "; expected one of: ") else { continue }
-            let context = String(line[inRange.upperBound..<listRange.lowerBound])
-            recordingExpected[context] = Set(line[listRange.upperBound...].components(separatedBy: ", "))
-        }
-        XCTAssertEqual(recordingExpected, [
+        XCTAssertEqual(try expectedKeyLists("bad-recording-keys.json"), [
             "recording": ConfigKeys.recording,
             "recording retention": ConfigKeys.recordingRetention,
             "route recording": ConfigKeys.routeRecording,
         ])
-        var tlsExpected: [String: Set<String>] = [:]
-        for line in try errorLines("bad-tls-keys.json") {
-            guard let inRange = line.range(of: " in "), let listRange = line.range(of: "; expected one of: ") else { continue }
-            let context = String(line[inRange.upperBound..<listRange.lowerBound])
-            tlsExpected[context] = Set(line[listRange.upperBound...].components(separatedBy: ", "))
-        }
-        XCTAssertEqual(tlsExpected, [
+        XCTAssertEqual(try expectedKeyLists("bad-tls-keys.json"), [
             "listener tls": ConfigKeys.listenerTLS,
             "listener tls client_certificates": ConfigKeys.listenerClientCertificates,
             "route tls": ConfigKeys.routeTLS,
         ])
+    }
+
+    /// From a fixture's unknown-key messages ("… in CONTEXT; expected one
+    /// of: a, b"), the keys each context's decoder accepts.
+    private func expectedKeyLists(_ fixture: String) throws -> [String: Set<String>] {
+        var lists: [String: Set<String>] = [:]
+        for line in try errorLines(fixture) {
+            guard let inRange = line.range(of: " in "), let listRange = line.range(of: "; expected one of: ") else { continue }
+            let context = String(line[inRange.upperBound..<listRange.lowerBound])
+            lists[context] = Set(line[listRange.upperBound...].components(separatedBy: ", "))
+        }
+        return lists
     }
 
     /// Validates fixtures with Python's `jsonschema` when it is installed.

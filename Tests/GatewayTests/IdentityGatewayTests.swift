@@ -22,6 +22,12 @@ final class IdentityGatewayTests: XCTestCase {
                                routes: [api, health, fallback], accessLog: false, policyDirectory: policyDir, identity: identity)
     }
 
+    private func startGateway(upstream: StubUpstream, issuer: TestIssuer) throws -> GatewayServer {
+        let server = try GatewayServer(config: config(upstream: upstream.port, issuer: issuer))
+        try server.start()
+        return server
+    }
+
     private func send(_ port: Int, _ raw: String) throws -> TestMessage {
         let s = try BlockingSocket.connect(port: port)
         defer { s.close() }
@@ -34,8 +40,7 @@ final class IdentityGatewayTests: XCTestCase {
         defer { issuer.stop() }
         let upstream = try StubUpstream()
         defer { upstream.stop() }
-        let server = try GatewayServer(config: config(upstream: upstream.port, issuer: issuer))
-        try server.start()
+        let server = try startGateway(upstream: upstream, issuer: issuer)
         defer { server.drain(); server.waitUntilStopped() }
         let port = server.listenAddresses[0].port
 
@@ -58,8 +63,7 @@ final class IdentityGatewayTests: XCTestCase {
         defer { issuer.stop() }
         let upstream = try StubUpstream()
         defer { upstream.stop() }
-        let server = try GatewayServer(config: config(upstream: upstream.port, issuer: issuer))
-        try server.start()
+        let server = try startGateway(upstream: upstream, issuer: issuer)
         defer { server.drain(); server.waitUntilStopped() }
         let port = server.listenAddresses[0].port
 
@@ -114,8 +118,7 @@ final class IdentityGatewayTests: XCTestCase {
         issuer.setDown(true)
         let upstream = try StubUpstream()
         defer { upstream.stop() }
-        let server = try GatewayServer(config: config(upstream: upstream.port, issuer: issuer))
-        try server.start()
+        let server = try startGateway(upstream: upstream, issuer: issuer)
         defer { server.drain(); server.waitUntilStopped() }
         let token = try issuer.token(kid: "ES256-1", payloadJSON: issuer.claims(extra: "\"scope\":\"tickets.read\""))
         let r = try send(server.listenAddresses[0].port, "GET /api/x HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer \(token)\r\n\r\n")

@@ -61,14 +61,19 @@ public enum TLSSetup {
         for route in config.routes where route.upstream.isHTTPS {
             let key = UpstreamTLSKey(route.upstreamTLS)
             if contexts[key] != nil { continue }
-            do {
-                contexts[key] = try TLSContext(client: clientConfiguration(for: route.upstreamTLS))
-            } catch {
-                throw TLSSetupError(configPath: config.sourcePath, location: route.upstreamTLS?.location,
-                                    owner: "route \"\(route.name)\"", underlying: error)
-            }
+            contexts[key] = try clientContext(for: route, in: config)
         }
         return contexts
+    }
+
+    /// The client context for one `https://` route; errors name the route.
+    private static func clientContext(for route: RouteConfig, in config: GatehouseConfig) throws(TLSSetupError) -> TLSContext {
+        do {
+            return try TLSContext(client: clientConfiguration(for: route.upstreamTLS))
+        } catch {
+            throw TLSSetupError(configPath: config.sourcePath, location: route.upstreamTLS?.location,
+                                owner: "route \"\(route.name)\"", underlying: error)
+        }
     }
 
     /// Every TLS problem in `config` (for `gatehouse check`), one line each.
@@ -79,12 +84,7 @@ public enum TLSSetup {
         }
         var seen: Set<UpstreamTLSKey> = []
         for route in config.routes where route.upstream.isHTTPS && seen.insert(UpstreamTLSKey(route.upstreamTLS)).inserted {
-            do {
-                _ = try TLSContext(client: clientConfiguration(for: route.upstreamTLS))
-            } catch {
-                lines.append(TLSSetupError(configPath: config.sourcePath, location: route.upstreamTLS?.location,
-                                           owner: "route \"\(route.name)\"", underlying: error).description)
-            }
+            do throws(TLSSetupError) { _ = try clientContext(for: route, in: config) } catch { lines.append(error.description) }
         }
         return lines
     }

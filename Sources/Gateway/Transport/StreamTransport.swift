@@ -229,7 +229,8 @@ struct StreamTransport {
     /// grown past 32 KiB: small keep-alive exchanges reuse theirs instead of
     /// reallocating two BIOs per request.
     mutating func releaseIdleBuffers() {
+        guard let tls else { return }  // plain connections hold nothing here
         pendingCiphertext.releaseIfEmpty()
-        if let tls, tls.bufferCapacity > 32 * 1024 { tls.releaseBuffersIfIdle() }
+        if tls.bufferCapacity > 32 * 1024 { tls.releaseBuffersIfIdle() }
     }
 }
