@@ -51,7 +51,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         // Writer throughput and bytes per exchange (Docs/BENCHMARKS.md, "Recording").
-        .executableTarget(name: "recording-bench", dependencies: ["Recording"], path: "Benchmarks/recording",
+        .executableTarget(name: "recording-bench", dependencies: ["Recording", "GatehouseCore"], path: "Benchmarks/recording",
                           swiftSettings: strict),
         // Token verifications per second and the cache-hit cost (Docs/BENCHMARKS.md, "Identity").
         .executableTarget(name: "identity-bench", dependencies: ["Identity", "TLS", "Policy", "HTTP1"],

@@ -3,7 +3,7 @@
 // Several producer threads stand in for event loops. Each exchange is two
 // records, `.start` (1 KiB request body) and `.outcome` (1 KiB response
 // body), with realistic headers (one of them a credential) and a policy
-// decision, and random 32-hex request IDs like the gateway's, submitted
+// decision, and request IDs from the gateway's own generator, submitted
 // through `Recorder.submit` exactly as the proxy does:
 //
 // - strict: every producer keeps `--inflight` exchanges open; the outcome is
@@ -23,7 +23,9 @@
 // Usage: swift run -c release recording-bench [--threads 4] [--inflight 16]
 //        [--seconds 5] [--async-exchanges 200000] [--size-exchanges 5000]
 //        [--dir PATH] [--only strict|async|size] [--checkpoint-frames N]
+//        [--random-ids]
 import Foundation
+import GatehouseCore
 import Recording
 
 struct Options {
@@ -35,6 +37,7 @@ struct Options {
     var dir: String? = nil
     var only: String? = nil
     var checkpointFrames: Int? = nil
+    var randomIDs = false
 
     init(_ args: [String]) {
         var i = 1
@@ -53,6 +56,7 @@ struct Options {
             case "--dir": dir = value()
             case "--only": only = value()
             case "--checkpoint-frames": checkpointFrames = Int(value())!
+            case "--random-ids": randomIDs = true
             default:
                 FileHandle.standardError.write(Data("unknown argument \(args[i])\n".utf8))
                 exit(2)
@@ -107,38 +111,16 @@ func now() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
-/// Request IDs as the gateway makes them (RequestIDGenerator): 128 random
-/// bits as 32 lower-case hex characters, so the `request_id` index sees
-/// random inserts, as in production.
+/// Request IDs as the gateway makes them: `RequestIDGenerator` itself
+/// (time-ordered, 80 random bits), so the `request_id` index sees the
+/// inserts it sees in production. `--random-ids` uses 128 random bits
+/// instead, as the gateway did before, for comparison.
 struct RequestIDs {
-    private var state: UInt64
-
-    init() {
-        var rng = SystemRandomNumberGenerator()
-        state = rng.next()
-    }
-
-    private mutating func next() -> UInt64 {
-        state &+= 0xA076_1D64_78BD_642F
-        let m = state.multipliedFullWidth(by: state ^ 0xE703_7ED1_A0B4_28DB)
-        return m.high ^ m.low
-    }
+    private var generator = RequestIDGenerator()
+    private var rng = SystemRandomNumberGenerator()
 
     mutating func make() -> String {
-        let a = next(), b = next()
-        return String(unsafeUninitializedCapacity: 32) { buf in
-            func digit(_ v: UInt64) -> UInt8 {
-                let d = UInt8(truncatingIfNeeded: v & 0xF)
-                return d < 10 ? 0x30 &+ d : 0x57 &+ d
-            }
-            var shift: UInt64 = 60
-            for i in 0..<16 {
-                buf[i] = digit(a >> shift)
-                buf[i + 16] = digit(b >> shift)
-                shift &-= 4
-            }
-            return 32
-        }
+        options.randomIDs ? generator.make(atMillis: rng.next()) : generator.make()
     }
 }
 
