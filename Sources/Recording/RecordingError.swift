@@ -10,15 +10,17 @@ public enum RecordingError: Error, Sendable, CustomStringConvertible {
     /// The store could not write the batch this record was in (disk full,
     /// I/O error, read-only file). Later batches are tried again.
     case storage(SQLiteError)
-    /// This record alone could not be written (for example a duplicate
-    /// request ID); other records in its batch were committed.
-    case rejected(SQLiteError)
-    /// An outcome arrived for a request ID that has no committed start.
+    /// A start arrived while an exchange with the same request ID is in
+    /// flight; other records in its batch were committed.
+    case duplicateStart(requestID: String)
+    /// An outcome arrived for a request ID that is not in flight: its start
+    /// was never committed, its outcome is already recorded, or it started
+    /// before this recorder opened.
     case unknownExchange(requestID: String)
-    /// An outcome arrived for an exchange whose outcome is already recorded.
-    case duplicateOutcome(requestID: String)
     /// The record contradicts itself (for example an outcome of `in_flight`).
     case invalidRecord(String)
+    /// A block's `records` document could not be read back (readers only).
+    case corruptBlock(id: Int64, reason: String)
     /// The file exists but holds no recording schema (readers only).
     case notARecording(path: String)
     /// The database file was written by a newer Gatehouse.
@@ -33,10 +35,11 @@ public enum RecordingError: Error, Sendable, CustomStringConvertible {
         case .queueFull: return "recording queue is full"
         case .closed: return "recorder is shut down"
         case .storage(let e): return "recording store failed: \(e)"
-        case .rejected(let e): return "record rejected: \(e)"
-        case .unknownExchange(let id): return "outcome for unknown exchange \(id): its start was never committed"
-        case .duplicateOutcome(let id): return "outcome for exchange \(id) is already recorded"
+        case .duplicateStart(let id): return "start for exchange \(id) refused: an exchange with that request ID is in flight"
+        case .unknownExchange(let id):
+            return "outcome for exchange \(id) refused: no such exchange is in flight (its start was never committed, it already has an outcome, or it was started before the recorder last opened)"
         case .invalidRecord(let why): return "invalid record: \(why)"
+        case .corruptBlock(let id, let reason): return "recording block \(id) cannot be read: \(reason)"
         case .notARecording(let path): return "\(path) is not a Gatehouse recording (no schema)"
         case .schemaTooNew(let found, let supported):
             return "recording schema version \(found) is newer than this build supports (\(supported))"

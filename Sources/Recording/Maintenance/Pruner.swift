@@ -1,26 +1,34 @@
 import GatehouseCore
 
 /// Retention by age and by size, done incrementally: each `step` is one
-/// short transaction deleting at most `pruneBatch` exchanges (their
-/// outcomes, decisions and approval events cascade), then the sessions left empty,
-/// then hands a bounded number of free pages back to the file system
+/// short transaction deleting the oldest blocks, up to about `pruneBatch`
+/// records (always at least one block), then the sessions left without a
+/// block, then hands a bounded number of free pages back to the file system
 /// (`auto_vacuum = INCREMENTAL`). The writer runs one step between write
 /// batches, so pruning never stalls recording for long.
+///
+/// The unit is a block (one write batch, see `BlockBuilder`): by age, a
+/// block goes once its newest record is older than the limit; by size, the
+/// oldest blocks go first until the live size is under the limit. An
+/// outcome whose start was pruned stays until its own block goes; readers
+/// skip it.
 struct Pruner {
     struct StepResult {
-        var exchanges = 0
+        var blocks = 0
+        var records = 0
         var sessions = 0
     }
 
     let db: Database
     let config: RecorderConfiguration.Retention
     private let begin, commit, rollback: Statement
-    private let deleteOld, deleteOldest, deleteEmptySession, pageCount, freelistCount: Statement
+    private let oldBlocks, oldestBlocks, deleteBlock, deleteBlockSessions, deleteEmptySession: Statement
+    private let pageCount, freelistCount: Statement
     private let pageSize: Int64
     private var nextCheck: UInt64 = 0
     private var moreWork = false
 
-    /// Free pages released per step, at most.
+    /// Free pages handed back per step.
     static let vacuumPages = 512
 
     var enabled: Bool { config.maxAgeMs != nil || config.maxBytes != nil }
@@ -31,17 +39,15 @@ struct Pruner {
         begin = try db.prepare("BEGIN IMMEDIATE", persistent: true)
         commit = try db.prepare("COMMIT", persistent: true)
         rollback = try db.prepare("ROLLBACK", persistent: true)
-        deleteOld = try db.prepare("""
-            DELETE FROM exchange_starts WHERE id IN
-                (SELECT id FROM exchange_starts WHERE started_at < ?1 ORDER BY started_at LIMIT ?2)
-            RETURNING session_id
+        oldBlocks = try db.prepare("""
+            SELECT id, record_count FROM exchange_blocks WHERE last_at < ?1 ORDER BY id LIMIT ?2
             """, persistent: true)
-        deleteOldest = try db.prepare("""
-            DELETE FROM exchange_starts WHERE id IN (SELECT id FROM exchange_starts ORDER BY id LIMIT ?1)
-            RETURNING session_id
-            """, persistent: true)
+        oldestBlocks = try db.prepare("SELECT id, record_count FROM exchange_blocks ORDER BY id LIMIT ?1", persistent: true)
+        deleteBlock = try db.prepare("DELETE FROM exchange_blocks WHERE id = ?1", persistent: true)
+        deleteBlockSessions = try db.prepare("DELETE FROM block_sessions WHERE block_id = ?1 RETURNING session_id",
+                                             persistent: true)
         deleteEmptySession = try db.prepare("""
-            DELETE FROM sessions WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM exchange_starts WHERE session_id = ?1)
+            DELETE FROM sessions WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM block_sessions WHERE session_id = ?1)
             """, persistent: true)
         pageCount = try db.prepare("PRAGMA page_count", persistent: true)
         freelistCount = try db.prepare("PRAGMA freelist_count", persistent: true)
@@ -50,13 +56,14 @@ struct Pruner {
 
     func isDue(now: UInt64) -> Bool { enabled && (moreWork || now >= nextCheck) }
 
+    /// Milliseconds until the next step is due (for the writer's wait).
     func msUntilDue(now: UInt64) -> Int {
         guard enabled else { return Int.max }
         if isDue(now: now) { return 0 }
         return Int((nextCheck - now) / 1_000_000) + 1
     }
 
-    /// Bytes in pages holding data (the file minus its free pages).
+    /// Bytes in use: pages minus free pages.
     func liveBytes() throws(SQLiteError) -> Int64 {
         let pages = try pragma(pageCount)
         let free = try pragma(freelistCount)
@@ -68,8 +75,7 @@ struct Pruner {
         return try st.step() ? st.int64(0) : 0
     }
 
-    /// One pruning transaction. `nowMillis` is the wall clock that ages are
-    /// measured against.
+    /// One bounded pruning transaction.
     mutating func step(nowMillis: Int64) throws(SQLiteError) -> StepResult {
         nextCheck = MonotonicClock.now() &+ nanoseconds(ms: config.checkIntervalMs)
         moreWork = false
@@ -80,14 +86,14 @@ struct Pruner {
         try WriterStatements.run(begin)
         do {
             if let maxAge = config.maxAgeMs {
-                try deleteOld.bind(1, nowMillis - maxAge)
-                try deleteOld.bind(2, batch)
-                result.exchanges += try collect(deleteOld, into: &touched)
+                try oldBlocks.bind(1, nowMillis - maxAge)
+                try oldBlocks.bind(2, batch)
+                try delete(choose(oldBlocks, records: batch), into: &result, touched: &touched)
             }
-            if result.exchanges < batch, let maxBytes = config.maxBytes, try liveBytes() > maxBytes {
+            if result.records < batch, let maxBytes = config.maxBytes, try liveBytes() > maxBytes {
                 overSize = true
-                try deleteOldest.bind(1, batch - result.exchanges)
-                result.exchanges += try collect(deleteOldest, into: &touched)
+                try oldestBlocks.bind(1, batch)
+                try delete(choose(oldestBlocks, records: batch - result.records), into: &result, touched: &touched)
             }
             for id in touched {
                 defer { deleteEmptySession.reset() }
@@ -104,17 +110,36 @@ struct Pruner {
             if !db.isAutocommit { try? WriterStatements.run(rollback) }
             throw error
         }
-        moreWork = result.exchanges >= batch || (overSize && result.exchanges > 0)
+        moreWork = result.records >= batch || (overSize && result.blocks > 0)
         return result
     }
 
-    private func collect(_ st: Statement, into sessions: inout Set<Int64>) throws(SQLiteError) -> Int {
+    /// The first blocks `st` lists, up to about `records` records (at
+    /// least one block).
+    private func choose(_ st: Statement, records: Int) throws(SQLiteError) -> [(id: Int64, records: Int)] {
         defer { st.reset() }
-        var n = 0
-        while try st.step() {
-            sessions.insert(st.int64(0))
-            n += 1
+        var chosen: [(id: Int64, records: Int)] = []
+        var total = 0
+        while total < max(records, 1), try st.step() {
+            chosen.append((st.int64(0), st.int(1)))
+            total += st.int(1)
         }
-        return n
+        return chosen
+    }
+
+    private func delete(_ blocks: [(id: Int64, records: Int)], into result: inout StepResult,
+                        touched: inout Set<Int64>) throws(SQLiteError) {
+        for b in blocks {
+            defer {
+                deleteBlockSessions.reset()
+                deleteBlock.reset()
+            }
+            try deleteBlockSessions.bind(1, b.id)
+            while try deleteBlockSessions.step() { touched.insert(deleteBlockSessions.int64(0)) }
+            try deleteBlock.bind(1, b.id)
+            try deleteBlock.step()
+            result.blocks += 1
+            result.records += b.records
+        }
     }
 }

@@ -26,6 +26,14 @@ public struct CapturedBody: Sendable, Equatable {
         append(body)
     }
 
+    /// A body as stored earlier: the bytes kept and the size it had
+    /// (`totalLength` ≥ `bytes.count`; larger means it was cut).
+    init(restoring bytes: [UInt8], totalLength: Int) {
+        self.cap = bytes.count
+        self.bytes = bytes
+        self.totalLength = max(totalLength, bytes.count)
+    }
+
     /// Appends one chunk (after masking), keeping only what fits the cap.
     public mutating func append(_ chunk: some Collection<UInt8>) {
         totalLength += chunk.count

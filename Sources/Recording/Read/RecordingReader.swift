@@ -4,13 +4,14 @@ import GatehouseCore
 /// while the daemon writes (WAL readers never block the writer, and the
 /// writer never blocks them). Every call runs in its own short read
 /// transaction, so no snapshot is held between calls and checkpoints can
-/// proceed; exports page through the table in short transactions too.
+/// proceed; exports read blocks a page at a time, each page in its own
+/// short transaction.
 ///
 /// Not thread-safe: use one reader per thread.
 public final class RecordingReader {
     let db: Database
-    /// Exchanges read per read transaction during export.
-    static let pageSize = 500
+    /// Blocks read per read transaction.
+    static let pageSize = 16
 
     /// Opens `path` read-only. Throws `.storage` if it cannot be opened,
     /// `.notARecording` if it holds no recording schema, `.schemaTooNew` if
@@ -59,14 +60,11 @@ public final class RecordingReader {
         if let v = query.until { sql.add("s.started_at <= ?", .int(v)) }
         if let v = query.subject { sql.add("s.subject = ?", .text(v)) }
         if let v = query.route {
-            sql.add("EXISTS (SELECT 1 FROM exchanges e WHERE e.session_id = s.id AND e.route = ?)", .text(v))
+            sql.add("EXISTS (SELECT 1 FROM json_each(s.routes_json) WHERE value = ?)", .text(v))
         }
-        if let v = query.outcome {
-            sql.add("EXISTS (SELECT 1 FROM exchanges e WHERE e.session_id = s.id AND e.outcome = ?)", .text(v.rawValue))
-        }
+        if let v = query.outcome { sql.add(Self.hasOutcome(v)) }
         if let v = query.action {
-            sql.add("EXISTS (SELECT 1 FROM exchange_starts e WHERE e.session_id = s.id AND \(DecisionSQL.hasAction))",
-                    repeating: .text(v), DecisionSQL.hasActionParameters)
+            sql.add("EXISTS (SELECT 1 FROM json_each(s.actions_json) WHERE value = ?)", .text(v))
         }
         sql.suffix("ORDER BY s.started_at DESC, s.id DESC LIMIT ?", .int(Int64(max(query.limit, 0))))
         return try read { () throws(SQLiteError) in
@@ -94,72 +92,103 @@ public final class RecordingReader {
                        failedCount: st.int(12), abandonedCount: st.int(13), bytesIn: st.int64(14), bytesOut: st.int64(15))
     }
 
+    /// The session counter that says it has an exchange with `outcome`.
+    static func hasOutcome(_ outcome: Outcome) -> String {
+        switch outcome {
+        case .completed: return "s.completed_count > 0"
+        case .denied: return "s.denied_count > 0"
+        case .failed: return "s.failed_count > 0"
+        case .abandoned: return "s.abandoned_count > 0"
+        case .inFlight:
+            return "s.exchange_count > s.completed_count + s.denied_count + s.failed_count + s.abandoned_count"
+        }
+    }
+
     // MARK: exchanges
 
-    /// A session's exchanges in the order they started.
+    /// A session's exchanges in the order they started: the blocks that
+    /// hold its records (`block_sessions`), paired up in memory.
     public func exchanges(sessionID: Int64) throws(RecordingError) -> [RecordedExchange] {
+        var assembler = ExchangeAssembler(sessionID: sessionID)
         var all: [RecordedExchange] = []
+        do {
+            try forEachBlock(sessionID: sessionID, since: nil) { block in
+                assembler.feed(block) { all.append($0) }
+            }
+        } catch let e as RecordingError {
+            throw e
+        } catch {
+            preconditionFailure("forEachBlock threw \(error), which its body never throws")
+        }
+        all += assembler.stillOpen
+        return all.sorted { $0.id < $1.id }
+    }
+
+    /// Calls `body` for every exchange matching `query`, as soon as it is
+    /// complete (so in the order exchanges finished), then for the ones
+    /// still in flight at the end, oldest first. Blocks are read a page
+    /// (one short read transaction) at a time.
+    public func forEachExchange(_ query: ExchangeQuery, _ body: (RecordedExchange) throws -> Void) throws {
+        var assembler = ExchangeAssembler(sessionID: query.sessionID)
+        var remaining = query.limit ?? Int.max
+        struct Done: Error {}
+        func emit(_ e: RecordedExchange) throws {
+            guard remaining > 0 else { throw Done() }
+            guard Self.matches(e, query) else { return }
+            try body(e)
+            remaining -= 1
+        }
+        do {
+            try forEachBlock(sessionID: query.sessionID, since: query.since) { block in
+                try assembler.feed(block, finished: emit)
+            }
+            for e in assembler.stillOpen { try emit(e) }
+        } catch is Done {
+            return
+        }
+    }
+
+    static func matches(_ e: RecordedExchange, _ q: ExchangeQuery) -> Bool {
+        if let v = q.since, e.startedAt < v { return false }
+        if let v = q.until, e.startedAt > v { return false }
+        if let v = q.subject, e.identity?.subject != v { return false }
+        if let v = q.route, e.route != v { return false }
+        if let v = q.outcome, e.outcome != v.rawValue { return false }
+        if let v = q.action, !e.decisions.contains(where: { $0.decision.action == v }) { return false }
+        return true
+    }
+
+    /// Reads blocks in ID order, `pageSize` per read transaction: all of
+    /// them, or those holding records of `sessionID`, from the first whose
+    /// newest record is at or after `since`.
+    func forEachBlock(sessionID: Int64?, since: Int64?,
+                      _ body: (BlockRecords.Block) throws -> Void) throws {
         var after: Int64 = 0
         while true {
-            let page = try exchangePage(ExchangeQuery(sessionID: sessionID), after: after, count: Self.pageSize)
-            all += page
-            guard page.count == Self.pageSize, let last = page.last else { return all }
-            after = last.id
+            let page: [(Int64, [UInt8], [UInt8])] = try read { () throws(SQLiteError) in
+                var sql = sessionID == nil
+                    ? SQLBuilder("SELECT b.id, b.records, b.bodies FROM exchange_blocks b WHERE b.id > ?", .int(after))
+                    : SQLBuilder("""
+                        SELECT b.id, b.records, b.bodies FROM block_sessions bs JOIN exchange_blocks b ON b.id = bs.block_id
+                        WHERE bs.session_id = ? AND b.id > ?
+                        """, .int(sessionID!), .int(after))
+                if let v = since { sql.add("b.last_at >= ?", .int(v)) }
+                sql.suffix("ORDER BY b.id LIMIT ?", .int(Int64(Self.pageSize)))
+                let st = try sql.prepare(on: db)
+                var rows: [(Int64, [UInt8], [UInt8])] = []
+                while try st.step() { rows.append((st.int64(0), st.textBytes(1), st.blob(2) ?? [])) }
+                return rows
+            }
+            for (id, text, bodies) in page {
+                let records: [BlockRecords.Record]
+                do { records = try BlockRecords.decode(text) } catch {
+                    throw RecordingError.corruptBlock(id: id, reason: "\(error)")
+                }
+                try body(BlockRecords.Block(id: id, records: records, bodies: bodies))
+            }
+            guard page.count == Self.pageSize, let last = page.last else { return }
+            after = last.0
         }
-    }
-
-    /// Calls `body` for every exchange matching `query`, oldest first, a
-    /// page (one short read transaction) at a time.
-    public func forEachExchange(_ query: ExchangeQuery, _ body: (RecordedExchange) throws -> Void) throws {
-        var after: Int64 = 0
-        var remaining = query.limit ?? Int.max
-        while remaining > 0 {
-            let page = try exchangePage(query, after: after, count: min(Self.pageSize, remaining))
-            for e in page { try body(e) }
-            if page.count < min(Self.pageSize, remaining) { return }
-            remaining -= page.count
-            after = page.last!.id
-        }
-    }
-
-    func exchangePage(_ query: ExchangeQuery, after: Int64, count: Int) throws(RecordingError) -> [RecordedExchange] {
-        var sql = SQLBuilder("SELECT \(ExchangeRow.columns) FROM exchanges e WHERE e.id > ?", .int(after))
-        if let v = query.sessionID { sql.add("e.session_id = ?", .int(v)) }
-        if let v = query.since { sql.add("e.started_at >= ?", .int(v)) }
-        if let v = query.until { sql.add("e.started_at <= ?", .int(v)) }
-        if let v = query.subject { sql.add("e.subject = ?", .text(v)) }
-        if let v = query.route { sql.add("e.route = ?", .text(v)) }
-        if let v = query.outcome { sql.add("e.outcome = ?", .text(v.rawValue)) }
-        if let v = query.action {
-            sql.add(DecisionSQL.hasAction, repeating: .text(v), DecisionSQL.hasActionParameters)
-        }
-        sql.suffix("ORDER BY e.id LIMIT ?", .int(Int64(count)))
-        return try read { () throws(SQLiteError) in
-            let st = try sql.prepare(on: db)
-            var rows: [RecordedExchange] = []
-            while try st.step() { rows.append(ExchangeRow.exchange(from: st)) }
-            guard let first = rows.first?.id, let last = rows.last?.id else { return rows }
-            let decisions = try loadDecisions(from: first, to: last)
-            for i in rows.indices { rows[i].decisions = decisions[rows[i].id] ?? [] }
-            return rows
-        }
-    }
-
-    private func loadDecisions(from: Int64, to: Int64) throws(SQLiteError) -> [Int64: [StoredDecision]] {
-        let st = try db.prepare("""
-            SELECT exchange_id, phase, stage, rule_id, action, detectors_json, dry_run FROM decisions
-            WHERE exchange_id BETWEEN ?1 AND ?2
-            ORDER BY exchange_id, CASE phase WHEN 'request' THEN 0 ELSE 1 END, seq
-            """)
-        try st.bind(1, from)
-        try st.bind(2, to)
-        var out: [Int64: [StoredDecision]] = [:]
-        while try st.step() {
-            let d = RecordedDecision(stage: st.text(2) ?? "", ruleID: st.text(3), action: st.text(4) ?? "",
-                                     detectors: StoredJSON.strings(st.text(5)), dryRun: st.bool(6))
-            out[st.int64(0), default: []].append(StoredDecision(phase: st.text(1) ?? "", decision: d))
-        }
-        return out
     }
 
     // MARK: export

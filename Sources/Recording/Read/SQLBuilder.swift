@@ -21,9 +21,8 @@ struct SQLBuilder {
     }
 
     /// Adds `AND condition` whose `count` `?`s are all bound to `value`.
-    mutating func add(_ condition: String, repeating value: Value, _ count: Int) {
+    mutating func add(_ condition: String) {
         sql += " AND " + condition
-        values.append(contentsOf: repeatElement(value, count: count))
     }
 
     /// Appends ordering/limits with their parameters.

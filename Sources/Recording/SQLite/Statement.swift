@@ -150,4 +150,11 @@ final class Statement {
         guard n > 0, let p = sqlite3_column_blob(handle, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
+
+    /// A TEXT column's bytes as stored (no UTF-8 repair), empty for NULL.
+    func textBytes(_ column: Int32) -> [UInt8] {
+        guard let p = sqlite3_column_text(handle, column) else { return [] }
+        let n = Int(sqlite3_column_bytes(handle, column))
+        return Array(UnsafeBufferPointer(start: p, count: n))
+    }
 }

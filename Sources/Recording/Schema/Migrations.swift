@@ -4,7 +4,7 @@
 /// new one. Docs/RECORDING.md describes every table and column.
 enum Migrations {
     /// Migration N is `all[N - 1]`.
-    static let all: [String] = [v1, v2, v3]
+    static let all: [String] = [v1, v2, v3, v4]
 
     /// The schema version this build writes.
     static var latestVersion: Int { all.count }
@@ -41,6 +41,10 @@ enum Migrations {
     /// `unhex`), run in the same transaction right after its SQL.
     private static func afterSQL(version: Int, _ db: Database) throws(SQLiteError) {
         if version == 3 { try RequestIDPacking.packExisting(db) }
+        if version == 4 {
+            try BlockConversion.convertExisting(db)
+            try db.execute(v4Finish)
+        }
     }
 
     /// 1: sessions, exchanges, decisions, approval events.
@@ -253,5 +257,128 @@ enum Migrations {
     SELECT NULL, o.exchange_id, 'response', j.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'),
         json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
     FROM exchange_outcomes o, json_each(o.decisions_json) j WHERE o.decisions_json IS NOT NULL;
+    """
+
+    /// 4: records in blocks. A write batch's records are one JSON document
+    /// (`exchange_blocks.records`, an array with one object per start,
+    /// outcome or complete record; see `RecordEncoder`) and one BLOB of
+    /// their bodies (`exchange_blocks.bodies`, each record saying where its
+    /// bodies are) instead of a row and its index entries per exchange side, so SQLite does one insert
+    /// per batch rather than two per exchange. `block_sessions` says which
+    /// sessions have records in which block; sessions carry the routes and
+    /// decision actions they have seen, for the session list's filters.
+    /// Existing exchanges are converted into blocks (`BlockConversion`),
+    /// then the old tables are dropped (`v4Finish`). Views `exchanges` and
+    /// `decisions` keep the earlier columns for ad hoc SQL (they read every
+    /// block: for forensics and tests, not for hot paths).
+    static let v4 = """
+    CREATE TABLE exchange_blocks (
+        id            INTEGER PRIMARY KEY,
+        first_at      INTEGER NOT NULL,
+        last_at       INTEGER NOT NULL,
+        record_count  INTEGER NOT NULL,
+        records       TEXT    NOT NULL,
+        bodies        BLOB    NOT NULL
+    );
+    CREATE INDEX exchange_blocks_last ON exchange_blocks (last_at);
+
+    CREATE TABLE block_sessions (
+        session_id  INTEGER NOT NULL,
+        block_id    INTEGER NOT NULL,
+        PRIMARY KEY (session_id, block_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX block_sessions_block ON block_sessions (block_id);
+
+    ALTER TABLE sessions ADD COLUMN routes_json TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE sessions ADD COLUMN actions_json TEXT NOT NULL DEFAULT '[]';
+    UPDATE sessions SET
+        routes_json = coalesce((SELECT json_group_array(DISTINCT e.route) FROM exchange_starts e
+                                WHERE e.session_id = sessions.id), '[]'),
+        actions_json = coalesce((SELECT json_group_array(DISTINCT d.action) FROM decisions d
+                                 JOIN exchange_starts e ON e.id = d.exchange_id WHERE e.session_id = sessions.id), '[]');
+    """
+
+    /// The rest of version 4, once `BlockConversion` has copied the
+    /// exchanges: the old tables go, the compatibility views come.
+    static let v4Finish = """
+    DROP VIEW decisions;
+    DROP VIEW exchanges;
+    DROP TABLE approval_events;
+    DROP TABLE decision_rows;
+    DROP TABLE exchange_outcomes;
+    DROP TABLE exchange_starts;
+
+    CREATE TABLE approval_events (
+        id          INTEGER PRIMARY KEY,
+        request_id  TEXT    NOT NULL,
+        at          INTEGER NOT NULL,
+        event       TEXT    NOT NULL,
+        approver    TEXT,
+        ticket      TEXT,
+        reason      TEXT
+    );
+    CREATE INDEX approval_events_request ON approval_events (request_id);
+
+    CREATE VIEW exchange_records AS
+    SELECT b.id AS block_id, r.key AS position, json_extract(r.value, '$.k') AS kind,
+        json_extract(r.value, '$.request_id') AS request_id, r.value AS record,
+        CASE WHEN json_extract(r.value, '$.request_body_at') IS NOT NULL THEN
+            substr(b.bodies, json_extract(r.value, '$.request_body_at[0]') + 1, json_extract(r.value, '$.request_body_at[1]'))
+        END AS request_body,
+        CASE WHEN json_extract(r.value, '$.response_body_at') IS NOT NULL THEN
+            substr(b.bodies, json_extract(r.value, '$.response_body_at[0]') + 1, json_extract(r.value, '$.response_body_at[1]'))
+        END AS response_body
+    FROM exchange_blocks b, json_each(b.records) r;
+
+    CREATE VIEW exchanges AS
+    SELECT min(CASE WHEN kind <> 'outcome' THEN block_id * 65536 + position END) AS id,
+        request_id,
+        max(json_extract(record, '$.session_id')) AS session_id,
+        max(json_extract(record, '$.started_at')) AS started_at,
+        max(json_extract(record, '$.finished_at')) AS finished_at,
+        max(json_extract(record, '$.route')) AS route,
+        max(json_extract(record, '$.client_address')) AS client_address,
+        max(json_extract(record, '$.subject')) AS subject,
+        max(json_extract(record, '$.client_id')) AS client_id,
+        coalesce(max(json_extract(record, '$.groups')), '[]') AS groups_json,
+        max(json_extract(record, '$.method')) AS method,
+        max(json_extract(record, '$.target')) AS target,
+        max(json_extract(record, '$.request_headers')) AS request_headers_json,
+        max(request_body) AS request_body,
+        coalesce(max(json_extract(record, '$.request_body_size')), 0) AS request_body_size,
+        coalesce(max(json_extract(record, '$.request_body_truncated')), 0) AS request_body_truncated,
+        max(json_extract(record, '$.response_status')) AS response_status,
+        max(json_extract(record, '$.response_headers')) AS response_headers_json,
+        max(response_body) AS response_body,
+        coalesce(max(json_extract(record, '$.response_body_size')), 0) AS response_body_size,
+        coalesce(max(json_extract(record, '$.response_body_truncated')), 0) AS response_body_truncated,
+        max(json_extract(record, '$.t_request_us')) AS t_request_us,
+        max(json_extract(record, '$.t_policy_us')) AS t_policy_us,
+        max(json_extract(record, '$.t_hold_us')) AS t_hold_us,
+        max(json_extract(record, '$.t_connect_us')) AS t_connect_us,
+        max(json_extract(record, '$.t_first_byte_us')) AS t_first_byte_us,
+        max(json_extract(record, '$.t_total_us')) AS t_total_us,
+        coalesce(max(json_extract(record, '$.bytes_in')), 0) AS bytes_in,
+        coalesce(max(json_extract(record, '$.bytes_out')), 0) AS bytes_out,
+        max(json_extract(record, '$.upstream_address')) AS upstream_address,
+        max(json_extract(record, '$.error_code')) AS error_code,
+        max(json_extract(record, '$.error_reason')) AS error_reason,
+        coalesce(max(json_extract(record, '$.outcome')), 'in_flight') AS outcome,
+        max(json_extract(record, '$.durability')) AS durability,
+        max(json_extract(record, '$.request_decisions')) AS request_decisions_json,
+        max(json_extract(record, '$.response_decisions')) AS response_decisions_json
+    FROM exchange_records
+    GROUP BY request_id
+    HAVING id IS NOT NULL;
+
+    CREATE VIEW decisions AS
+    SELECT e.id AS exchange_id, 'request' AS phase, j.key AS seq, json_extract(j.value, '$[0]') AS stage,
+        json_extract(j.value, '$[1]') AS rule_id, json_extract(j.value, '$[2]') AS action,
+        json_extract(j.value, '$[3]') AS detectors_json, json_extract(j.value, '$[4]') AS dry_run
+    FROM exchanges e, json_each(e.request_decisions_json) j WHERE e.request_decisions_json IS NOT NULL
+    UNION ALL
+    SELECT e.id, 'response', j.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'),
+        json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
+    FROM exchanges e, json_each(e.response_decisions_json) j WHERE e.response_decisions_json IS NOT NULL;
     """
 }

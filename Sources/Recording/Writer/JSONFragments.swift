@@ -85,7 +85,14 @@ enum JSONFragments {
     /// written straight into the buffer, eight plain bytes at a time.
     static func appendString(_ s: String, to out: ScratchBuffer) {
         var s = s
-        s.withUTF8 { p in
+        s.withUTF8 { appendString(bytes: UnsafeRawBufferPointer($0), to: out) }
+    }
+
+    /// Appends `p`, which must be valid UTF-8, as a JSON string (quoted,
+    /// escaped). Bytes at or above 0x80 are copied as they are.
+    static func appendString(bytes p: UnsafeRawBufferPointer, to out: ScratchBuffer) {
+        do {
+            let p = p.assumingMemoryBound(to: UInt8.self)
             let n = p.count
             // Worst case: every byte written as `\u00XX`, plus the quotes and
             // the spare bytes of the last eight-byte store.
@@ -103,38 +110,45 @@ enum JSONFragments {
                         if left >= 8 {
                             w = UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)
                         } else {
+                            // The last 1–7 bytes, above a padding of spaces
+                            // (no call to memcpy for a few bytes).
                             w = 0x2020_2020_2020_2020
-                            withUnsafeMutableBytes(of: &w) { $0.baseAddress!.copyMemory(from: src + i, byteCount: left) }
+                            var k = left
+                            while k > 0 {
+                                k &-= 1
+                                let shift = UInt64(truncatingIfNeeded: k &* 8)
+                                w = (w & ~(0xFF &<< shift)) | (UInt64(src[i &+ k]) &<< shift)
+                            }
                         }
-                        if !mayNeedEscape(w) {
+                        let m = escapeMask(w)
+                        if m == 0 {
                             UnsafeMutableRawPointer(dst + o).storeBytes(of: w, as: UInt64.self)
                             let step = min(left, 8)
                             i &+= step
                             o &+= step
                             continue
                         }
-                        // Somewhere in these eight bytes is one to escape.
-                        let end = i &+ min(left, 8)
-                        while i < end {
-                            let b = src[i]
-                            i &+= 1
-                            if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x7F {
-                                dst[o] = b
-                                o &+= 1
-                                continue
-                            }
-                            dst[o] = 0x5C
-                            switch b {
-                            case 0x22: dst[o &+ 1] = 0x22; o &+= 2
-                            case 0x5C: dst[o &+ 1] = 0x5C; o &+= 2
-                            case 0x0A: dst[o &+ 1] = UInt8(ascii: "n"); o &+= 2
-                            case 0x0D: dst[o &+ 1] = UInt8(ascii: "r"); o &+= 2
-                            case 0x09: dst[o &+ 1] = UInt8(ascii: "t"); o &+= 2
-                            default:
-                                dst[o &+ 1] = UInt8(ascii: "u"); dst[o &+ 2] = UInt8(ascii: "0"); dst[o &+ 3] = UInt8(ascii: "0")
-                                dst[o &+ 4] = hexDigit(b >> 4); dst[o &+ 5] = hexDigit(b & 0xF)
-                                o &+= 6
-                            }
+                        // The lowest flagged byte is exactly the first to
+                        // escape: the bytes before it go out with this
+                        // store, the rest are looked at again next round.
+                        // (Padding spaces never flag.)
+                        let k = m.trailingZeroBitCount &>> 3
+                        UnsafeMutableRawPointer(dst + o).storeBytes(of: w, as: UInt64.self)
+                        o &+= k
+                        i &+= k
+                        let b = src[i]
+                        i &+= 1
+                        dst[o] = 0x5C
+                        switch b {
+                        case 0x22: dst[o &+ 1] = 0x22; o &+= 2
+                        case 0x5C: dst[o &+ 1] = 0x5C; o &+= 2
+                        case 0x0A: dst[o &+ 1] = UInt8(ascii: "n"); o &+= 2
+                        case 0x0D: dst[o &+ 1] = UInt8(ascii: "r"); o &+= 2
+                        case 0x09: dst[o &+ 1] = UInt8(ascii: "t"); o &+= 2
+                        default:
+                            dst[o &+ 1] = UInt8(ascii: "u"); dst[o &+ 2] = UInt8(ascii: "0"); dst[o &+ 3] = UInt8(ascii: "0")
+                            dst[o &+ 4] = hexDigit(b >> 4); dst[o &+ 5] = hexDigit(b & 0xF)
+                            o &+= 6
                         }
                     }
                 }
@@ -144,18 +158,18 @@ enum JSONFragments {
         }
     }
 
-    /// False only when none of the eight bytes of `w` is a control byte
-    /// (< 0x20), `"`, `\\` or DEL. Exact for "none" (no false negatives);
-    /// a true answer may be wrong, and the caller then looks at each byte.
-    /// The classic "has a byte less than n" bit trick, per 64-bit word.
+    /// A mask with the high bit set in each byte of `w` that may need an
+    /// escape: a control byte (< 0x20), `"`, `\\` or DEL. Zero exactly when
+    /// none does. Its lowest set bit is exact (the classic "has a byte less
+    /// than n" trick per 64-bit word: a borrow can only flag bytes above a
+    /// true one), so `trailingZeroBitCount / 8` is the first byte to escape.
     @inline(__always)
-    static func mayNeedEscape(_ w: UInt64) -> Bool {
+    static func escapeMask(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        let control = (w &- 0x20 &* ones) & ~w & highs != 0
-        return control || hasZeroByte(w ^ (0x22 &* ones)) || hasZeroByte(w ^ (0x5C &* ones))
-            || hasZeroByte(w ^ (0x7F &* ones))
+        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let control = (w &- 0x20 &* ones) & ~w & highs
+        return control | zeroBytes(w ^ (0x22 &* ones)) | zeroBytes(w ^ (0x5C &* ones)) | zeroBytes(w ^ (0x7F &* ones))
     }
 
     @inline(__always)

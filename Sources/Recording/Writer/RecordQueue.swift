@@ -28,13 +28,24 @@ enum QueueItem {
 /// Strict records may use the whole bound; async records only the part
 /// left after `strictReserve`, so an async flood cannot starve strict
 /// traffic into 503s.
+///
+/// Async records are coalesced: a push wakes a sleeping writer for the
+/// first record of a burst, for any strict record or control item, or once
+/// `asyncWakeRecords` are queued; otherwise the writer gathers async records
+/// for up to `asyncDelayMs` before it writes them. Without that, a writer
+/// that keeps up is woken (a futex wake on the event loop, a context switch
+/// on the writer) and commits a transaction for every record or two.
 final class RecordQueue: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     // Guarded by `mutex`.
     /// Each item with the size it was counted with, so taking it does not
     /// measure it again. Taken items are moved out (the slot left nil).
-    private var items: [(item: QueueItem?, bytes: Int)] = []
+    private var items: [(item: QueueItem?, bytes: Int, urgent: Bool)] = []
+    /// Strict records and control items queued (they end coalescing).
+    private var urgentQueued = 0
+    /// True while the writer gathers async records (see `take`).
+    private var coalescing = false
     private var head = 0
     private var queuedBytes = 0
     private var writerWaiting = false
@@ -43,11 +54,15 @@ final class RecordQueue: @unchecked Sendable {
     let maxRecords: Int
     let maxBytes: Int
     let strictReserve: Int
+    let asyncWakeRecords: Int
+    let asyncDelayMs: Int
 
-    init(maxRecords: Int, maxBytes: Int, strictReserve: Int) {
+    init(maxRecords: Int, maxBytes: Int, strictReserve: Int, asyncWakeRecords: Int = 1, asyncDelayMs: Int = 0) {
         self.maxRecords = max(maxRecords, 1)
         self.maxBytes = max(maxBytes, 1)
         self.strictReserve = min(max(strictReserve, 0), self.maxRecords - 1)
+        self.asyncWakeRecords = max(asyncWakeRecords, 1)
+        self.asyncDelayMs = max(asyncDelayMs, 0)
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(cond, nil)
     }
@@ -77,10 +92,14 @@ final class RecordQueue: @unchecked Sendable {
             pthread_mutex_unlock(mutex)
             return false
         }
-        items.append((item, size))
+        let urgent = durability == .strict
+        items.append((item, size, urgent))
         queuedBytes += size
-        let wake = writerWaiting
-        if wake { writerWaiting = false; pthread_cond_signal(cond) }
+        if urgent { urgentQueued += 1 }
+        if writerWaiting && (urgent || !coalescing || count + 1 >= asyncWakeRecords) {
+            writerWaiting = false
+            pthread_cond_signal(cond)
+        }
         pthread_mutex_unlock(mutex)
         return true
     }
@@ -89,27 +108,36 @@ final class RecordQueue: @unchecked Sendable {
     func pushControl(_ item: QueueItem) -> Bool {
         locked {
             if closed { return false }
-            items.append((item, 0))
+            items.append((item, 0, true))
+            urgentQueued += 1
             if writerWaiting { writerWaiting = false; pthread_cond_signal(cond) }
             return true
         }
     }
 
     /// Takes up to `max` queued items, waiting up to `timeoutMs` for the
-    /// first one (0: do not wait). Returns `closed` once shut down and empty.
+    /// first one (0: do not wait). When only async records are queued, and
+    /// fewer than `asyncWakeRecords`, it then waits up to `asyncDelayMs` more
+    /// for others to join them. Returns `closed` once shut down and empty.
     func take(max: Int, timeoutMs: Int) -> (items: [QueueItem], closed: Bool) {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         if items.count == head && !closed && timeoutMs > 0 {
-            var ts = timespec()
-            clock_gettime(CLOCK_REALTIME, &ts)
-            ts.tv_sec += timeoutMs / 1000
-            ts.tv_nsec += (timeoutMs % 1000) * 1_000_000
-            if ts.tv_nsec >= 1_000_000_000 { ts.tv_sec += 1; ts.tv_nsec -= 1_000_000_000 }
+            var ts = Self.deadline(afterMs: timeoutMs)
             writerWaiting = true
             while items.count == head && !closed {
                 if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
             }
+            writerWaiting = false
+        }
+        if asyncDelayMs > 0 && items.count > head && urgentQueued == 0 && items.count - head < asyncWakeRecords {
+            var ts = Self.deadline(afterMs: asyncDelayMs)
+            writerWaiting = true
+            coalescing = true
+            while urgentQueued == 0 && items.count - head < asyncWakeRecords && !closed {
+                if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
+            }
+            coalescing = false
             writerWaiting = false
         }
         let n = min(items.count - head, max)
@@ -120,6 +148,7 @@ final class RecordQueue: @unchecked Sendable {
             var taken: QueueItem? = nil
             swap(&taken, &items[i].item)
             queuedBytes -= items[i].bytes
+            if items[i].urgent { urgentQueued -= 1 }
             batch.append(taken.unsafelyUnwrapped)
         }
         head += n
@@ -131,6 +160,16 @@ final class RecordQueue: @unchecked Sendable {
             head = 0
         }
         return (batch, false)
+    }
+
+    /// `ms` from now on the clock `pthread_cond_timedwait` uses.
+    private static func deadline(afterMs ms: Int) -> timespec {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        ts.tv_sec += ms / 1000
+        ts.tv_nsec += (ms % 1000) * 1_000_000
+        if ts.tv_nsec >= 1_000_000_000 { ts.tv_sec += 1; ts.tv_nsec -= 1_000_000_000 }
+        return ts
     }
 
     /// Refuses further pushes and wakes the writer so it can drain and stop.

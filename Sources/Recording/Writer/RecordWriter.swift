@@ -17,17 +17,14 @@ final class RecordWriter: @unchecked Sendable {
     var sessions = SessionCache()
     var inFlight = InFlightIndex()
     var sessionDeltas = SessionDeltas()
-    /// Reused for every record: JSON documents and bodies are built here and
-    /// bound without a copy (see `ScratchBuffer`).
-    let groupsScratch = ScratchBuffer(capacity: 256)
-    let headersScratch = ScratchBuffer(capacity: 2048)
-    let bodyScratch = ScratchBuffer(capacity: 4096)
-    let decisionsScratch = ScratchBuffer(capacity: 256)
-    /// The current record's text values (see `TextArena`); reset before
-    /// each record.
-    let textArena = TextArena()
-    /// A request ID's 16 bytes (see `RequestIDKey`).
-    let idScratch = ScratchBuffer(capacity: 16)
+    /// What the current batch changed in `inFlight`, undone on rollback.
+    var undo = BatchUndo()
+    /// The block ID the current batch started at, reused after a rollback.
+    private var batchFirstBlockID: Int64 = 0
+    /// Writes records as JSON into `block` (see `RecordEncoder`).
+    let encoder: RecordEncoder
+    /// The block the current batch fills (see `BlockBuilder`).
+    let block: BlockBuilder
     var checkpointer: Checkpointer
     var pruner: Pruner
     private let walCounter = WALFrameCounter()
@@ -77,7 +74,10 @@ final class RecordWriter: @unchecked Sendable {
             throw .storage(error)
         }
         try Migrations.migrate(db)
+        encoder = RecordEncoder(redactor: redactor, bodyCap: config.bodyCap)
         do {
+            let lastBlock = try db.scalarInt("SELECT max(id) FROM exchange_blocks") ?? 0
+            block = BlockBuilder(nextID: lastBlock + 1)
             statements = try WriterStatements(db)
             checkpointer = try Checkpointer(db: db, config: config.wal)
             pruner = try Pruner(db: db, config: config.retention)
@@ -122,30 +122,24 @@ final class RecordWriter: @unchecked Sendable {
         if runStart < items.endIndex { writeBatch(items[runStart...]) }
     }
 
-    /// One group commit: every record in `batch` in a single `BEGIN
-    /// IMMEDIATE … COMMIT`; completions run only after the commit (or with
-    /// the failure, if the batch as a whole could not be written).
+    /// One group commit: every record in `batch` appended to one block (or
+    /// a few, for large bodies) in a single `BEGIN IMMEDIATE … COMMIT`;
+    /// completions run only after the commit, or with the failure if the
+    /// batch as a whole could not be written.
     ///
-    /// The batch is first written plainly. If one record fails on its own
-    /// (a duplicate request ID), the transaction is rolled back and the batch
-    /// written again with each record in its own savepoint, so that record
-    /// alone is rejected. Savepoints cost a page copy per modified page, so
-    /// they are used only when needed.
+    /// A record refused on its own (a start whose request ID is already in
+    /// flight, an outcome for no exchange in flight) is refused before
+    /// anything of it is written, so the rest of the batch goes on.
     func writeBatch(_ batch: ArraySlice<QueueItem>) {
         let results: [Result<Void, RecordingError>]
-        do {
-            do throws(BatchAbort) {
-                results = try transaction(batch, isolated: false)
-            } catch .needsIsolation {
-                rollbackAfterFailure()
-                results = try transaction(batch, isolated: true)
-            }
+        do throws(SQLiteError) {
+            results = try transaction(batch)
         } catch {
             rollbackAfterFailure()
-            guard case .storage(let e) = error else { return }
-            batchFailed(e, batch: batch)
+            batchFailed(error, batch: batch)
             return
         }
+        undo.removeAll()
         var committed = 0
         var rejected = 0
         for (i, r) in zip(batch.indices, results) {
@@ -164,104 +158,19 @@ final class RecordWriter: @unchecked Sendable {
         }
     }
 
-    /// Why a batch transaction stopped.
-    enum BatchAbort: Error {
-        /// The store failed: the batch fails as a whole.
-        case storage(SQLiteError)
-        /// One record failed on its own: write again with savepoints.
-        case needsIsolation
-    }
-
-    private func transaction(_ batch: ArraySlice<QueueItem>, isolated: Bool) throws(BatchAbort) -> [Result<Void, RecordingError>] {
+    private func transaction(_ batch: ArraySlice<QueueItem>) throws(SQLiteError) -> [Result<Void, RecordingError>] {
         var results: [Result<Void, RecordingError>] = []
         results.reserveCapacity(batch.count)
-        var needsIsolation = false
-        do throws(SQLiteError) {
-            try WriterStatements.run(statements.begin)
-            records: for i in batch.indices {
-                guard case .record(let record, _) = batch[i] else { continue }
-                if isolated {
-                    results.append(try applyInSavepoint(record))
-                    continue
-                }
-                var pending = PendingCacheUpdates()
-                let r: Result<Void, RecordingError>
-                do throws(SQLiteError) {
-                    r = try apply(record, pending: &pending)
-                } catch {
-                    if error.isStorageFailure { throw error }
-                    needsIsolation = true
-                    break records
-                }
-                if case .success = r { applyPending(pending) }
-                results.append(r)
-            }
-            if !needsIsolation {
-                try flushSessionDeltas()
-                try WriterStatements.run(statements.commit)
-            }
-        } catch {
-            throw .storage(error)
+        batchFirstBlockID = block.id
+        try WriterStatements.run(statements.begin)
+        for i in batch.indices {
+            guard case .record(let record, _) = batch[i] else { continue }
+            results.append(try apply(record))
         }
-        if needsIsolation { throw .needsIsolation }
+        try flushBlock()
+        try flushSessionDeltas()
+        try WriterStatements.run(statements.commit)
         return results
-    }
-
-    /// Writes one record's rows. A `.failure` result means nothing was
-    /// written for it (checked before any write, or found by a statement
-    /// that changed nothing); a thrown error may leave partial rows, which
-    /// the caller undoes.
-    private func apply(_ record: AuditRecord, pending: inout PendingCacheUpdates) throws(SQLiteError) -> Result<Void, RecordingError> {
-        // The previous record's statements were all reset: its copies are free.
-        textArena.reset()
-        switch record {
-        case .start(let s):
-            let row = try applyStart(s, pending: &pending)
-            pending.started = (s.requestID, row)
-            return .success(())
-        case .outcome(let o):
-            return try applyOutcome(o, known: nil, pending: &pending)
-        case .complete(let s, let o):
-            if o.outcome == .inFlight {
-                return .failure(.invalidRecord("complete record for \(o.requestID) has outcome in_flight"))
-            }
-            let row = try applyStart(s, pending: &pending)
-            return try applyOutcome(o, known: row, pending: &pending)
-        }
-    }
-
-    /// Records a written record's effect on the caches.
-    private func applyPending(_ p: PendingCacheUpdates) {
-        if let u = p.session1 { sessions.apply(u) }
-        if let u = p.session2 { sessions.apply(u) }
-        if let s = p.started { inFlight.insert(s.requestID, s.row) }
-        if let f = p.finished { inFlight.remove(f) }
-        if let d = p.delta1 { sessionDeltas.add(d.session, d.delta) }
-        if let d = p.delta2 { sessionDeltas.add(d.session, d.delta) }
-    }
-
-    /// Applies one record inside `SAVEPOINT record`: a record-level failure
-    /// (duplicate request ID, unknown exchange) undoes just that record.
-    /// Storage failures propagate and fail the whole batch.
-    private func applyInSavepoint(_ record: AuditRecord) throws(SQLiteError) -> Result<Void, RecordingError> {
-        try WriterStatements.run(statements.savepoint)
-        var pending = PendingCacheUpdates()
-        let result: Result<Void, RecordingError>
-        do throws(SQLiteError) {
-            result = try apply(record, pending: &pending)
-        } catch {
-            if error.isStorageFailure { throw error }
-            try WriterStatements.run(statements.rollbackToSavepoint)
-            try WriterStatements.run(statements.release)
-            return .failure(.rejected(error))
-        }
-        if case .failure = result {
-            try WriterStatements.run(statements.rollbackToSavepoint)
-        } else {
-            applyPending(pending)
-        }
-        try WriterStatements.run(statements.release)
-        return result
     }
 
     private func rollbackAfterFailure() {
@@ -270,11 +179,16 @@ final class RecordWriter: @unchecked Sendable {
                 alerts.alert("rollback_failed", "ROLLBACK after a failed batch failed: \(error)")
             }
         }
-        // Sessions created or touched, and exchanges started, in the
-        // rolled-back batch do not exist.
+        // Sessions created or touched, and exchanges started or finished, in
+        // the rolled-back batch did not happen: the session cache is
+        // dropped (it refills from the table), the in-flight index is put
+        // back as it was, and the block starts again at the same ID.
         sessions.removeAll()
-        inFlight.removeAll()
+        for id in undo.inserted { inFlight.remove(id) }
+        for (id, row) in undo.removed { inFlight.insert(id, row) }
+        undo.removeAll()
         sessionDeltas.removeAll()
+        block.reset(nextID: batchFirstBlockID)
     }
 
     private func batchFailed(_ error: SQLiteError, batch: ArraySlice<QueueItem>) {
@@ -331,17 +245,18 @@ final class RecordWriter: @unchecked Sendable {
             do {
                 let r = try pruner.step(nowMillis: RecordingClock.nowMillis())
                 if r.sessions > 0 { sessions.removeAll() }
-                // Pruned exchanges may have been in flight.
-                if r.exchanges > 0 { inFlight.removeAll() }
-                if r.exchanges > 0 || r.sessions > 0 {
+                // Exchanges still in flight stay in `inFlight`: their
+                // outcomes are written, and readers skip an outcome whose
+                // start was pruned.
+                if r.records > 0 || r.sessions > 0 {
                     stats.update { s in
-                        s.prunedExchanges += r.exchanges
+                        s.prunedBlocks += r.blocks
+                        s.prunedRecords += r.records
                         s.prunedSessions += r.sessions
                     }
                 }
             } catch {
                 sessions.removeAll()
-                inFlight.removeAll()
                 alerts.alert("prune_failed", "retention pruning failed", fields: [("error", error.description)])
             }
         }

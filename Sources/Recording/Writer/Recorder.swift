@@ -23,7 +23,8 @@ public final class Recorder: Sendable {
     public init(configuration: RecorderConfiguration, log: LogSink = .shared) throws(RecordingError) {
         self.configuration = configuration
         queue = RecordQueue(maxRecords: configuration.maxQueuedRecords, maxBytes: configuration.maxQueuedBytes,
-                            strictReserve: configuration.strictReserve)
+                            strictReserve: configuration.strictReserve,
+                            asyncWakeRecords: configuration.asyncWakeRecords, asyncDelayMs: configuration.asyncDelayMs)
         let handoff = Handoff(try RecordWriter(config: configuration, stats: stats, log: log))
         let queue = self.queue
         let stopped = self.stopped

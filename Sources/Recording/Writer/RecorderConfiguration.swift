@@ -22,6 +22,14 @@ public struct RecorderConfiguration: Sendable {
     public var strictReserve: Int = 1024
     /// Most records written in one transaction.
     public var maxBatchRecords: Int = 1024
+    /// Async records are gathered for up to `asyncDelayMs` (or until
+    /// `asyncWakeRecords` are queued) before the writer wakes for them, so
+    /// it commits them in batches instead of one transaction per record.
+    /// The delay bounds how much longer an async record stays in memory
+    /// only (what a crash can lose; Docs/RECORDING.md). Strict records
+    /// always wake the writer at once.
+    public var asyncDelayMs: Int = 5
+    public var asyncWakeRecords: Int = 256
 
     /// Bodies are stored up to this many bytes, with a truncation flag.
     public var bodyCap: Int = CapturedBody.defaultCap

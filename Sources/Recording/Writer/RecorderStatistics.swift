@@ -8,12 +8,14 @@ public struct RecorderStatistics: Sendable, Equatable {
     public var transactions: Int = 0
     /// Batches that failed as a whole (storage failures).
     public var failedBatches: Int = 0
-    /// Records rejected individually (duplicates, unknown exchange).
+    /// Records rejected individually (a request ID already in flight, an
+    /// outcome for no exchange in flight).
     public var rejectedRecords: Int = 0
     /// Submits refused because the queue was over its bound or closed.
     public var refusedSubmits: Int = 0
-    /// Exchanges and sessions deleted by retention.
-    public var prunedExchanges: Int = 0
+    /// Blocks, the records they held, and sessions deleted by retention.
+    public var prunedBlocks: Int = 0
+    public var prunedRecords: Int = 0
     public var prunedSessions: Int = 0
     /// Checkpoints run, and those stopped short by readers.
     public var checkpoints: Int = 0

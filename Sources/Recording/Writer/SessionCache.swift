@@ -37,13 +37,12 @@ struct SessionCache {
     }
 }
 
-/// The writer's index of exchanges still in flight: request ID → row, so
-/// that an outcome updates its row by rowid without searching the
-/// `request_id` index. Like `SessionCache` it only ever points at rows the
-/// connection has written; the writer clears it whenever a transaction rolls
-/// back, and a miss (or an entry whose row is gone) falls back to the table.
-/// Exchanges whose outcome never comes (lost async records, a crash) would
-/// accumulate, so past `limit` entries it starts over.
+/// The exchanges whose start is recorded and whose outcome is not yet:
+/// request ID → where the start is and its session. Authoritative, not a
+/// cache (schema v4 keeps no per-exchange row to look an exchange up in):
+/// an outcome whose exchange is not here is refused as unknown. It holds
+/// what the gateway has in flight, which its connection limits bound;
+/// `limit` is a safety bound past which new starts are refused.
 struct InFlightIndex {
     struct Row: Equatable {
         var exchangeID: Int64
@@ -53,14 +52,13 @@ struct InFlightIndex {
     private var rows: [String: Row] = [:]
     let limit: Int
 
-    init(limit: Int = 65_536) { self.limit = limit }
+    init(limit: Int = 1 << 20) { self.limit = limit }
 
     func lookup(_ requestID: String) -> Row? { rows[requestID] }
 
-    mutating func insert(_ requestID: String, _ row: Row) {
-        if rows.count >= limit { rows.removeAll(keepingCapacity: true) }
-        rows[requestID] = row
-    }
+    var isFull: Bool { rows.count >= limit }
+
+    mutating func insert(_ requestID: String, _ row: Row) { rows[requestID] = row }
 
     mutating func remove(_ requestID: String) { rows[requestID] = nil }
 
@@ -69,32 +67,6 @@ struct InFlightIndex {
     var count: Int { rows.count }
 }
 
-/// What one record would change in the writer's caches, applied only once
-/// the record is known to be written (a failed record changes nothing).
-/// Fixed-size, so collecting it allocates nothing.
-struct PendingCacheUpdates {
-    var session1: SessionCache.Update?
-    var session2: SessionCache.Update?
-    var started: (requestID: String, row: InFlightIndex.Row)?
-    var finished: String?
-    /// What the record adds to its session's counters (a start that joins
-    /// a session, an outcome).
-    var delta1: (session: Int64, delta: SessionDeltas.Delta)?
-    var delta2: (session: Int64, delta: SessionDeltas.Delta)?
-
-    mutating func add(_ u: SessionCache.Update) {
-        if session1 == nil { session1 = u } else { session2 = u }
-    }
-
-    mutating func add(session: Int64, _ d: SessionDeltas.Delta) {
-        if delta1 == nil { delta1 = (session, d) } else { delta2 = (session, d) }
-    }
-}
-
-/// The changes a batch makes to session counters, summed per session and
-/// written with one UPDATE per session just before the batch's COMMIT, in
-/// the same transaction: what commits is exactly what one UPDATE per record
-/// would have written. Discarded when the batch rolls back.
 struct SessionDeltas {
     struct Delta {
         var exchanges: Int64 = 0
@@ -119,6 +91,18 @@ struct SessionDeltas {
     }
 
     private(set) var bySession: [Int64: Delta] = [:]
+    /// Routes and decision actions seen per session in this batch, each
+    /// once; written only if the session does not have them yet.
+    private(set) var routes: [Int64: [String]] = [:]
+    private(set) var actions: [Int64: [String]] = [:]
+
+    mutating func addRoute(_ session: Int64, _ route: String) {
+        if routes[session]?.contains(route) != true { routes[session, default: []].append(route) }
+    }
+
+    mutating func addAction(_ session: Int64, _ action: String) {
+        if actions[session]?.contains(action) != true { actions[session, default: []].append(action) }
+    }
 
     var isEmpty: Bool { bySession.isEmpty }
 
@@ -129,5 +113,9 @@ struct SessionDeltas {
     /// The latest activity pending for `session` in this batch, if any.
     func lastSeen(_ session: Int64) -> Int64? { bySession[session]?.lastSeen }
 
-    mutating func removeAll() { bySession.removeAll(keepingCapacity: true) }
+    mutating func removeAll() {
+        bySession.removeAll(keepingCapacity: true)
+        routes.removeAll(keepingCapacity: true)
+        actions.removeAll(keepingCapacity: true)
+    }
 }

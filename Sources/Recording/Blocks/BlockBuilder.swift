@@ -1,0 +1,91 @@
+/// The block being filled during one write batch: a JSON array of records
+/// (one object per line), their bodies back to back, the time range they
+/// cover and the sessions they belong to. A batch writes one block, or several when the records pass
+/// `maxBytes` (large bodies) or `maxRecords`.
+///
+/// An exchange's ID is where its start lies: `block id × 65,536 + position`
+/// (see `ExchangeID`), so a block holds at most 65,535 records.
+final class BlockBuilder {
+    static let maxRecords = 65_535
+    let maxBytes: Int
+    let text: ScratchBuffer
+    /// The bodies of the block's records, back to back (`*_body_at`).
+    let bodies: ScratchBuffer
+    private(set) var id: Int64
+    private(set) var count = 0
+    private(set) var firstAt = Int64.max
+    private(set) var lastAt = Int64.min
+    /// Sessions with a record in this block, in first-seen order.
+    private(set) var sessions: [Int64] = []
+
+    init(nextID: Int64, maxBytes: Int = 4 << 20) {
+        id = nextID
+        self.maxBytes = maxBytes
+        text = ScratchBuffer(capacity: 256 << 10)
+        bodies = ScratchBuffer(capacity: 1 << 20)
+    }
+
+    var isEmpty: Bool { count == 0 }
+    /// True once the block should be written before another record is added.
+    var isFull: Bool { count >= Self.maxRecords || text.count + bodies.count >= maxBytes }
+
+    /// Starts the next record; returns its position. The caller then writes
+    /// one JSON object into `text` (`RecordEncoder`).
+    func beginRecord(at time: Int64, session: Int64) -> Int {
+        text.append(count == 0 ? UInt8(ascii: "[") : UInt8(ascii: ","))
+        if count > 0 { text.append(UInt8(ascii: "\n")) }
+        firstAt = min(firstAt, time)
+        lastAt = max(lastAt, time)
+        if sessions.last != session && !sessions.contains(session) { sessions.append(session) }
+        count += 1
+        return count - 1
+    }
+
+    /// The finished array (`]` appended); valid until `reset`.
+    func finish() -> UnsafeRawBufferPointer {
+        text.append(UInt8(ascii: "]"))
+        return text.bytes
+    }
+
+    /// Inserts the block (and a `block_sessions` row per session) if it
+    /// holds any record, then empties the builder for the next ID.
+    func write(_ statements: WriterStatements) throws(SQLiteError) {
+        guard !isEmpty else { return }
+        let st = statements.insertBlock
+        defer { st.reset() }
+        try st.bind(1, id)
+        try st.bind(2, firstAt)
+        try st.bind(3, lastAt)
+        try st.bind(4, count)
+        try st.bindStatic(5, text: finish())
+        try st.bindStatic(6, blob: bodies.bytes)
+        try st.step()
+        st.reset()
+        let bs = statements.insertBlockSession
+        for session in sessions {
+            defer { bs.reset() }
+            try bs.bind(1, session)
+            try bs.bind(2, id)
+            try bs.step()
+        }
+        reset(nextID: id + 1)
+    }
+
+    /// Empties the builder for the block with `nextID`.
+    func reset(nextID: Int64) {
+        id = nextID
+        count = 0
+        firstAt = .max
+        lastAt = .min
+        sessions.removeAll(keepingCapacity: true)
+        text.removeAll()
+        bodies.removeAll()
+    }
+}
+
+/// Exchange IDs of schema v4: the start record's block and position.
+public enum ExchangeID {
+    public static func make(block: Int64, position: Int) -> Int64 { block << 16 | Int64(position) }
+    public static func block(of id: Int64) -> Int64 { id >> 16 }
+    public static func position(of id: Int64) -> Int { Int(id & 0xFFFF) }
+}
