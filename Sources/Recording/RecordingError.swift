@@ -1,3 +1,5 @@
+import GatehouseCore
+
 /// Why a record was not stored, or why a store could not be opened. Every
 /// case says where it came from; storage cases carry the SQLite error with
 /// its extended code, message and SQL.
@@ -10,6 +12,9 @@ public enum RecordingError: Error, Sendable, CustomStringConvertible {
     /// The store could not write the batch this record was in (disk full,
     /// I/O error, read-only file). Later batches are tried again.
     case storage(SQLiteError)
+    /// The batch was committed but flushing the WAL to disk failed, so the
+    /// record is not known to be durable (strict mode; see `WALSyncer`).
+    case walSyncFailed(SystemError)
     /// A start arrived while an exchange with the same request ID is in
     /// flight; other records in its batch were committed.
     case duplicateStart(requestID: String)
@@ -35,6 +40,7 @@ public enum RecordingError: Error, Sendable, CustomStringConvertible {
         case .queueFull: return "recording queue is full"
         case .closed: return "recorder is shut down"
         case .storage(let e): return "recording store failed: \(e)"
+        case .walSyncFailed(let e): return "recording WAL could not be flushed to disk: \(e)"
         case .duplicateStart(let id): return "start for exchange \(id) refused: an exchange with that request ID is in flight"
         case .unknownExchange(let id):
             return "outcome for exchange \(id) refused: no such exchange is in flight (its start was never committed, it already has an outcome, or it was started before the recorder last opened)"

@@ -25,6 +25,9 @@ final class RecordWriter: @unchecked Sendable {
     let encoder: RecordEncoder
     /// The block the current batch fills (see `BlockBuilder`).
     let block: BlockBuilder
+    /// Flushes the WAL after commits that hold strict records, off this
+    /// thread (`synchronous = .full`; nil with `.normal`).
+    let syncer: WALSyncer?
     var checkpointer: Checkpointer
     var pruner: Pruner
     private let walCounter = WALFrameCounter()
@@ -65,7 +68,10 @@ final class RecordWriter: @unchecked Sendable {
                 throw SQLiteError(extendedCode: SQLITE_ERROR, message: "journal_mode is \(mode ?? "unknown"), WAL required",
                                   sql: "PRAGMA journal_mode = WAL", operation: "configure")
             }
-            try db.execute("PRAGMA synchronous = \(config.synchronous == .full ? "FULL" : "NORMAL")")
+            // NORMAL in both modes: with `.full` the WAL is flushed by the
+            // syncer after COMMIT and before any strict record is
+            // acknowledged (see `WALSyncer`), instead of inside COMMIT.
+            try db.execute("PRAGMA synchronous = NORMAL")
             try db.execute("PRAGMA foreign_keys = ON")
             // Statement journals (one per record savepoint) stay in memory
             // instead of spilling to files in /var/tmp.
@@ -85,6 +91,12 @@ final class RecordWriter: @unchecked Sendable {
             throw .storage(error)
         }
         walCounter.install(on: db)
+        if config.synchronous == .full {
+            let wal = sqlite3_filename_wal(sqlite3_db_filename(db.handle, "main")).map { String(cString: $0) }
+            syncer = WALSyncer(walPath: wal ?? config.path + "-wal", stats: stats)
+        } else {
+            syncer = nil
+        }
     }
 
     deinit {
@@ -105,6 +117,7 @@ final class RecordWriter: @unchecked Sendable {
             if !items.isEmpty { lastBatchAt = MonotonicClock.now() }
             maintain(idle: queue.count == 0)
         }
+        syncer?.close()
         _ = try? checkpointer.run(truncate: true, walFrames: walCounter.frames)
     }
 
@@ -142,9 +155,18 @@ final class RecordWriter: @unchecked Sendable {
         undo.removeAll()
         var committed = 0
         var rejected = 0
+        var waiting: [WALSyncer.Pending] = []
+        var needsSync = false
         for (i, r) in zip(batch.indices, results) {
             if case .success = r { committed += 1 } else { rejected += 1 }
-            if case .record(_, let completion?) = batch[i] { completion(r) }
+            guard case .record(let record, let completion) = batch[i] else { continue }
+            if record.durability == .strict { needsSync = true }
+            if let completion { waiting.append((completion, r)) }
+        }
+        if let syncer, needsSync {
+            syncer.enqueue(waiting)
+        } else {
+            for (completion, r) in waiting { completion(r) }
         }
         stats.update { s in
             s.committedRecords += committed

@@ -17,6 +17,10 @@ public struct RecorderStatistics: Sendable, Equatable {
     public var prunedBlocks: Int = 0
     public var prunedRecords: Int = 0
     public var prunedSessions: Int = 0
+    /// Flushes of the WAL by the syncer (`synchronous = .full`), and those
+    /// that failed.
+    public var walSyncs: Int = 0
+    public var failedWALSyncs: Int = 0
     /// Checkpoints run, and those stopped short by readers.
     public var checkpoints: Int = 0
     public var busyCheckpoints: Int = 0

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GatehouseCore
+
+/// Makes committed batches durable off the writer thread, so the writer
+/// can write the next batch while the disk flushes the last one (pipelined
+/// group commit).
+///
+/// With `synchronous = .full` the connection runs SQLite's
+/// `synchronous=NORMAL`: a WAL commit is written but not flushed. Each
+/// batch that holds a strict record hands its completions here after
+/// `COMMIT`; this thread `fdatasync`s the WAL file and only then runs them.
+/// An acknowledged record is therefore on disk, as with SQLite's `FULL`
+/// (which flushes inside `COMMIT`, on the writer thread), and one flush
+/// covers every batch committed before it started. In NORMAL mode SQLite
+/// itself still flushes the WAL before every checkpoint and the database
+/// after it, so nothing checkpointed is less durable than the WAL was.
+///
+/// If the flush fails, the batch's records fail with
+/// `.walSyncFailed`: a strict exchange is then refused (or its response cut
+/// short) exactly as when its commit fails.
+final class WALSyncer: @unchecked Sendable {
+    typealias Pending = (RecordCompletion, Result<Void, RecordingError>)
+
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    // Guarded by `mutex`.
+    private var pending: [Pending] = []
+    private var closed = false
+    private let done = Latch()
+    private let walPath: String
+    private let stats: StatisticsBox
+    // The syncer thread's own.
+    private var fd: Int32 = -1
+
+    init(walPath: String, stats: StatisticsBox) {
+        self.walPath = walPath
+        self.stats = stats
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(cond, nil)
+        OSThread.spawn(name: "gh-recorder-sync") { [self] in
+            run()
+            done.open()
+        }
+    }
+
+    deinit {
+        if fd >= 0 { Glibc.close(fd) }
+        pthread_cond_destroy(cond)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        cond.deallocate()
+    }
+
+    /// Queues completions of a committed batch; they run after the next
+    /// flush of the WAL. Called on the writer thread.
+    func enqueue(_ items: [Pending]) {
+        guard !items.isEmpty else { return }
+        pthread_mutex_lock(mutex)
+        pending.append(contentsOf: items)
+        pthread_cond_signal(cond)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Flushes what is queued, runs its completions and stops the thread.
+    func close() {
+        pthread_mutex_lock(mutex)
+        closed = true
+        pthread_cond_signal(cond)
+        pthread_mutex_unlock(mutex)
+        _ = done.wait(timeoutMs: 60_000)
+    }
+
+    private func run() {
+        while true {
+            pthread_mutex_lock(mutex)
+            while pending.isEmpty && !closed { pthread_cond_wait(cond, mutex) }
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            let stop = closed && batch.isEmpty
+            pthread_mutex_unlock(mutex)
+            if stop { return }
+            let failure = sync()
+            stats.update { s in
+                s.walSyncs += 1
+                if failure != nil { s.failedWALSyncs += 1 }
+            }
+            for (completion, result) in batch {
+                if let failure, case .success = result { completion(.failure(failure)) } else { completion(result) }
+            }
+        }
+    }
+
+    /// `fdatasync` of the WAL file; nil when it succeeded.
+    private func sync() -> RecordingError? {
+        if fd < 0 {
+            fd = open(walPath, O_RDONLY | O_CLOEXEC)
+            if fd < 0 { return .walSyncFailed(SystemError("open", note: walPath)) }
+        }
+        if fdatasync(fd) != 0 { return .walSyncFailed(SystemError("fdatasync", note: walPath)) }
+        return nil
+    }
+}
