@@ -82,7 +82,7 @@ final class RecordQueue: @unchecked Sendable {
 
     /// Appends `item` unless the queue is closed or over its bound for this
     /// durability. Never blocks beyond the mutex.
-    func push(_ item: QueueItem, durability: DurabilityMode) -> Bool {
+    func push(_ item: consuming QueueItem, durability: DurabilityMode) -> Bool {
         let size = item.bytes
         let limit = durability == .strict ? maxRecords : maxRecords - strictReserve
         let byteLimit = durability == .strict ? maxBytes : maxBytes - maxBytes / maxRecords * strictReserve

@@ -48,8 +48,11 @@ public final class Recorder: Sendable {
     /// When it returns true, `completion` (if given) is called exactly once,
     /// on the writer thread: `.success` after the record's transaction
     /// committed, or the failure.
-    public func submit(_ record: AuditRecord, completion: RecordCompletion? = nil) -> Bool {
-        let ok = queue.push(.record(record, completion), durability: record.durability)
+    public func submit(_ record: consuming AuditRecord, completion: RecordCompletion? = nil) -> Bool {
+        // Moved, not copied, into the queue: a copy would retain (and the
+        // caller's copy later release) every string and array of the record.
+        let durability = record.durability
+        let ok = queue.push(.record(record, completion), durability: durability)
         if !ok { stats.update { $0.refusedSubmits += 1 } }
         return ok
     }
