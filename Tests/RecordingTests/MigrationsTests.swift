@@ -41,29 +41,20 @@ final class MigrationsTests: XCTestCase {
     func testMigratesVersion1DataToAppendOnlyOutcomes() throws {
         let dir = TempDir()
         defer { dir.remove() }
-        do {
-            let db = try Database(path: dir.dbPath, mode: .readWriteCreate)
-            try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
-            try db.execute("PRAGMA journal_mode = WAL")
-            try db.execute("PRAGMA foreign_keys = ON")
-            try db.execute("BEGIN")
-            try db.execute(Migrations.v1)
-            try db.execute("PRAGMA user_version = 1")
-            try db.execute("""
-                INSERT INTO sessions (id, key_kind, key, started_at, last_seen, client_address, first_route, exchange_count)
-                    VALUES (1, 'identity', 'alice', 1000, 2000, '10.0.0.7:1', 'api', 2);
-                INSERT INTO exchanges (id, request_id, session_id, started_at, finished_at, route, client_address, method,
-                    target, request_headers_json, request_body, request_body_size, response_status, response_body,
-                    response_body_size, t_total_us, bytes_in, bytes_out, outcome, durability)
-                    VALUES (7, 'done', 1, 1000, 1500, 'api', '10.0.0.7:1', 'GET', '/a', '[]', x'01', 1, 200, x'0203', 2,
-                            1500, 10, 20, 'completed', 'strict');
-                INSERT INTO exchanges (id, request_id, session_id, started_at, route, client_address, method, target,
-                    request_headers_json, outcome, durability)
-                    VALUES (8, 'open', 1, 2000, 'api', '10.0.0.7:1', 'POST', '/b', '[]', 'in_flight', 'async');
-                INSERT INTO decisions (exchange_id, phase, seq, stage, action) VALUES (7, 'request', 0, 'policy', 'allow');
-                COMMIT;
-                """)
-        }
+        try writeLegacyFile(dir.dbPath, version: 1, data: """
+            INSERT INTO sessions (id, key_kind, key, started_at, last_seen, client_address, first_route, exchange_count)
+                VALUES (1, 'identity', 'alice', 1000, 2000, '10.0.0.7:1', 'api', 2);
+            INSERT INTO exchanges (id, request_id, session_id, started_at, finished_at, route, client_address, method,
+                target, request_headers_json, request_body, request_body_size, response_status, response_body,
+                response_body_size, t_total_us, bytes_in, bytes_out, outcome, durability)
+                VALUES (7, 'done', 1, 1000, 1500, 'api', '10.0.0.7:1', 'GET', '/a', '[]', x'01', 1, 200, x'0203', 2,
+                        1500, 10, 20, 'completed', 'strict');
+            INSERT INTO exchanges (id, request_id, session_id, started_at, route, client_address, method, target,
+                request_headers_json, outcome, durability)
+                VALUES (8, 'open', 1, 2000, 'api', '10.0.0.7:1', 'POST', '/b', '[]', 'in_flight', 'async');
+            INSERT INTO decisions (exchange_id, phase, seq, stage, action) VALUES (7, 'request', 0, 'policy', 'allow');
+            COMMIT;
+            """)
         let r = try openRecorder(dir)
         let done = Completions()
         XCTAssertTrue(r.submit(.outcome(makeOutcome("open", status: 201)), completion: done.callback("open")))

@@ -76,6 +76,19 @@ func openRecorder(_ dir: TempDir, _ adjust: (inout RecorderConfiguration) -> Voi
     return try Recorder(configuration: c, log: testLog)
 }
 
+/// Writes a file as an older Gatehouse left it: the first `version`
+/// migrations applied, then `data` (SQL run in the same transaction).
+func writeLegacyFile(_ path: String, version: Int, data: String) throws {
+    let db = try Database(path: path, mode: .readWriteCreate)
+    try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+    try db.execute("PRAGMA journal_mode = WAL")
+    try db.execute("PRAGMA foreign_keys = ON")
+    try db.execute("BEGIN")
+    for sql in Migrations.all.prefix(version) { try db.execute(sql) }
+    try db.execute("PRAGMA user_version = \(version)")
+    try db.execute(data)
+}
+
 /// A second, independent connection for checking what is committed.
 func count(_ path: String, _ sql: String) throws -> Int64 {
     let db = try Database(path: path, mode: .readOnly)

@@ -118,31 +118,21 @@ final class SchemaV4Tests: XCTestCase {
     func testMigratesVersion2FileInPlace() throws {
         let dir = TempDir()
         defer { dir.remove() }
-        do {
-            let db = try Database(path: dir.dbPath, mode: .readWriteCreate)
-            try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
-            try db.execute("PRAGMA journal_mode = WAL")
-            try db.execute("PRAGMA foreign_keys = ON")
-            try db.execute("BEGIN")
-            try db.execute(Migrations.v1)
-            try db.execute(Migrations.v2)
-            try db.execute("PRAGMA user_version = 2")
-            try db.execute("""
-                INSERT INTO sessions (id, key_kind, key, started_at, last_seen, client_address, first_route, exchange_count)
-                    VALUES (1, 'identity', 'alice', 1000, 2000, '10.0.0.7:1', 'api', 3);
-                INSERT INTO exchange_starts (id, request_id, session_id, started_at, route, client_address, method, target,
-                    request_headers_json, request_body, request_body_size, durability)
-                    VALUES (7, '\(Self.hexA)', 1, 1000, 'api', '10.0.0.7:1', 'GET', '/a', '[["Host","h"]]', x'00ff', 2, 'strict'),
-                           (8, 'Client-ID', 1, 1500, 'api', '10.0.0.7:1', 'GET', '/b', '[]', NULL, 0, 'strict'),
-                           (9, '\(Self.hexB)', 1, 2000, 'api', '10.0.0.7:1', 'POST', '/c', '[]', NULL, 0, 'async');
-                INSERT INTO exchange_outcomes (exchange_id, finished_at, outcome, response_status, response_body,
-                    response_body_size, response_body_truncated)
-                    VALUES (7, 1100, 'completed', 200, x'6f6b', 10, 1), (8, 1600, 'denied', 403, NULL, 0, 0);
-                INSERT INTO decisions (exchange_id, phase, seq, stage, rule_id, action, detectors_json)
-                    VALUES (8, 'request', 0, 'deny_list', 'no-admin', 'deny', '[]');
-                COMMIT;
-                """)
-        }
+        try writeLegacyFile(dir.dbPath, version: 2, data: """
+            INSERT INTO sessions (id, key_kind, key, started_at, last_seen, client_address, first_route, exchange_count)
+                VALUES (1, 'identity', 'alice', 1000, 2000, '10.0.0.7:1', 'api', 3);
+            INSERT INTO exchange_starts (id, request_id, session_id, started_at, route, client_address, method, target,
+                request_headers_json, request_body, request_body_size, durability)
+                VALUES (7, '\(Self.hexA)', 1, 1000, 'api', '10.0.0.7:1', 'GET', '/a', '[["Host","h"]]', x'00ff', 2, 'strict'),
+                       (8, 'Client-ID', 1, 1500, 'api', '10.0.0.7:1', 'GET', '/b', '[]', NULL, 0, 'strict'),
+                       (9, '\(Self.hexB)', 1, 2000, 'api', '10.0.0.7:1', 'POST', '/c', '[]', NULL, 0, 'async');
+            INSERT INTO exchange_outcomes (exchange_id, finished_at, outcome, response_status, response_body,
+                response_body_size, response_body_truncated)
+                VALUES (7, 1100, 'completed', 200, x'6f6b', 10, 1), (8, 1600, 'denied', 403, NULL, 0, 0);
+            INSERT INTO decisions (exchange_id, phase, seq, stage, rule_id, action, detectors_json)
+                VALUES (8, 'request', 0, 'deny_list', 'no-admin', 'deny', '[]');
+            COMMIT;
+            """)
         XCTAssertTrue(try openRecorder(dir).close())
 
         let p = dir.dbPath

@@ -17,6 +17,7 @@ final class BlockBuilder {
     private(set) var lastAt = Int64.min
     /// Sessions with a record in this block, in first-seen order.
     private(set) var sessions: [Int64] = []
+    private var sessionSet = Set<Int64>()
 
     init(nextID: Int64, maxBytes: Int = 4 << 20) {
         id = nextID
@@ -36,7 +37,7 @@ final class BlockBuilder {
         if count > 0 { text.append(UInt8(ascii: "\n")) }
         firstAt = min(firstAt, time)
         lastAt = max(lastAt, time)
-        if sessions.last != session && !sessions.contains(session) { sessions.append(session) }
+        if sessions.last != session && sessionSet.insert(session).inserted { sessions.append(session) }
         count += 1
         return count - 1
     }
@@ -78,6 +79,7 @@ final class BlockBuilder {
         firstAt = .max
         lastAt = .min
         sessions.removeAll(keepingCapacity: true)
+        sessionSet.removeAll(keepingCapacity: true)
         text.removeAll()
         bodies.removeAll()
     }
