@@ -6,11 +6,12 @@ import Glibc
 /// like a UUIDv7 (RFC 9562 §5.7): the first 48 bits are the Unix time in
 /// milliseconds, the other 80 are random.
 ///
-/// Why time-ordered: the recording store keeps a unique index on request
-/// IDs. Fully random IDs land on a different leaf of that B-tree for every
-/// exchange, so each write batch dirtied (and wrote to the WAL, then
-/// checkpointed) about one 8 KiB index page per exchange. IDs that grow with
-/// time are appended at the right edge of the index, a few pages per batch.
+/// Why time-ordered: IDs sort in the order exchanges arrived, so anything
+/// keyed by them (a SIEM's index, a database's) appends instead of
+/// scattering. Recording schema v3 kept a unique B-tree index on request
+/// IDs; with fully random IDs every exchange dirtied (and wrote to the WAL,
+/// then checkpointed) a different 8 KiB leaf, and time-ordered ones made
+/// the writer 1.4× faster on their own (Docs/BENCHMARKS.md).
 /// 80 random bits still make an ID unguessable and collision-free in
 /// practice (2^40 IDs in the same millisecond before a collision is likely).
 ///

@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 @testable import Recording
 import XCTest
@@ -22,9 +23,12 @@ final class WALSyncerTests: XCTestCase {
         XCTAssertEqual(r.statistics.failedWALSyncs, 0)
     }
 
-    func testAFailedFlushFailsTheRecordsItWasFor() {
+    func testAFailedFlushFailsTheRecordsItWasForAndEveryLaterOne() throws {
+        let dir = TempDir()
+        defer { dir.remove() }
         let stats = StatisticsBox()
-        let syncer = WALSyncer(walPath: "/nonexistent-gatehouse-dir/audit.db-wal", stats: stats)
+        let wal = dir.path + "/later/audit.db-wal"
+        let syncer = WALSyncer(walPath: wal, stats: stats, log: testLog)
         let done = Completions()
         syncer.enqueue([(done.callback("ok"), .success(())),
                         (done.callback("refused"), .failure(.duplicateStart(requestID: "x")))])
@@ -33,7 +37,30 @@ final class WALSyncerTests: XCTestCase {
         XCTAssertEqual(e.syscall, "open")
         XCTAssertEqual(e.errno, ENOENT)
         guard case .duplicateStart? = done.result("refused")!.failure else { return XCTFail("its own failure was replaced") }
+        // The file exists now, and a flush of it would succeed: nothing
+        // written before can be vouched for, so the failure sticks.
+        try FileManager.default.createDirectory(atPath: dir.path + "/later", withIntermediateDirectories: true)
+        XCTAssertTrue(FileManager.default.createFile(atPath: wal, contents: Data("x".utf8)))
+        syncer.enqueue([(done.callback("later"), .success(()))])
+        done.wait(for: 3)
+        guard case .walSyncFailed? = done.result("later")!.failure else { return XCTFail("acknowledged after a failed flush") }
         syncer.close()
-        XCTAssertEqual(stats.snapshot.failedWALSyncs, 1)
+        XCTAssertEqual(stats.snapshot.failedWALSyncs, 2)
+    }
+
+    /// A rolled-back batch that started an exchange and then finished it
+    /// leaves the exchange unknown, not in flight.
+    func testUndoRevertsNewestFirst() {
+        var index = InFlightIndex()
+        var undo = BatchUndo()
+        let row = InFlightIndex.Row(exchangeID: 1, sessionID: 1)
+        index.insert("x", row)
+        undo.inserted("x")
+        index.remove("x")
+        undo.removed("x", row)
+        index.insert("old", row)
+        undo.revert(&index)
+        XCTAssertNil(index.lookup("x"))
+        XCTAssertEqual(index.lookup("old"), row, "entries the batch did not touch stay")
     }
 }

@@ -7,6 +7,8 @@ enum BlockRecords {
     enum Kind: String { case start, outcome, complete }
 
     struct Record {
+        /// Its index in the block's array (what its exchange ID is made of).
+        var position: Int
         var kind: Kind
         var requestID: String
         var sessionID: Int64
@@ -28,10 +30,10 @@ enum BlockRecords {
         guard let items = root.arrayValue else { return [] }
         var out: [Record] = []
         out.reserveCapacity(items.count)
-        for node in items {
+        for (position, node) in items.enumerated() {
             guard let kind = node["k"]?.stringValue.flatMap(Kind.init(rawValue:)),
                   let id = node["request_id"]?.stringValue, let session = int(node["session_id"]) else { continue }
-            out.append(Record(kind: kind, requestID: id, sessionID: session, node: node))
+            out.append(Record(position: position, kind: kind, requestID: id, sessionID: session, node: node))
         }
         return out
     }
@@ -131,7 +133,8 @@ struct ExchangeAssembler {
     /// Feeds one block's records; calls `finished` for every exchange
     /// completed by them, in record order.
     mutating func feed(_ block: BlockRecords.Block, finished: (RecordedExchange) throws -> Void) rethrows {
-        for (position, r) in block.records.enumerated() {
+        for r in block.records {
+            let position = r.position
             if let s = sessionID, r.sessionID != s { continue }
             switch r.kind {
             case .complete:

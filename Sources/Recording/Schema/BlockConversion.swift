@@ -3,7 +3,9 @@
 /// record when it has an outcome, a `start` record when it was left in
 /// flight. Decisions come along; header values were redacted when they
 /// were first written and stay as they are. Blocks hold up to `blockSize`
-/// exchanges. Runs inside the migration's transaction.
+/// exchanges, and no more than the writer's byte bound (`BlockBuilder`),
+/// so large stored bodies make more, smaller blocks. Runs inside the
+/// migration's transaction.
 enum BlockConversion {
     static let blockSize = 1000
 
@@ -36,6 +38,7 @@ enum BlockConversion {
                 }
                 decisions.reset()
                 let (start, outcome) = records(e)
+                if block.isFull { try block.write(statements) }
                 _ = block.beginRecord(at: e.startedAt, session: e.sessionID)
                 if let outcome {
                     encoder.appendComplete(start, outcome, sessionID: e.sessionID, to: block)

@@ -273,7 +273,7 @@ enum Migrations {
     /// block: for forensics and tests, not for hot paths).
     static let v4 = """
     CREATE TABLE exchange_blocks (
-        id            INTEGER PRIMARY KEY,
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
         first_at      INTEGER NOT NULL,
         last_at       INTEGER NOT NULL,
         record_count  INTEGER NOT NULL,

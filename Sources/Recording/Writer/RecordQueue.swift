@@ -2,8 +2,9 @@
 import Glibc
 #endif
 
-/// Called on the writer thread once a record's fate is known: `.success`
-/// after its transaction committed, `.failure` otherwise. Must be quick and
+/// Called on the writer thread (or, after a WAL flush, the syncer thread)
+/// once a record's fate is known: `.success` after its transaction
+/// committed, `.failure` otherwise. Must be quick and
 /// must not block (typically it posts to an event loop's wakeup).
 public typealias RecordCompletion = @Sendable (Result<Void, RecordingError>) -> Void
 
@@ -64,7 +65,13 @@ final class RecordQueue: @unchecked Sendable {
         self.asyncWakeRecords = max(asyncWakeRecords, 1)
         self.asyncDelayMs = max(asyncDelayMs, 0)
         pthread_mutex_init(mutex, nil)
-        pthread_cond_init(cond, nil)
+        // Deadlines on the monotonic clock: a step of the wall clock must
+        // not stretch the writer's waits.
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(cond, &attributes)
+        pthread_condattr_destroy(&attributes)
     }
 
     deinit {
@@ -162,10 +169,10 @@ final class RecordQueue: @unchecked Sendable {
         return (batch, false)
     }
 
-    /// `ms` from now on the clock `pthread_cond_timedwait` uses.
+    /// `ms` from now on the clock `pthread_cond_timedwait` uses (monotonic).
     private static func deadline(afterMs ms: Int) -> timespec {
         var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
+        clock_gettime(CLOCK_MONOTONIC, &ts)
         ts.tv_sec += ms / 1000
         ts.tv_nsec += (ms % 1000) * 1_000_000
         if ts.tv_nsec >= 1_000_000_000 { ts.tv_sec += 1; ts.tv_nsec -= 1_000_000_000 }

@@ -26,7 +26,7 @@ extension RecordWriter {
                 encoder.appendOutcome(o, sessionID: row.sessionID, to: block)
             }
             inFlight.remove(o.requestID)
-            undo.removed.append((o.requestID, row))
+            undo.removed(o.requestID, row)
             finished(o, sessionID: row.sessionID)
             return .success(())
         case .complete(let s, let o):
@@ -61,7 +61,7 @@ extension RecordWriter {
     private func started(_ s: ExchangeStart, sessionID: Int64, position: Int) {
         let row = InFlightIndex.Row(exchangeID: ExchangeID.make(block: block.id, position: position), sessionID: sessionID)
         inFlight.insert(s.requestID, row)
-        undo.inserted.append(s.requestID)
+        undo.inserted(s.requestID)
         counted(s, sessionID: sessionID)
     }
 
@@ -167,16 +167,33 @@ extension RecordWriter {
     }
 }
 
-/// What a batch changed in the writer's own state, to put back if the
-/// batch is rolled back: exchanges it started and finished.
+/// What a batch changed in the in-flight index, in order, to put back if
+/// the batch is rolled back. Reverted newest first: a batch that started
+/// an exchange and then finished it must end with the exchange unknown,
+/// not in flight.
 struct BatchUndo {
-    var inserted: [String] = []
-    var removed: [(String, InFlightIndex.Row)] = []
-
-    mutating func removeAll() {
-        inserted.removeAll(keepingCapacity: true)
-        removed.removeAll(keepingCapacity: true)
+    private enum Step {
+        case inserted(String)
+        case removed(String, InFlightIndex.Row)
     }
+
+    private var steps: [Step] = []
+
+    mutating func inserted(_ id: String) { steps.append(.inserted(id)) }
+    mutating func removed(_ id: String, _ row: InFlightIndex.Row) { steps.append(.removed(id, row)) }
+
+    /// Undoes every step on `index`, newest first, and forgets them.
+    mutating func revert(_ index: inout InFlightIndex) {
+        for step in steps.reversed() {
+            switch step {
+            case .inserted(let id): index.remove(id)
+            case .removed(let id, let row): index.insert(id, row)
+            }
+        }
+        removeAll()
+    }
+
+    mutating func removeAll() { steps.removeAll(keepingCapacity: true) }
 }
 
 /// 64-bit FNV-1a, for storing an identifier without storing its text.

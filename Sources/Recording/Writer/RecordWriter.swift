@@ -82,7 +82,13 @@ final class RecordWriter: @unchecked Sendable {
         try Migrations.migrate(db)
         encoder = RecordEncoder(redactor: redactor, bodyCap: config.bodyCap)
         do {
-            let lastBlock = try db.scalarInt("SELECT max(id) FROM exchange_blocks") ?? 0
+            // Never an ID used before, even once retention emptied the
+            // table: exchange IDs in earlier exports stay unique
+            // (AUTOINCREMENT keeps the highest in `sqlite_sequence`).
+            let lastBlock = try db.scalarInt("""
+                SELECT max(coalesce((SELECT max(id) FROM exchange_blocks), 0),
+                           coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'exchange_blocks'), 0))
+                """) ?? 0
             block = BlockBuilder(nextID: lastBlock + 1)
             statements = try WriterStatements(db)
             checkpointer = try Checkpointer(db: db, config: config.wal)
@@ -93,7 +99,7 @@ final class RecordWriter: @unchecked Sendable {
         walCounter.install(on: db)
         if config.synchronous == .full {
             let wal = sqlite3_filename_wal(sqlite3_db_filename(db.handle, "main")).map { String(cString: $0) }
-            syncer = WALSyncer(walPath: wal ?? config.path + "-wal", stats: stats)
+            syncer = WALSyncer(walPath: wal ?? config.path + "-wal", stats: stats, log: log)
         } else {
             syncer = nil
         }
@@ -206,9 +212,7 @@ final class RecordWriter: @unchecked Sendable {
         // dropped (it refills from the table), the in-flight index is put
         // back as it was, and the block starts again at the same ID.
         sessions.removeAll()
-        for id in undo.inserted { inFlight.remove(id) }
-        for (id, row) in undo.removed { inFlight.insert(id, row) }
-        undo.removeAll()
+        undo.revert(&inFlight)
         sessionDeltas.removeAll()
         block.reset(nextID: batchFirstBlockID)
     }

@@ -45,9 +45,10 @@ public final class Recorder: Sendable {
     /// the bound minus the strict reserve) or the recorder is closed: a
     /// strict caller then refuses the exchange with 503 `audit_unavailable`.
     ///
-    /// When it returns true, `completion` (if given) is called exactly once,
-    /// on the writer thread: `.success` after the record's transaction
-    /// committed, or the failure.
+    /// When it returns true, `completion` (if given) is called exactly once:
+    /// `.success` after the record's transaction committed (and, for a
+    /// batch with strict records, after the WAL was flushed; then on the
+    /// syncer thread, else on the writer thread), or the failure.
     public func submit(_ record: consuming AuditRecord, completion: RecordCompletion? = nil) -> Bool {
         // Moved, not copied, into the queue: a copy would retain (and the
         // caller's copy later release) every string and array of the record.
@@ -63,8 +64,9 @@ public final class Recorder: Sendable {
     /// Records waiting for the writer.
     public var queuedRecords: Int { queue.count }
 
-    /// Blocks until everything submitted before this call was processed
-    /// (committed or failed). For shutdown paths and tests, never for an
+    /// Blocks until the writer processed everything submitted before this
+    /// call (committed or failed; strict completions may still wait for
+    /// their WAL flush). For shutdown paths and tests, never for an
     /// event loop. Returns false on timeout or if the recorder is closed.
     @discardableResult
     public func flush(timeoutMs: Int = 10_000) -> Bool {

@@ -17,9 +17,18 @@ import GatehouseCore
 /// itself still flushes the WAL before every checkpoint and the database
 /// after it, so nothing checkpointed is less durable than the WAL was.
 ///
-/// If the flush fails, the batch's records fail with
-/// `.walSyncFailed`: a strict exchange is then refused (or its response cut
-/// short) exactly as when its commit fails.
+/// If a flush fails, the batch's records fail with `.walSyncFailed`: a
+/// strict exchange is then refused (or its response cut short) exactly as
+/// when its commit fails. The failure is sticky: Linux reports a failed
+/// write-back once and then marks the pages clean, so a later flush that
+/// "succeeds" proves nothing about the frames before it (and WAL recovery
+/// stops at the first frame that did not reach the disk). Every later
+/// completion therefore fails too, with a `wal_sync_failed` alert, until
+/// the recorder is reopened (a restart of the daemon).
+///
+/// When it first opens the WAL file it also flushes the directory, so the
+/// file's entry (the WAL is created anew after a clean close) is on disk
+/// before anything in it is acknowledged.
 final class WALSyncer: @unchecked Sendable {
     typealias Pending = (RecordCompletion, Result<Void, RecordingError>)
 
@@ -33,10 +42,14 @@ final class WALSyncer: @unchecked Sendable {
     private let stats: StatisticsBox
     // The syncer thread's own.
     private var fd: Int32 = -1
+    /// The first flush failure; from then on nothing is acknowledged.
+    private var failed: RecordingError?
+    private var alerts: AlertLog
 
-    init(walPath: String, stats: StatisticsBox) {
+    init(walPath: String, stats: StatisticsBox, log: LogSink) {
         self.walPath = walPath
         self.stats = stats
+        self.alerts = AlertLog(sink: log)
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(cond, nil)
         OSThread.spawn(name: "gh-recorder-sync") { [self] in
@@ -69,7 +82,7 @@ final class WALSyncer: @unchecked Sendable {
         closed = true
         pthread_cond_signal(cond)
         pthread_mutex_unlock(mutex)
-        _ = done.wait(timeoutMs: 60_000)
+        _ = done.wait(timeoutMs: 20_000)
     }
 
     private func run() {
@@ -81,10 +94,16 @@ final class WALSyncer: @unchecked Sendable {
             let stop = closed && batch.isEmpty
             pthread_mutex_unlock(mutex)
             if stop { return }
-            let failure = sync()
+            let failure = failed ?? sync()
+            if failure != nil && failed == nil { failed = failure }
             stats.update { s in
                 s.walSyncs += 1
                 if failure != nil { s.failedWALSyncs += 1 }
+            }
+            if let failure {
+                alerts.alert("wal_sync_failed",
+                             "recording WAL cannot be flushed to disk; strict exchanges are refused until the daemon restarts",
+                             fields: [("error", failure.description), ("records", String(batch.count))])
             }
             for (completion, result) in batch {
                 if let failure, case .success = result { completion(.failure(failure)) } else { completion(result) }
@@ -97,8 +116,24 @@ final class WALSyncer: @unchecked Sendable {
         if fd < 0 {
             fd = open(walPath, O_RDONLY | O_CLOEXEC)
             if fd < 0 { return .walSyncFailed(SystemError("open", note: walPath)) }
+            if let failure = syncDirectory() { return failure }
         }
         if fdatasync(fd) != 0 { return .walSyncFailed(SystemError("fdatasync", note: walPath)) }
+        return nil
+    }
+
+    /// `fsync` of the directory holding the WAL file.
+    private func syncDirectory() -> RecordingError? {
+        let dir: String
+        if let slash = walPath.lastIndex(of: "/") {
+            dir = slash == walPath.startIndex ? "/" : String(walPath[..<slash])
+        } else {
+            dir = "."
+        }
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd < 0 { return .walSyncFailed(SystemError("open", note: dir)) }
+        defer { Glibc.close(dfd) }
+        if fsync(dfd) != 0 { return .walSyncFailed(SystemError("fsync", note: dir)) }
         return nil
     }
 }
