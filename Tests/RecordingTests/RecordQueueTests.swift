@@ -1,0 +1,64 @@
+import Foundation
+@testable import Recording
+import XCTest
+
+/// Async records are gathered before the writer takes them; strict records
+/// and control items are taken at once.
+final class RecordQueueTests: XCTestCase {
+    private func record(_ id: String, _ durability: DurabilityMode) -> QueueItem {
+        .record(.start(makeStart(id, durability: durability)), nil)
+    }
+
+    /// Takes from `queue` on another thread; returns what it got and how
+    /// long the take took.
+    private func takeAsync(_ queue: RecordQueue, timeoutMs: Int) -> () -> (count: Int, seconds: Double) {
+        let result = Completions()
+        let box = ResultBox()
+        Thread.detachNewThread {
+            let start = Date()
+            let (items, _) = queue.take(max: 100, timeoutMs: timeoutMs)
+            box.set(items.count, Date().timeIntervalSince(start))
+            result.callback("done")(.success(()))
+        }
+        return {
+            result.wait(for: 1)
+            return box.get()
+        }
+    }
+
+    func testAsyncRecordsWaitForTheDelayOrTheThreshold() {
+        let queue = RecordQueue(maxRecords: 100, maxBytes: 1 << 20, strictReserve: 10,
+                                asyncWakeRecords: 3, asyncDelayMs: 300)
+        XCTAssertTrue(queue.push(record("a1", .async), durability: .async))
+        let slow = takeAsync(queue, timeoutMs: 5_000)()
+        XCTAssertEqual(slow.count, 1)
+        XCTAssertGreaterThanOrEqual(slow.seconds, 0.25, "a lone async record waits for others to join it")
+
+        let pending = takeAsync(queue, timeoutMs: 5_000)
+        usleep(50_000)
+        for i in 0..<3 { XCTAssertTrue(queue.push(record("b\(i)", .async), durability: .async)) }
+        let full = pending()
+        XCTAssertEqual(full.count, 3, "the threshold ends the wait")
+        XCTAssertLessThan(full.seconds, 0.25 + 0.05 + 0.2)
+    }
+
+    func testStrictRecordsAreTakenAtOnce() {
+        let queue = RecordQueue(maxRecords: 100, maxBytes: 1 << 20, strictReserve: 10,
+                                asyncWakeRecords: 100, asyncDelayMs: 2_000)
+        XCTAssertTrue(queue.push(record("a", .async), durability: .async))
+        let pending = takeAsync(queue, timeoutMs: 5_000)
+        usleep(50_000)
+        XCTAssertTrue(queue.push(record("s", .strict), durability: .strict))
+        let got = pending()
+        XCTAssertEqual(got.count, 2, "the strict record ends the gathering, and takes the async one with it")
+        XCTAssertLessThan(got.seconds, 1.5, "not held for the async delay")
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    private var seconds = 0.0
+    func set(_ c: Int, _ s: Double) { lock.lock(); count = c; seconds = s; lock.unlock() }
+    func get() -> (count: Int, seconds: Double) { lock.lock(); defer { lock.unlock() }; return (count, seconds) }
+}
