@@ -38,6 +38,13 @@ public struct HTTPHeaders: Sendable, Equatable {
     /// True when there are no fields.
     public var isEmpty: Bool { fields.isEmpty }
 
+    /// Bytes of the listed fields' names and values (to size a copy).
+    public var fieldBytes: Int {
+        var n = 0
+        for f in fields { n &+= (f.nameEnd - f.nameStart) &+ (f.valueEnd - f.valueStart) }
+        return n
+    }
+
     /// The field name at `i` exactly as received (original case).
     public func name(at i: Int) -> [UInt8] {
         let f = fields[i]

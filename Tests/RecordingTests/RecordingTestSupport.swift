@@ -56,7 +56,7 @@ func makeStart(_ id: String, at time: Int64 = RecordingClock.nowMillis(), subjec
                target: String = "/v1/items") -> ExchangeStart {
     ExchangeStart(requestID: id, startedAt: time, route: route, clientAddress: client,
                   identity: subject.map { RecordedIdentity(subject: $0, clientID: "agent-1", groups: ["eng"]) },
-                  method: "POST", target: target, requestHeaders: headers,
+                  method: "POST", target: target, requestHeaders: HeaderList(headers),
                   requestBody: CapturedBody(body), decisions: decisions, durability: durability)
 }
 
@@ -64,7 +64,7 @@ func makeOutcome(_ id: String, at time: Int64 = RecordingClock.nowMillis(), outc
                  status: Int? = 200, headers: [HeaderField] = [HeaderField("Content-Type", "application/json")],
                  body: [UInt8] = Array("{\"ok\":true}".utf8), durability: DurabilityMode = .strict) -> ExchangeOutcome {
     ExchangeOutcome(requestID: id, finishedAt: time, outcome: outcome, responseStatus: status,
-                    responseHeaders: headers, responseBody: CapturedBody(body),
+                    responseHeaders: HeaderList(headers), responseBody: CapturedBody(body),
                     timings: PhaseTimings(policy: 20_000, connect: 100_000, firstByte: 900_000, total: 1_500_000),
                     bytesIn: 120, bytesOut: 340, upstreamAddress: "10.1.0.2:8080", durability: durability)
 }

@@ -99,13 +99,19 @@ final class SchemaV4Tests: XCTestCase {
         defer { dir.remove() }
         let binary: [UInt8] = [0x00, 0xFF, 0xC3, 0x28, 0x22, 0x5C, 0x0A] + Array("tail".utf8)
         let text = Array("{\"q\":\"ünï \\\"x\\\"\"}".utf8)
+        // A header value with obs-text that is not UTF-8 (the parser lets
+        // it through): stored with U+FFFD, and the block stays valid JSON.
+        var start = makeStart("bin", body: binary)
+        let raw: [UInt8] = [0xFF, 0x41, 0x22]
+        Array("X-Odd".utf8).withUnsafeBytes { n in raw.withUnsafeBytes { v in start.requestHeaders.append(name: n, value: v) } }
         let r = try openRecorder(dir)
-        XCTAssertTrue(r.submit(.complete(makeStart("bin", body: binary), makeOutcome("bin", body: text))))
+        XCTAssertTrue(r.submit(.complete(start, makeOutcome("bin", body: text))))
         XCTAssertTrue(r.close())
         let reader = try RecordingReader(path: dir.dbPath)
         var got: [RecordedExchange] = []
         try reader.forEachExchange(ExchangeQuery()) { got.append($0) }
         XCTAssertEqual(got.first?.requestBody, binary)
+        XCTAssertEqual(got.first?.requestHeaders.last, HeaderField("X-Odd", "\u{FFFD}A\""))
         XCTAssertEqual(got.first?.responseBody, text)
         let db = try Database(path: dir.dbPath, mode: .readOnly)
         XCTAssertEqual(try db.scalarText("SELECT hex(request_body) FROM exchanges"), binary.map { String(format: "%02X", $0) }.joined())

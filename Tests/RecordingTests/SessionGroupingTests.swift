@@ -5,10 +5,10 @@ final class SessionGroupingTests: XCTestCase {
     typealias G = SessionGrouping
 
     func testKeyPrecedence() {
-        let mcp = [HeaderField("MCP-Session-Id", " abc "), HeaderField("X-Agent-Session", "s1")]
+        let mcp: HeaderList = [HeaderField("MCP-Session-Id", " abc "), HeaderField("X-Agent-Session", "s1")]
         XCTAssertEqual(G.key(headers: mcp, sessionHeader: "x-agent-session", subject: "alice", clientAddress: "1.2.3.4:5"),
                        .init(kind: .mcp, value: "abc"))
-        let hdr = [HeaderField("Mcp-Session-Id", ""), HeaderField("X-Agent-Session", "s1")]
+        let hdr: HeaderList = [HeaderField("Mcp-Session-Id", ""), HeaderField("X-Agent-Session", "s1")]
         XCTAssertEqual(G.key(headers: hdr, sessionHeader: "X-Agent-Session", subject: "alice", clientAddress: "1.2.3.4:5"),
                        .init(kind: .header, value: "s1"))
         XCTAssertEqual(G.key(headers: hdr, sessionHeader: nil, subject: "alice", clientAddress: "1.2.3.4:5"),

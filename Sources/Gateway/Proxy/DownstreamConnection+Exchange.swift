@@ -383,7 +383,7 @@ extension DownstreamConnection {
                  outcome: outcome, code: response.code)
         if ctx.config.recordingDefault != nil {
             recordRejected(requestID: requestID, method: head.method, target: head.target,
-                           headers: ExchangeRecording.headerFields(head.headers), response: response, outcome: outcome)
+                           headers: ExchangeRecording.headerList(head.headers), response: response, outcome: outcome)
         }
         if closing { state = .closing } else { startIdle() }
     }

@@ -144,7 +144,7 @@ extension DownstreamConnection {
     /// policy to follow, so it uses the global durability, and it is written
     /// without withholding the answer (the connection closes or the request
     /// is trivially refused; documented in RECORDING.md).
-    func recordRejected(requestID: String, method: String, target: String, headers: [HeaderField],
+    func recordRejected(requestID: String, method: String, target: String, headers: HeaderList,
                         response: LocalResponse, outcome: String) {
         guard let durability = ctx.config.recordingDefault, let recorder = ctx.shared.recorder else { return }
         let now = RecordingClock.nowMillis()

@@ -24,7 +24,7 @@ extension DownstreamConnection {
         ex.status = head.status
         if ex.durability != nil {
             ex.responseHeadNs = ctx.loop.now
-            ex.responseHeaders = ExchangeRecording.headerFields(head.headers)
+            ex.responseHeaders = ExchangeRecording.headerList(head.headers)
             ex.responseBody = CapturedBody(cap: ex.config.recordingBodyCap)
         }
         let clientHTTP11 = ex.context.head.version == .http1_1

@@ -56,7 +56,7 @@ final class Exchange {
     /// A start record was committed (or queued, async): the end is an `outcome` record.
     var startRecorded = false
     var responseHeadNs: UInt64 = 0
-    var responseHeaders: [HeaderField] = []
+    var responseHeaders = HeaderList()
     var responseBody: CapturedBody?
     var decisions: [RecordedDecision] = []
     /// Recording gave up on this exchange (store refused it) or already recorded its end.

@@ -6,10 +6,12 @@ import Recording
 /// Turns an exchange into the recorder's records. Runs on the loop thread;
 /// the records are plain values handed to the writer thread.
 enum ExchangeRecording {
-    static func headerFields(_ h: HTTPHeaders) -> [HeaderField] {
-        var out: [HeaderField] = []
-        out.reserveCapacity(h.count)
-        for i in 0..<h.count { out.append(HeaderField(h.nameString(at: i), h.valueString(at: i))) }
+    /// The fields as the recorder takes them: one copy of the bytes, no
+    /// string per header.
+    static func headerList(_ h: HTTPHeaders) -> HeaderList {
+        var out = HeaderList()
+        out.reserve(fields: h.count, bytes: h.fieldBytes)
+        for i in 0..<h.count { h.withField(at: i) { out.append(name: $0, value: $1) } }
         return out
     }
 
@@ -27,7 +29,7 @@ enum ExchangeRecording {
         return ExchangeStart(requestID: ex.requestID, startedAt: ex.startedAtMs, route: ex.route.name,
                              clientAddress: clientAddress, identity: identity(ex.context.attributes),
                              method: ex.context.head.method,
-                             target: TargetRedaction.redact(ex.context.head.target), requestHeaders: headerFields(ex.context.head.headers),
+                             target: TargetRedaction.redact(ex.context.head.target), requestHeaders: headerList(ex.context.head.headers),
                              requestBody: body, decisions: ex.decisions, durability: durability)
     }
 

@@ -27,7 +27,7 @@ public enum AuditRecord: Sendable {
 
     /// Roughly the memory this record holds, for the queue's byte bound.
     var approximateBytes: Int {
-        func headers(_ h: [HeaderField]) -> Int { h.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 16 } }
+        func headers(_ h: HeaderList) -> Int { h.byteCount + 16 * h.count }
         func start(_ s: ExchangeStart) -> Int { 256 + headers(s.requestHeaders) + s.requestBody.bytes.count + s.target.utf8.count }
         func outcome(_ o: ExchangeOutcome) -> Int { 128 + headers(o.responseHeaders) + o.responseBody.bytes.count }
         switch self {

@@ -10,7 +10,7 @@ public struct ExchangeOutcome: Sendable {
     /// The status returned to the agent; nil if none was sent.
     public var responseStatus: Int?
     /// Response headers as returned to the agent (redacted by the recorder).
-    public var responseHeaders: [HeaderField]
+    public var responseHeaders: HeaderList
     /// The body as returned to the agent, after masking.
     public var responseBody: CapturedBody
     /// Response-side decisions (inspection, masking).
@@ -29,7 +29,7 @@ public struct ExchangeOutcome: Sendable {
     public var durability: DurabilityMode
 
     public init(requestID: String, finishedAt: Int64, outcome: Outcome, responseStatus: Int?,
-                responseHeaders: [HeaderField] = [], responseBody: CapturedBody = CapturedBody(),
+                responseHeaders: HeaderList = [], responseBody: CapturedBody = CapturedBody(),
                 decisions: [RecordedDecision] = [], timings: PhaseTimings = PhaseTimings(),
                 bytesIn: UInt64 = 0, bytesOut: UInt64 = 0, upstreamAddress: String? = nil,
                 errorCode: String? = nil, errorReason: String? = nil, durability: DurabilityMode = .strict) {

@@ -17,7 +17,7 @@ public struct ExchangeStart: Sendable {
     public var method: String
     /// The request target as forwarded (origin form).
     public var target: String
-    public var requestHeaders: [HeaderField]
+    public var requestHeaders: HeaderList
     public var requestBody: CapturedBody
     /// Request-side decisions, in the order the stages made them.
     public var decisions: [RecordedDecision]
@@ -25,7 +25,7 @@ public struct ExchangeStart: Sendable {
 
     public init(requestID: String, startedAt: Int64, route: String, clientAddress: String,
                 identity: RecordedIdentity?, method: String, target: String,
-                requestHeaders: [HeaderField], requestBody: CapturedBody = CapturedBody(),
+                requestHeaders: HeaderList, requestBody: CapturedBody = CapturedBody(),
                 decisions: [RecordedDecision] = [], durability: DurabilityMode = .strict) {
         self.requestID = requestID
         self.startedAt = startedAt

@@ -57,13 +57,13 @@ enum BlockConversion {
         let durability = DurabilityMode(rawValue: e.durability) ?? .strict
         let start = ExchangeStart(
             requestID: e.requestID, startedAt: e.startedAt, route: e.route, clientAddress: e.clientAddress,
-            identity: e.identity, method: e.method, target: e.target, requestHeaders: e.requestHeaders,
+            identity: e.identity, method: e.method, target: e.target, requestHeaders: HeaderList(e.requestHeaders),
             requestBody: CapturedBody(restoring: e.requestBody, totalLength: e.requestBodySize),
             decisions: e.decisions.filter { $0.phase == "request" }.map(\.decision), durability: durability)
         guard let outcome = Outcome(rawValue: e.outcome), outcome != .inFlight else { return (start, nil) }
         let end = ExchangeOutcome(
             requestID: e.requestID, finishedAt: e.finishedAt ?? e.startedAt, outcome: outcome,
-            responseStatus: e.responseStatus, responseHeaders: e.responseHeaders,
+            responseStatus: e.responseStatus, responseHeaders: HeaderList(e.responseHeaders),
             responseBody: CapturedBody(restoring: e.responseBody, totalLength: e.responseBodySize),
             decisions: e.decisions.filter { $0.phase != "request" }.map(\.decision), timings: e.timings,
             bytesIn: UInt64(max(e.bytesIn, 0)), bytesOut: UInt64(max(e.bytesOut, 0)),

@@ -36,12 +36,21 @@ public struct HeaderRedactor: Sendable {
     /// The value to store for `h`: nil when it is stored as is, else its
     /// redacted form. Allocates only for a redacted header.
     func redactedValue(_ h: HeaderField) -> String? {
+        var name = h.name
+        return name.withUTF8 { n in
+            redactedValue(name: UnsafeRawBufferPointer(n)) { h.value }
+        }
+    }
+
+    /// The same for a field as bytes: `value` is asked for (and a string
+    /// made) only when the name is one to redact.
+    func redactedValue(name: UnsafeRawBufferPointer, value: () -> String) -> String? {
         // Indexes into `lowerNames`, whose first entries are `alwaysRedacted`.
-        switch match(h.name) {
+        switch match(name) {
         case nil: return nil
-        case 0, 1: return Self.keepScheme(h.value)
-        case 2: return Self.cookieNames(h.value, separator: ";")
-        case 3: return Self.cookieNames(Self.beforeFirst(";", h.value), separator: nil)
+        case 0, 1: return Self.keepScheme(value())
+        case 2: return Self.cookieNames(value(), separator: ";")
+        case 3: return Self.cookieNames(Self.beforeFirst(";", value()), separator: nil)
         default: return Self.marker
         }
     }
@@ -52,18 +61,20 @@ public struct HeaderRedactor: Sendable {
     /// as `lowercased()` comparison would.
     private func match(_ name: String) -> Int? {
         var name = name
-        return name.withUTF8 { n -> Int? in
-            for (index, candidate) in lowerNames.enumerated() where candidate.count == n.count {
-                var equal = true
-                for i in 0..<n.count {
-                    var b = n[i]
-                    if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-                    if b != candidate[i] { equal = false; break }
-                }
-                if equal { return index }
+        return name.withUTF8 { match(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func match(_ n: UnsafeRawBufferPointer) -> Int? {
+        for (index, candidate) in lowerNames.enumerated() where candidate.count == n.count {
+            var equal = true
+            for i in 0..<n.count {
+                var b = n[i]
+                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                if b != candidate[i] { equal = false; break }
             }
-            return nil
+            if equal { return index }
         }
+        return nil
     }
 
     /// `Bearer abc` → `Bearer [REDACTED]`; anything not shaped like

@@ -31,17 +31,35 @@ enum JSONFragments {
     /// credential value redacted by `redactor`. Same bytes as
     /// `headers(redactor.redact(headers))`, without the intermediate arrays
     /// and strings.
-    static func appendHeaders(_ headers: [HeaderField], redactor: HeaderRedactor, to out: ScratchBuffer) {
+    static func appendHeaders(_ headers: HeaderList, redactor: HeaderRedactor, to out: ScratchBuffer) {
         out.append(UInt8(ascii: "["))
-        for (i, h) in headers.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
+        var first = true
+        headers.forEach { name, value in
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
             out.append(UInt8(ascii: "["))
-            appendString(h.name, to: out)
+            appendText(name, to: out)
             out.append(UInt8(ascii: ","))
-            appendString(redactor.redactedValue(h) ?? h.value, to: out)
+            if let redacted = redactor.redactedValue(name: name, value: { String(decoding: value, as: UTF8.self) }) {
+                appendString(redacted, to: out)
+            } else {
+                appendText(value, to: out)
+            }
             out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "]"))
+    }
+
+    /// Bytes as received, as a JSON string: ASCII (nearly every header) as
+    /// it is; anything else through `String(decoding:)`, so bytes that are
+    /// not UTF-8 become U+FFFD and the document stays valid JSON.
+    static func appendText(_ p: UnsafeRawBufferPointer, to out: ScratchBuffer) {
+        var ascii = true
+        for b in p where b >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii { appendString(bytes: p, to: out) } else { appendString(String(decoding: p, as: UTF8.self), to: out) }
     }
 
     /// Writes `["a","b",…]` into `out`.

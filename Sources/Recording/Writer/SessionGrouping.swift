@@ -39,7 +39,7 @@ public enum SessionGrouping {
     /// The key for an exchange. `sessionHeader` is the configured client
     /// session header name, if any. Header values are trimmed; an empty value
     /// counts as absent.
-    public static func key(headers: [HeaderField], sessionHeader: String?, subject: String?, clientAddress: String) -> Key {
+    public static func key(headers: HeaderList, sessionHeader: String?, subject: String?, clientAddress: String) -> Key {
         if let v = value(of: mcpHeader, in: headers) { return Key(kind: .mcp, value: v) }
         if let name = sessionHeader?.lowercased(), !name.isEmpty, let v = value(of: name, in: headers) {
             return Key(kind: .header, value: v)
@@ -61,21 +61,29 @@ public enum SessionGrouping {
         }
     }
 
-    private static func value(of lowerName: String, in headers: [HeaderField]) -> String? {
-        for h in headers where asciiCaseInsensitiveEquals(h.name, lowerName) {
-            let v = h.value.trimmingSpaces()
-            if !v.isEmpty { return v }
+    /// The first non-empty value (spaces trimmed) of a header named
+    /// `lowerName`; allocates only for the value it returns.
+    private static func value(of lowerName: String, in headers: HeaderList) -> String? {
+        var found: String?
+        var lower = lowerName
+        lower.withUTF8 { l in
+            headers.forEach { name, value in
+                guard found == nil, asciiCaseInsensitiveEquals(name, UnsafeRawBufferPointer(l)) else { return }
+                let v = String(decoding: value, as: UTF8.self).trimmingSpaces()
+                if !v.isEmpty { found = v }
+            }
         }
-        return nil
+        return found
     }
 
     /// `name == lowerName` ignoring ASCII case, where `lowerName` is already
     /// lowercase; no allocation (this runs for every header of every start).
-    static func asciiCaseInsensitiveEquals(_ name: String, _ lowerName: String) -> Bool {
-        if name.utf8.count != lowerName.utf8.count { return false }
-        for (a, b) in zip(name.utf8, lowerName.utf8) {
+    static func asciiCaseInsensitiveEquals(_ name: UnsafeRawBufferPointer, _ lowerName: UnsafeRawBufferPointer) -> Bool {
+        if name.count != lowerName.count { return false }
+        for i in 0..<name.count {
+            let a = name[i]
             let folded = a >= 0x41 && a <= 0x5A ? a | 0x20 : a
-            if folded != b { return false }
+            if folded != lowerName[i] { return false }
         }
         return true
     }
