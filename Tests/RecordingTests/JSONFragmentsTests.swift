@@ -21,6 +21,25 @@ final class JSONFragmentsTests: XCTestCase {
         }
     }
 
+    /// Random strings of every length up to 40 over plain, escaped and
+    /// multi-byte characters: the word-at-a-time writer (tails included)
+    /// matches the reference byte for byte.
+    func testAppendStringMatchesJSONOutputOnRandomStrings() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\t", "\u{01}", "\u{7F}", "é", "✓", "🎉", "/"]
+        let out = ScratchBuffer(capacity: 16)
+        for length in 0...40 {
+            for _ in 0..<25 {
+                let s = String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+                var expected: [UInt8] = []
+                JSONOutput.appendString(s, to: &expected)
+                out.removeAll()
+                JSONFragments.appendString(s, to: out)
+                XCTAssertEqual(Array(out.bytes), expected, s.debugDescription)
+            }
+        }
+    }
+
     func testKeepScheme() {
         let m = HeaderRedactor.marker
         let cases: [(String, String)] = [

@@ -11,9 +11,11 @@ public struct HeaderRedactor: Sendable {
     public static let alwaysRedacted = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
 
     /// The redacted names as lowercase UTF-8, `alwaysRedacted` first (in
-    /// that order), for matching a header name without allocating (the
-    /// writer checks every header of every record).
-    private let lowerNames: [[UInt8]]
+    /// that order), back to back, and each one's end: matching a header
+    /// name walks two flat arrays without allocating (the writer checks
+    /// every header of every record).
+    private let flatNames: [UInt8]
+    private let nameEnds: [Int]
 
     /// `extra`: further header names to redact (e.g. `X-Api-Key`).
     public init(extra: [String] = []) {
@@ -21,7 +23,14 @@ public struct HeaderRedactor: Sendable {
         for n in Self.alwaysRedacted + extra.map({ $0.lowercased() }) where !names.contains(Array(n.utf8)) {
             names.append(Array(n.utf8))
         }
-        lowerNames = names
+        flatNames = names.flatMap { $0 }
+        var ends: [Int] = []
+        var end = 0
+        for n in names {
+            end += n.count
+            ends.append(end)
+        }
+        nameEnds = ends
     }
 
     /// True if `name`'s value is replaced.
@@ -45,7 +54,7 @@ public struct HeaderRedactor: Sendable {
     /// The same for a field as bytes: `value` is asked for (and a string
     /// made) only when the name is one to redact.
     func redactedValue(name: UnsafeRawBufferPointer, value: () -> String) -> String? {
-        // Indexes into `lowerNames`, whose first entries are `alwaysRedacted`.
+        // Indexes into the names, whose first entries are `alwaysRedacted`.
         switch match(name) {
         case nil: return nil
         case 0, 1: return Self.keepScheme(value())
@@ -55,7 +64,7 @@ public struct HeaderRedactor: Sendable {
         }
     }
 
-    /// The index in `lowerNames` of `name`, matched ASCII
+    /// The index among the redacted names of `name`, matched ASCII
     /// case-insensitively, or nil. Header names are tokens (ASCII); a
     /// non-ASCII byte simply never matches a configured ASCII name, exactly
     /// as `lowercased()` comparison would.
@@ -65,16 +74,24 @@ public struct HeaderRedactor: Sendable {
     }
 
     private func match(_ n: UnsafeRawBufferPointer) -> Int? {
-        for (index, candidate) in lowerNames.enumerated() where candidate.count == n.count {
-            var equal = true
-            for i in 0..<n.count {
-                var b = n[i]
-                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-                if b != candidate[i] { equal = false; break }
+        flatNames.withUnsafeBufferPointer { names in
+            nameEnds.withUnsafeBufferPointer { ends in
+                var start = 0
+                for index in 0..<ends.count {
+                    let end = ends[index]
+                    defer { start = end }
+                    guard end - start == n.count else { continue }
+                    var equal = true
+                    for i in 0..<n.count {
+                        var b = n[i]
+                        if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                        if b != names[start + i] { equal = false; break }
+                    }
+                    if equal { return index }
+                }
+                return nil
             }
-            if equal { return index }
         }
-        return nil
     }
 
     /// `Bearer abc` → `Bearer [REDACTED]`; anything not shaped like

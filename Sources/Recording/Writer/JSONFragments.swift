@@ -127,9 +127,16 @@ enum JSONFragments {
                         var w: UInt64
                         if left >= 8 {
                             w = UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)
+                        } else if n >= 8 {
+                            // The last 1–7 bytes of a longer string: load
+                            // the string's last eight bytes and shift the
+                            // ones already written out, spaces above.
+                            let tail = UnsafeRawPointer(src + (n &- 8)).loadUnaligned(as: UInt64.self)
+                            let drop = UInt64(truncatingIfNeeded: (8 &- left) &* 8)
+                            w = (tail &>> drop) | (0x2020_2020_2020_2020 &<< (64 &- drop))
                         } else {
-                            // The last 1–7 bytes, above a padding of spaces
-                            // (no call to memcpy for a few bytes).
+                            // A string shorter than eight bytes, above a
+                            // padding of spaces (no call to memcpy).
                             w = 0x2020_2020_2020_2020
                             var k = left
                             while k > 0 {
