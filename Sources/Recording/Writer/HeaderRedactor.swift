@@ -16,6 +16,10 @@ public struct HeaderRedactor: Sendable {
     /// every header of every record).
     private let flatNames: [UInt8]
     private let nameEnds: [Int]
+    /// Bit `n` set when some redacted name is `n` bytes long (names of 64
+    /// bytes or more are all tried): most headers are passed over on their
+    /// length alone.
+    private let lengths: UInt64
 
     /// `extra`: further header names to redact (e.g. `X-Api-Key`).
     public init(extra: [String] = []) {
@@ -31,6 +35,7 @@ public struct HeaderRedactor: Sendable {
             ends.append(end)
         }
         nameEnds = ends
+        lengths = names.reduce(0) { $0 | ($1.count < 64 ? 1 << UInt64($1.count) : 0) }
     }
 
     /// True if `name`'s value is replaced.
@@ -74,7 +79,8 @@ public struct HeaderRedactor: Sendable {
     }
 
     private func match(_ n: UnsafeRawBufferPointer) -> Int? {
-        flatNames.withUnsafeBufferPointer { names in
+        if n.count < 64 && lengths & (1 << UInt64(n.count)) == 0 { return nil }
+        return flatNames.withUnsafeBufferPointer { names in
             nameEnds.withUnsafeBufferPointer { ends in
                 var start = 0
                 for index in 0..<ends.count {

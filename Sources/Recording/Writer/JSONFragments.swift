@@ -54,12 +54,7 @@ enum JSONFragments {
     /// it is; anything else through `String(decoding:)`, so bytes that are
     /// not UTF-8 become U+FFFD and the document stays valid JSON.
     static func appendText(_ p: UnsafeRawBufferPointer, to out: ScratchBuffer) {
-        var ascii = true
-        for b in p where b >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii { appendString(bytes: p, to: out) } else { appendString(String(decoding: p, as: UTF8.self), to: out) }
+        if isASCII(p) { appendString(bytes: p, to: out) } else { appendString(String(decoding: p, as: UTF8.self), to: out) }
     }
 
     /// Writes `["a","b",…]` into `out`.
@@ -181,6 +176,22 @@ enum JSONFragments {
                 return o + 1
             }
         }
+    }
+
+    /// True when no byte has its high bit set; eight bytes per step.
+    static func isASCII(_ p: UnsafeRawBufferPointer) -> Bool {
+        guard let base = p.baseAddress else { return true }
+        var i = 0
+        var bits: UInt64 = 0
+        while i &+ 8 <= p.count {
+            bits |= (base + i).loadUnaligned(as: UInt64.self)
+            i &+= 8
+        }
+        while i < p.count {
+            bits |= UInt64(base.load(fromByteOffset: i, as: UInt8.self))
+            i &+= 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
     }
 
     /// A mask with the high bit set in each byte of `w` that may need an
