@@ -89,12 +89,24 @@ public enum SessionGrouping {
     }
 
     /// `10.0.0.1:5555` → `10.0.0.1`; `[::1]:80` → `::1`.
+    /// On the UTF-8 bytes (it runs for every anonymous start): no
+    /// `Character` iteration.
     static func host(of address: String) -> String {
-        if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
-            return String(address[address.index(after: address.startIndex)..<close])
+        let u = address.utf8
+        if u.first == UInt8(ascii: "["), let close = u.firstIndex(of: UInt8(ascii: "]")) {
+            return String(decoding: u[u.index(after: u.startIndex)..<close], as: UTF8.self)
         }
-        let colons = address.filter { $0 == ":" }.count
-        if colons == 1, let c = address.lastIndex(of: ":") { return String(address[..<c]) }
+        var colons = 0
+        var last = u.startIndex
+        var i = u.startIndex
+        while i != u.endIndex {
+            if u[i] == UInt8(ascii: ":") {
+                colons += 1
+                last = i
+            }
+            i = u.index(after: i)
+        }
+        if colons == 1 { return String(decoding: u[..<last], as: UTF8.self) }
         return address
     }
 }
