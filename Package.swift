@@ -68,8 +68,10 @@ let package = Package(
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "GatehouseCore"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "HTTP1", "GatehouseCore", "Inspection"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        // The labelled corpus lives in Tests/Fixtures/inspection (outside the
+        // target, so it is read by path; see CorpusSupport.swift).
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "GatehouseCore"],
-                    resources: [.copy("Fixtures")], swiftSettings: strict),
+                    swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "GatehouseCore", "GatehouseTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "IdentityTests",
