@@ -24,16 +24,18 @@ enum JSONPointer {
 /// quotes). Used off the hot path: pointers, masking replacements.
 enum JSONUnescape {
     static func decode(_ raw: UnsafeRawBufferPointer, _ r: Range<Int>) -> [UInt8] {
-        var w = JSONStringWalker()
+        var out: [UInt8] = []
+        out.reserveCapacity(r.count)
         var i = r.lowerBound
         while i < r.upperBound {
-            if raw[i] == UInt8(ascii: "\\"), let next = try? w.escape(raw, i) {
-                i = next
+            if raw[i] == UInt8(ascii: "\\"), let e = try? JSONStringWalker.escape(raw, i) {
+                JSONStringWalker.utf8(e.scalar) { out.append($0) }
+                i = e.next
             } else {
-                w.decoded.append(raw[i])
+                out.append(raw[i])
                 i += 1
             }
         }
-        return w.decoded
+        return out
     }
 }

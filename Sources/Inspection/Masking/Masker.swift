@@ -55,7 +55,7 @@ public enum Masker {
         var at = 0
         for span in spans {
             out.append(contentsOf: raw[at..<span.range.lowerBound])
-            let v = value(span.range)
+            let v = span.strategy.needsValue ? value(span.range) : []
             emit(span.range, plan.replacement(for: span.kind, value: v, strategy: span.strategy), &out)
             at = span.range.upperBound
         }
@@ -67,8 +67,9 @@ public enum Masker {
 /// JSON string escaping for replacement text: `"`, `\` and control
 /// characters are escaped; UTF-8 passes through.
 enum JSONEscape {
+    static let hex = Array("0123456789abcdef".utf8)
+
     static func append(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         for b in bytes {
             switch b {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
