@@ -37,6 +37,10 @@ extension JSONStringWalker {
         decoded.removeAll(keepingCapacityUpTo: 1 << 16)
         origin.removeAll(keepingCapacityUpTo: 1 << 16)
         let decoded = self.decoded, origin = self.origin
+        // A decoded string is never longer than its raw content (an escape
+        // decodes to fewer bytes than it has), plus the origin sentinel.
+        decoded.reserveMore(content.count)
+        origin.reserveMore(content.count + 1)
         let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var i = content.lowerBound
         while i < content.upperBound {
@@ -44,25 +48,24 @@ extension JSONStringWalker {
             let next: Int
             if c == UInt8(ascii: "\\"), let e = try? Self.escape(raw, i) {  // validated by the walk: never nil
                 let unit = Int32(i)
-                Self.utf8(e.scalar) { decoded.append($0); origin.append(unit) }
+                Self.utf8(e.scalar) { decoded.appendUnchecked($0); origin.appendUnchecked(unit) }
                 next = e.next
             } else if c < 0x80 {
-                let plain = Swift.max(Self.skipPlain(p, content.upperBound, from: i), i + 1)
-                for k in i..<plain {
-                    decoded.append(p[k])
-                    origin.append(Int32(truncatingIfNeeded: k))
+                next = Swift.max(Self.skipPlain(p, content.upperBound, from: i), i + 1)
+                for k in i..<next {
+                    decoded.appendUnchecked(p[k])
+                    origin.appendUnchecked(Int32(truncatingIfNeeded: k))
                 }
-                next = plain
             } else {
                 next = i + (UTF8Check.sequenceLength(raw, i, limit: content.upperBound) ?? 1)
                 for k in i..<next {
-                    decoded.append(p[k])
-                    origin.append(Int32(i))
+                    decoded.appendUnchecked(p[k])
+                    origin.appendUnchecked(Int32(i))
                 }
             }
             i = next
         }
-        origin.append(Int32(content.upperBound))
+        origin.appendUnchecked(Int32(content.upperBound))
         return StringRef(decoded: UnsafeRawBufferPointer(start: decoded.base, count: decoded.count),
                          origin: origin.elements, rawContent: content, isKey: span.isKey)
     }

@@ -46,6 +46,8 @@ final class JSONStringWalker {
 
     /// Every string and number of the last walk, in document order.
     let spans = PodBuffer<JSONSpan>(capacity: 1024)
+    /// Indices in `spans` of the strings with escapes, in document order.
+    let escaped = PodBuffer<Int32>(capacity: 64)
     /// Every container of the last walk, in the order they were opened.
     let containers = PodBuffer<Container>(capacity: 64)
     /// The last `decode`d string and the raw offset of each of its bytes.
@@ -63,6 +65,7 @@ final class JSONStringWalker {
         let n = raw.count
         guard n < Int(Int32.max) else { throw .malformedJSON(offset: 0, reason: "body too large to index") }
         spans.removeAll()
+        escaped.removeAll(keepingCapacityUpTo: 1 << 16)
         containers.removeAll()
         guard n > 0, let p = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             throw .malformedJSON(offset: 0, reason: "expected a value")
@@ -166,6 +169,7 @@ final class JSONStringWalker {
                 i = try Self.character(raw, i)
             }
         }
+        if kind == .escapedString { escaped.append(Int32(truncatingIfNeeded: spans.count)) }
         spans.append(JSONSpan(start: q + 1, end: i, kind: kind, isKey: isKey, container: container,
                               frame: isKey ? .key(q + 1, i) : own))
         return i + 1

@@ -35,10 +35,15 @@ extension Inspector {
         var out: [Finding] = []
         // Strings the raw scan cannot see as decoded text: those with
         // escapes; and, for the secret detectors, values of secret-named keys.
-        let generic = configuration.detectors.contains(.genericSecret)
-        let awsSecret = configuration.detectors.contains(.awsSecretKey)
+        let generic = genericSecret
+        let awsSecret = awsSecretKey
         let minEntropy = configuration.genericSecretMinEntropy
-        for s in spans where s.kind == .escapedString || (generic && s.kind == .plainString) {
+        // Without the generic detector only escaped strings need this: the
+        // walk listed them.
+        let count = generic ? spans.count : walker.escaped.count
+        for k in 0..<count {
+            let s = generic ? spans[k] : spans[Int(walker.escaped[k])]
+            if s.kind == .number { continue }
             let keyContext = !s.isKey && s.frame.tag == 1 ? UnsafeRawBufferPointer(rebasing: raw[s.frame.keyRange]) : nil
             let text = walker.string(raw, s)
             if s.kind == .escapedString {

@@ -37,6 +37,17 @@ final class PodBuffer<Element: BitwiseCopyable> {
 
     @inline(__always) func removeLast() { count -= 1 }
 
+    /// Makes room for `n` more elements: then `appendUnchecked` may be
+    /// called `n` times without a capacity check.
+    @inline(__always) func reserveMore(_ n: Int) {
+        if count + n > capacity { grow(to: Swift.max(capacity * 2, count + n)) }
+    }
+
+    @inline(__always) func appendUnchecked(_ e: Element) {
+        (base + count).initialize(to: e)
+        count += 1
+    }
+
     /// Makes room for `n` elements in all without regrowing.
     func reserve(_ n: Int) { if n > capacity { grow(to: n) } }
 

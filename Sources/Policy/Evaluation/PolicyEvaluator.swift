@@ -57,7 +57,9 @@ public struct PolicyEvaluator: Sendable {
         var records: [RuleRecord] = []
         let rules = policy.rules
         let matches = policy.matches
+        let bits = policy.prefilter.bits(route: request.routeName, method: request.method)
         for k in rules.indices {
+            if !trace, !policy.prefilter.mayMatch(k, bits) { continue }  // its route or method differs
             var ct: [ConditionTrace]? = trace ? [] : nil
             let result = conditions.evaluate(matches[k], trace: &ct)
             if case .success(false) = result, !trace { continue }  // the common case: nothing to record

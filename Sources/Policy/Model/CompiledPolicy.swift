@@ -32,6 +32,8 @@ public struct CompiledPolicy: Sendable {
     let ruleMasks: [RuleMasks]
     /// Whether any rule runs in dry run; without one the evaluator skips the shadow decision.
     let hasDryRunRules: Bool
+    /// Rules' route and method conditions as bitsets (see `RulePrefilter`).
+    let prefilter: RulePrefilter
 
     public init(rules: [PolicyRule], routeDefaults: [String: DefaultAction], inspector: Inspector,
                 patternNames: Set<String>) {
@@ -42,6 +44,7 @@ public struct CompiledPolicy: Sendable {
         matches = rules.map { MatchBox($0.match) }
         ruleMasks = rules.map(RuleMasks.init)
         hasDryRunRules = rules.contains(where: \.dryRun)
+        prefilter = RulePrefilter(rules)
     }
 
     /// The default for `route`: its own entry, else `"*"`, else deny.
