@@ -33,6 +33,19 @@ static inline uint32_t gh_digits_colons16(const uint8_t *p) {
 #endif
 }
 
+/// Digits and colons of 64 bytes, bit k for p[k].
+typedef struct { uint64_t digits; uint64_t colons; } gh_masks64;
+
+static inline gh_masks64 gh_digits_colons64(const uint8_t *p) {
+    gh_masks64 m = { 0, 0 };
+    for (int b = 0; b < 4; b++) {
+        uint32_t x = gh_digits_colons16(p + 16 * b);
+        m.digits |= (uint64_t)(x & 0xFFFF) << (16 * b);
+        m.colons |= (uint64_t)(x >> 16) << (16 * b);
+    }
+    return m;
+}
+
 /// Bytes a JSON string scan must stop at: `"`, `\`, control characters
 /// (below 0x20) and non-ASCII bytes (0x80 and above).
 static inline uint32_t gh_string_stops16(const uint8_t *p) {

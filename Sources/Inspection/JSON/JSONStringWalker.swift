@@ -96,9 +96,9 @@ final class JSONStringWalker {
                 depth += 1
                 if isObject { i = try member(raw, p, i, top) }
                 continue value
-            case UInt8(ascii: "t"): i = try Self.literal(raw, i, "true")
-            case UInt8(ascii: "f"): i = try Self.literal(raw, i, "false")
-            case UInt8(ascii: "n"): i = try Self.literal(raw, i, "null")
+            case UInt8(ascii: "t"): i = try Self.literal(raw, i, at: i, "true")
+            case UInt8(ascii: "f"): i = try Self.literal(raw, i, at: i + 1, "alse")
+            case UInt8(ascii: "n"): i = try Self.literal(raw, i, at: i, "null")
             default:
                 let start = i
                 i = try Self.number(p, n, i)
@@ -186,9 +186,16 @@ final class JSONStringWalker {
         return i
     }
 
-    static func literal(_ raw: UnsafeRawBufferPointer, _ i: Int, _ word: StaticString) throws(InspectionError) -> Int {
-        guard raw.hasPrefix(word, at: i) else { throw .malformedJSON(offset: i, reason: "invalid literal") }
-        return i + word.utf8CodeUnitCount
+    /// The offset after the literal starting at `start` whose last four
+    /// bytes, `word`, are at `at` (one 32-bit compare).
+    @inline(__always)
+    static func literal(_ raw: UnsafeRawBufferPointer, _ start: Int, at: Int, _ word: StaticString) throws(InspectionError) -> Int {
+        guard at + 4 <= raw.count,
+              raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)
+                == UnsafeRawPointer(word.utf8Start).loadUnaligned(as: UInt32.self) else {
+            throw .malformedJSON(offset: start, reason: "invalid literal")
+        }
+        return at + 4
     }
 
     /// RFC 8259 number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.

@@ -33,6 +33,7 @@ extension Inspector {
         try walker.walk(raw)
         let spans = walker.spans.elements
         var out: [Finding] = []
+        out.reserveCapacity(16)
         // Strings the raw scan cannot see as decoded text: those with
         // escapes; and, for the secret detectors, values of secret-named keys.
         let generic = genericSecret
@@ -66,6 +67,7 @@ extension Inspector {
         // One scan of the raw body (Hyperscan, then the numeric matcher),
         // findings kept inside plain strings and numbers.
         var whole: [Finding] = []
+        whole.reserveCapacity(16)
         do throws(PatternEngineError) {
             try collect(raw, scratch: scratch, into: &whole)
             try collectNumeric(raw, scratch: scratch, into: &whole)

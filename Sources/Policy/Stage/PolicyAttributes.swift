@@ -24,6 +24,7 @@ public enum PolicyAttributes {
 
     /// Writes `decision` into `attributes`.
     public static func record(_ decision: PolicyDecision, into attributes: inout [String: String]) {
+        attributes.reserveCapacity(attributes.count + 6)  // one allocation, not a rehash per growth step
         attributes[outcome] = decision.outcome.summary
         switch decision.outcome {
         case .allow(let id?), .deny(_, let id?): attributes[decidedBy] = id
