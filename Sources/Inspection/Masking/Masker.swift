@@ -40,8 +40,14 @@ public enum Masker {
     static func apply(_ raw: UnsafeRawBufferPointer, _ findings: [Finding], _ plan: MaskPlan,
                       emit: (Range<Int>, [UInt8], inout [UInt8]) -> Void,
                       value: (Range<Int>) -> [UInt8]) -> [UInt8]? {
+        let before: (Finding, Finding) -> Bool = {
+            $0.range.lowerBound < $1.range.lowerBound || ($0.range.lowerBound == $1.range.lowerBound && $0.range.upperBound > $1.range.upperBound)
+        }
+        // Scans return findings in this order already: then no sorted copy.
+        let inOrder = zip(findings, findings.dropFirst()).allSatisfy { !before($1, $0) }
         var spans: [(range: Range<Int>, kind: FindingKind, strategy: MaskStrategy)] = []
-        for f in findings.sorted(by: { $0.range.lowerBound < $1.range.lowerBound || ($0.range.lowerBound == $1.range.lowerBound && $0.range.upperBound > $1.range.upperBound) }) {
+        spans.reserveCapacity(findings.count)
+        for f in inOrder ? findings : findings.sorted(by: before) {
             guard let s = plan.strategy(for: f.kind) else { continue }
             if let last = spans.last, f.range.lowerBound < last.range.upperBound {
                 spans[spans.count - 1].range = last.range.lowerBound..<Swift.max(last.range.upperBound, f.range.upperBound)
@@ -76,7 +82,12 @@ public enum Masker {
 enum JSONEscape {
     static let hex = Array("0123456789abcdef".utf8)
 
-    static func append(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+    static func append(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+        // Replacements are mostly printable ASCII (`[REDACTED:email]`): copied whole.
+        if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: bytes)
+            return
+        }
         for b in bytes {
             switch b {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
