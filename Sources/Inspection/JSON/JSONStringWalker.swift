@@ -74,7 +74,20 @@ final class JSONStringWalker {
         var depth = 0
         var i = Self.skipSpace(p, n, 0)
         if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { i = Self.skipSpace(p, n, 3) }
+        var key = false  // a member name and `:` come first
         value: while true {
+            if key {
+                // Written out here, not called: a call per member name cost a
+                // fifth of the walk (the compiler would not inline it).
+                key = false
+                let top = stack + (depth - 1)
+                guard i < n, p[i] == UInt8(ascii: "\"") else { throw .malformedJSON(offset: i, reason: "expected a member name") }
+                let end = try string(raw, p, i, isKey: true, own: .none, container: top.pointee.container)
+                top.pointee.frame = .key(i + 1, end - 1)
+                let colon = Self.skipSpace(p, n, end)
+                guard colon < n, p[colon] == UInt8(ascii: ":") else { throw .malformedJSON(offset: colon, reason: "expected ':'") }
+                i = Self.skipSpace(p, n, colon + 1)
+            }
             // A value at `i`.
             guard i < n else { throw .malformedJSON(offset: i, reason: "expected a value") }
             let own = depth > 0 ? stack[depth - 1].frame : .none
@@ -94,7 +107,7 @@ final class JSONStringWalker {
                 let top = stack + depth
                 top.initialize(to: Open(frame: isObject ? .key(0, 0) : .index(0), container: Int32(containers.count - 1)))
                 depth += 1
-                if isObject { i = try member(raw, p, i, top) }
+                key = isObject
                 continue value
             case UInt8(ascii: "t"): i = try Self.literal(raw, i, at: i, "true")
             case UInt8(ascii: "f"): i = try Self.literal(raw, i, at: i + 1, "alse")
@@ -123,7 +136,8 @@ final class JSONStringWalker {
                     guard c == UInt8(ascii: "]") else { throw .malformedJSON(offset: i, reason: "expected ',' or ']'") }
                 } else {
                     if c == UInt8(ascii: ",") {
-                        i = try member(raw, p, Self.skipSpace(p, n, i + 1), top)
+                        i = Self.skipSpace(p, n, i + 1)
+                        key = true
                         continue value
                     }
                     guard c == UInt8(ascii: "}") else { throw .malformedJSON(offset: i, reason: "expected ',' or '}'") }
@@ -132,20 +146,6 @@ final class JSONStringWalker {
                 i += 1
             }
         }
-    }
-
-    /// Parses `"key" :` at `i`, makes the key the current one of `top`, and
-    /// returns the offset of the member value.
-    @inline(__always)
-    private func member(_ raw: UnsafeRawBufferPointer, _ p: UnsafePointer<UInt8>, _ i: Int,
-                        _ top: UnsafeMutablePointer<Open>) throws(InspectionError) -> Int {
-        let n = raw.count
-        guard i < n, p[i] == UInt8(ascii: "\"") else { throw .malformedJSON(offset: i, reason: "expected a member name") }
-        let end = try string(raw, p, i, isKey: true, own: .none, container: top.pointee.container)
-        top.pointee.frame = .key(i + 1, end - 1)
-        let colon = Self.skipSpace(p, n, end)
-        guard colon < n, p[colon] == UInt8(ascii: ":") else { throw .malformedJSON(offset: colon, reason: "expected ':'") }
-        return Self.skipSpace(p, n, colon + 1)
     }
 
     /// Validates the string whose opening quote is at `q`, records its
