@@ -33,15 +33,37 @@ static inline uint32_t gh_digits_colons16(const uint8_t *p) {
 #endif
 }
 
-/// Digits and colons of 64 bytes, bit k for p[k].
-typedef struct { uint64_t digits; uint64_t colons; } gh_masks64;
+/// Lowercase letters and `_` in bits 0-15, `"` in bits 16-31.
+static inline uint32_t gh_lower_quote16(const uint8_t *p) {
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i l = _mm_sub_epi8(v, _mm_set1_epi8('a'));
+    __m128i lower = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l),
+                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    return (uint32_t)_mm_movemask_epi8(lower) | (uint32_t)_mm_movemask_epi8(quote) << 16;
+#else
+    uint32_t m = 0;
+    for (int k = 0; k < 16; k++) {
+        if ((uint8_t)(p[k] - 'a') < 26 || p[k] == '_') m |= 1u << k;
+        if (p[k] == '"') m |= 1u << (k + 16);
+    }
+    return m;
+#endif
+}
+
+/// Digits, colons, lowercase letters or `_`, and `"` of 64 bytes, bit k for p[k].
+typedef struct { uint64_t digits; uint64_t colons; uint64_t lower; uint64_t quotes; } gh_masks64;
 
 static inline gh_masks64 gh_digits_colons64(const uint8_t *p) {
-    gh_masks64 m = { 0, 0 };
+    gh_masks64 m = { 0, 0, 0, 0 };
     for (int b = 0; b < 4; b++) {
         uint32_t x = gh_digits_colons16(p + 16 * b);
+        uint32_t y = gh_lower_quote16(p + 16 * b);
         m.digits |= (uint64_t)(x & 0xFFFF) << (16 * b);
         m.colons |= (uint64_t)(x >> 16) << (16 * b);
+        m.lower |= (uint64_t)(y & 0xFFFF) << (16 * b);
+        m.quotes |= (uint64_t)(y >> 16) << (16 * b);
     }
     return m;
 }

@@ -55,6 +55,7 @@ struct NumericMatcher {
         let colons = enabled.ipv6
         var i = 0
         var carry: UInt64 = 0  // 1 when the byte before the block is a digit
+        var lowerCarry: UInt64 = 0, quoteCarry: UInt64 = 0  // … a lowercase letter or `_`, a `"`
         var tail = (SIMD32<UInt8>(), SIMD32<UInt8>())  // the last, partial block, zero-padded
         while i < n {
             let m: gh_masks64
@@ -68,9 +69,18 @@ struct NumericMatcher {
                 }
             }
             let digits = m.digits
-            var flagged = digits & ~((digits << 1) | carry)
+            // Run starts, except after a lowercase letter or `_` (hex IDs:
+            // `run(at:)` returns at once there, only capitals can start an IBAN).
+            var flagged = digits & ~((digits << 1) | carry) & ~((m.lower << 1) | lowerCarry)
             carry = digits >> 63
-            if colons { flagged |= m.colons }
+            lowerCarry = m.lower >> 63
+            if colons {
+                // Colons, except after `"` and not before `:` (a key's `":`,
+                // which `colon(at:)` would drop); at bit 63 the next byte is unknown.
+                let quoted = ((m.quotes << 1) | quoteCarry) & ~((m.colons >> 1) | 1 << 63)
+                flagged |= m.colons & ~quoted
+            }
+            quoteCarry = m.quotes >> 63
             while flagged != 0 {
                 let k = flagged.trailingZeroBitCount
                 flagged &= flagged &- 1
