@@ -7,8 +7,9 @@
 // to a handful of them and are inlined into the Swift callers. Other
 // targets get a portable loop with the same results.
 //
-// Each function reads exactly 16 bytes at `p` (the caller guarantees
-// they are in bounds) and returns one bit per byte, bit k for p[k].
+// Each `…16` function reads exactly 16 bytes at `p`, `gh_digits_colons64`
+// 64 (the caller guarantees they are in bounds); masks have one bit per
+// byte, bit k for p[k].
 
 #include <stdint.h>
 #if defined(__SSE2__)
