@@ -19,6 +19,8 @@ let package = Package(
     targets: [
         // C shims: macros and inline helpers Swift cannot import directly.
         .target(name: "CLinuxShims", path: "Sources/CLinuxShims"),
+        // SSE2 byte classification for the inspection hot path (portable fallback).
+        .target(name: "CByteScan", path: "Sources/CByteScan"),
         // Vectorscan (Hyperscan API); wrapped only by `Inspection`.
         .systemLibrary(name: "CHyperscan", path: "Sources/CHyperscan", pkgConfig: "libhs",
                        providers: [.apt(["libvectorscan-dev"])]),
@@ -34,7 +36,7 @@ let package = Package(
         .target(name: "GatehouseCore", swiftSettings: dataPath),
         .target(name: "Reactor", dependencies: ["GatehouseCore", "CLinuxShims"], swiftSettings: dataPath),
         .target(name: "HTTP1", dependencies: ["GatehouseCore"], swiftSettings: dataPath),
-        .target(name: "Inspection", dependencies: ["GatehouseCore", "CHyperscan"], swiftSettings: dataPath),
+        .target(name: "Inspection", dependencies: ["GatehouseCore", "CHyperscan", "CByteScan"], swiftSettings: dataPath),
         .target(name: "TLS", dependencies: ["GatehouseCore", "COpenSSL"], swiftSettings: dataPath),
         .target(name: "Policy", dependencies: ["GatehouseCore", "HTTP1", "Inspection"], swiftSettings: dataPath),
         // Bearer JWT verification, JWKS/discovery key store, the identity stage.
@@ -68,8 +70,10 @@ let package = Package(
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "GatehouseCore"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "HTTP1", "GatehouseCore", "Inspection"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
+        // The labelled corpus lives in Tests/Fixtures/inspection (outside the
+        // target, so it is read by path; see CorpusSupport.swift).
         .testTarget(name: "InspectionTests", dependencies: ["Inspection", "GatehouseCore"],
-                    resources: [.copy("Fixtures")], swiftSettings: strict),
+                    swiftSettings: strict),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "GatehouseCore", "GatehouseTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "IdentityTests",

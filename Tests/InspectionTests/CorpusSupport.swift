@@ -1,11 +1,18 @@
 import Foundation
 import XCTest
 
-/// Loads labelled JSON Lines fixtures from `Fixtures/`.
+/// Loads labelled JSON Lines fixtures from `Tests/Fixtures/inspection/`.
+///
+/// The corpus sits outside the test target (SwiftPM resources must live
+/// inside it), so it is found relative to this source file.
 enum Corpus {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/inspection", isDirectory: true)
+
     static func url(_ name: String) throws -> URL {
-        let dir = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil), "Fixtures resource missing")
-        return dir.appendingPathComponent(name)
+        let file = directory.appendingPathComponent(name)
+        return try XCTUnwrap(FileManager.default.fileExists(atPath: file.path) ? file : nil, "corpus file missing: \(file.path)")
     }
 
     /// Each non-empty line of `name` parsed as a JSON object.

@@ -7,7 +7,7 @@ final class JSONStringWalkerTests: XCTestCase {
     func walk(_ json: String) throws(InspectionError) -> [Seen] {
         let bytes = Array(json.utf8)
         var seen: [Seen] = []
-        var w = JSONStringWalker()
+        let w = JSONStringWalker()
         var failure: InspectionError?
         bytes.withUnsafeBytes { raw in
             do throws(InspectionError) {
@@ -28,7 +28,7 @@ final class JSONStringWalkerTests: XCTestCase {
     /// Walks `bytes` with a non-throwing visitor (no typed-throws closures
     /// passed through `withUnsafeBytes`: that crashes swift-frontend 6.3.1).
     func walkRaw(_ bytes: [UInt8], _ body: (JSONStringWalker.StringRef, [JSONStringWalker.Frame]) -> Void) throws {
-        var w = JSONStringWalker()
+        let w = JSONStringWalker()
         var failure: InspectionError?
         bytes.withUnsafeBytes { raw in
             do throws(InspectionError) {

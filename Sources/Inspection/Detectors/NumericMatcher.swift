@@ -1,3 +1,5 @@
+internal import CByteScan
+
 /// Candidate matching for the numeric detectors (cards, SSNs, phones,
 /// IBANs, IPv4, IPv6) without Hyperscan.
 ///
@@ -45,43 +47,61 @@ struct NumericMatcher {
     }
 
     /// Visits every digit run (at its first digit) and, for IPv6, every
-    /// colon. Eight bytes at a time: most words of a body hold neither.
+    /// colon, in document order. Sixty-four bytes at a time
+    /// (`gh_digits_colons64`, SSE2), each block classified once: its bitmask
+    /// of run starts (a digit whose previous byte is not one) and colons is
+    /// visited bit by bit.
     func run(_ found: inout [Finding]) {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080, lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         let colons = enabled.ipv6
         var i = 0
-        while i + 8 <= n {
-            let x = UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            // Digit bytes: t = b ^ 0x30 is below 10, i.e. (t & 0x7F) + 0x76 and t both below 0x80.
-            let t = x ^ (ones &* 0x30)
-            var flagged = ((((t & lows) &+ (ones &* 0x76)) | t) & highs) ^ highs
-            if colons {  // colon bytes: b ^ 0x3A is zero
-                let c = x ^ (ones &* 0x3A)
-                flagged |= ~(((c & lows) &+ lows) | c) & highs
-            }
-            if flagged == 0 {
-                i += 8
-                continue
-            }
-            i = visit(i + flagged.trailingZeroBitCount / 8, &found)
-        }
+        var carry: UInt64 = 0  // 1 when the byte before the block is a digit
+        var lowerCarry: UInt64 = 0, quoteCarry: UInt64 = 0  // … a lowercase letter or `_`, a `"`
+        var tail = (SIMD32<UInt8>(), SIMD32<UInt8>())  // the last, partial block, zero-padded
         while i < n {
-            let c = p[i]
-            if ByteClass.isDigit(c) || (colons && c == UInt8(ascii: ":")) { i = visit(i, &found) } else { i += 1 }
+            let m: gh_masks64
+            if i + 64 <= n {
+                m = gh_digits_colons64(p + i)
+            } else {
+                tail = (SIMD32<UInt8>(), SIMD32<UInt8>())
+                m = withUnsafeMutableBytes(of: &tail) { t in
+                    t.baseAddress!.copyMemory(from: p + i, byteCount: n - i)
+                    return gh_digits_colons64(t.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                }
+            }
+            let digits = m.digits
+            // Run starts, except after a lowercase letter or `_` (hex IDs:
+            // `run(at:)` returns at once there, only capitals can start an IBAN).
+            var flagged = digits & ~((digits << 1) | carry) & ~((m.lower << 1) | lowerCarry)
+            carry = digits >> 63
+            lowerCarry = m.lower >> 63
+            if colons {
+                // Colons, except after `"` and not before `:` (a key's `":`,
+                // which `colon(at:)` would drop); at bit 63 the next byte is unknown.
+                let quoted = ((m.quotes << 1) | quoteCarry) & ~((m.colons >> 1) | 1 << 63)
+                flagged |= m.colons & ~quoted
+            }
+            quoteCarry = m.quotes >> 63
+            while flagged != 0 {
+                let k = flagged.trailingZeroBitCount
+                flagged &= flagged &- 1
+                if digits & (1 << UInt64(k)) == 0 {
+                    colon(at: i + k, &found)
+                    continue
+                }
+                // The run's length from the mask when it ends in this block.
+                let ends = ~digits & (UInt64.max << UInt64(k))
+                let length = ends != 0 ? ends.trailingZeroBitCount - k : 64 - k + self.digits(i + 64)
+                run(at: i + k, length: length, &found)
+            }
+            i += 64
         }
     }
 
-    /// Handles the digit run or colon at `j` (never inside a run: runs are
-    /// skipped whole) and returns where to continue.
+    /// The colon at `j`: only `::`, or a colon after a hex digit, can be
+    /// part of an IPv6 candidate.
     @inline(__always)
-    func visit(_ j: Int, _ found: inout [Finding]) -> Int {
-        if ByteClass.isDigit(p[j]) {
-            let length = digits(j)
-            run(at: j, length: length, &found)
-            return j + length
-        }
-        colon(j, &found)
-        return j + 1
+    func colon(at j: Int, _ found: inout [Finding]) {
+        if ByteClass.isHex(at(j - 1)) || at(j + 1) == 0x3A { colon(j, &found) }
     }
 
     // MARK: Byte access (0 outside the buffer: not a word byte, digit or separator)
@@ -106,25 +126,45 @@ struct NumericMatcher {
 
     // MARK: Digit runs
 
-    /// Every pattern whose match starts at, or just before, the digit run `q..<q+length`.
+    /// Every pattern whose match starts at, or just before, the digit run
+    /// `q..<q+length`. Inlined into the block loop: most runs fail the
+    /// first tests (glued to a lowercase letter, or followed by nothing a
+    /// pattern continues with), and only the others pay for a call.
+    @inline(__always)
     func run(at q: Int, length l: Int, _ found: inout [Finding]) {
         let before = at(q - 1)
-        let edge = !ByteClass.isWord(before)  // `\b` before the run
-        // Glued to a letter or `_` (hex IDs, hashes, `v2`): only an IBAN (`DE89…`) can start here.
-        if !edge, !ByteClass.isUpper(before) { return }
-        let first = p[q]
-        let next = at(q + l)
-        // Each pattern family is called only when its first shape test passes (most runs match none).
-        if enabled.card, edge, l >= 13 || (l == 4 && (next == 0x20 || next == 0x2D)) { card(q, l, next, &found) }
-        if enabled.ssn, edge, l == 3, next == 0x2D || next == 0x20,
-           digits(q + 4) == 2, at(q + 6) == next, digits(q + 7) == 4, nonWord(q + 11) {
-            emit(.ssn, q, q + 11, &found)
+        if ByteClass.isWord(before) {
+            // Glued to a letter or `_` (hex IDs, hashes, `v2`): only an IBAN (`DE89…`) can start here.
+            if enabled.iban, l >= 2, ByteClass.isUpper(before) { iban(at: q, &found) }
+            return
         }
-        if enabled.phone, before == 0x2B || before == 0x28 || (edge && (isSep3(next) || first == 0x30)) {
-            phone(q, l, first, next, edge, &found)
-        }
-        if enabled.ipv4, edge, l <= 3, next == 0x2E { ipv4(q, l, &found) }
-        if enabled.iban, l >= 2, ByteClass.isUpper(at(q - 1)), ByteClass.isUpper(at(q - 2)), nonWord(q - 3), iban(q) {
+        // At a word edge: each family is called only when its first shape
+        // test passes (most runs match none).
+        let next = at(q + l), first = p[q]
+        if enabled.card, l >= 13 || (l == 4 && (next == 0x20 || next == 0x2D)) { card(q, l, next, &found) }
+        if enabled.ssn, l == 3, next == 0x2D || next == 0x20 { ssn(q, next, &found) }
+        if enabled.phone, phoneMayStart(l, before, first, next) { phone(q, l, first, next, true, &found) }
+        if enabled.ipv4, l <= 3, next == 0x2E { ipv4(q, l, &found) }
+    }
+
+    /// Whether one of the phone patterns can start at (or, after `+` or
+    /// `(`, just before) an edge run: the entry test of each branch of `phone`.
+    @inline(__always)
+    func phoneMayStart(_ l: Int, _ before: UInt8, _ first: UInt8, _ next: UInt8) -> Bool {
+        (before == 0x2B && first != 0x30)
+            || (l == 3 && isDigit2to9(first) && (before == 0x28 || isSep3(next)))
+            || (l == 1 && first == 0x31 && isSep3(next))
+            || (first == 0x30 && l >= 2 && l <= 6)
+    }
+
+    /// `\b[0-9]{3}S[0-9]{2}S[0-9]{4}\b` with S a space or a dash, the same twice.
+    func ssn(_ q: Int, _ s: UInt8, _ found: inout [Finding]) {
+        if digits(q + 4) == 2, at(q + 6) == s, digits(q + 7) == 4, nonWord(q + 11) { emit(.ssn, q, q + 11, &found) }
+    }
+
+    /// The IBAN shape with check digits at `q`, after two capitals.
+    func iban(at q: Int, _ found: inout [Finding]) {
+        if ByteClass.isUpper(at(q - 2)), nonWord(q - 3), iban(q) {
             emit(.iban, q - 2, q + 2, &found)  // the validator re-anchors from the country code
         }
     }

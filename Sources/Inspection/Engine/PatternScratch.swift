@@ -14,10 +14,9 @@ public final class PatternScratch {
     /// `tooManyMatches` so callers fail closed instead of trusting a partial scan.
     public var matchLimit: Int = 1 << 20
     var matches: [PatternMatch] = []
-    /// `Inspector.scanJSON`'s walker and span list, kept between scans so
-    /// that a warm scan allocates no buffers (they grow to the largest body seen).
-    var jsonWalker = JSONStringWalker()
-    var jsonSpans: [JSONSpan] = []
+    /// `Inspector.scanJSON`'s walker, whose buffers are kept between scans
+    /// so that a warm scan allocates none (they grow to the largest body seen).
+    let jsonWalker = JSONStringWalker()
 
     init(raw: OpaquePointer, database: PatternDatabase) {
         self.raw = raw

@@ -3,20 +3,37 @@
 enum JSONPointer {
     static func make(_ raw: UnsafeRawBufferPointer, _ frames: [JSONStringWalker.Frame]) -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(16 * frames.count)
         for f in frames {
             out.append(UInt8(ascii: "/"))
             switch f {
             case .array(let index):
-                out.append(contentsOf: String(index).utf8)
+                appendDecimal(index, to: &out)
             case .object(let key):
-                for b in JSONUnescape.decode(raw, key) {
-                    if b == UInt8(ascii: "~") { out.append(contentsOf: [0x7E, 0x30]) }
-                    else if b == UInt8(ascii: "/") { out.append(contentsOf: [0x7E, 0x31]) }
+                let plain = !raw[key].contains(UInt8(ascii: "\\"))
+                let name = plain ? Array(raw[key]) : JSONUnescape.decode(raw, key)
+                for b in name {
+                    if b == UInt8(ascii: "~") { out.append(0x7E); out.append(0x30) }
+                    else if b == UInt8(ascii: "/") { out.append(0x7E); out.append(0x31) }
                     else { out.append(b) }
                 }
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the decimal digits of `n` (an array index, so not negative).
+    static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for any Int
+        withUnsafeMutableBytes(of: &digits) { d in
+            var k = d.count, v = n
+            repeat {
+                k -= 1
+                d[k] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+            out.append(contentsOf: d[k...])
+        }
     }
 }
 
@@ -24,16 +41,18 @@ enum JSONPointer {
 /// quotes). Used off the hot path: pointers, masking replacements.
 enum JSONUnescape {
     static func decode(_ raw: UnsafeRawBufferPointer, _ r: Range<Int>) -> [UInt8] {
-        var w = JSONStringWalker()
+        var out: [UInt8] = []
+        out.reserveCapacity(r.count)
         var i = r.lowerBound
         while i < r.upperBound {
-            if raw[i] == UInt8(ascii: "\\"), let next = try? w.escape(raw, i) {
-                i = next
+            if raw[i] == UInt8(ascii: "\\"), let e = try? JSONStringWalker.escape(raw, i) {
+                JSONStringWalker.utf8(e.scalar) { out.append($0) }
+                i = e.next
             } else {
-                w.decoded.append(raw[i])
+                out.append(raw[i])
                 i += 1
             }
         }
-        return w.decoded
+        return out
     }
 }

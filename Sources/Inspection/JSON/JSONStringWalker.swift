@@ -1,17 +1,27 @@
-/// A single-pass JSON walker over raw bytes that yields every string (values
-/// and member keys) *after* decoding escapes, with a map from decoded
-/// offsets back to raw offsets, so a detector hit in `alice\u0040example.com`
-/// can be masked in the raw body.
+/// A single-pass JSON validator over raw bytes that records where every
+/// string (values and member keys) and every number is, for
+/// `Inspector.scanJSON`: one `JSONSpan` per string content or number token,
+/// in document order, plus one `Container` per opened array or object (so
+/// the JSON Pointer of a finding can be rebuilt afterwards without walking
+/// again).
 ///
 /// Why not `JSONParser`: inspection must not build a tree or `String`s for
-/// every value of a large body. This walker keeps only a stack of
-/// containers (key ranges and array indices) and two reused buffers.
+/// every value of a large body. Why no visitor closure: the walk is most of
+/// the cost of scanning a JSON body, and a closure call with the frames of
+/// every string was half of it. The walk is one loop over raw pointers with
+/// a fixed stack of open containers; strings with escapes are only
+/// validated here, and decoded afterwards by whoever needs their text
+/// (`decode`, with a map from decoded offsets back to raw offsets, so a
+/// detector hit in `alice\u0040example.com` can be masked in the raw body).
 ///
 /// It is strict enough to fail closed: malformed structure, bad escapes,
 /// lone surrogates, raw control characters, invalid UTF-8, and nesting
 /// deeper than `maxDepth` are errors with the raw byte offset. Numbers are
 /// checked against the RFC 8259 grammar.
-struct JSONStringWalker {
+///
+/// A class owned by one `PatternScratch` (one thread): its buffers are
+/// reused from scan to scan.
+final class JSONStringWalker {
     static let maxDepth = 128
 
     enum Frame {
@@ -20,202 +30,189 @@ struct JSONStringWalker {
         case array(index: Int)
     }
 
-    /// One decoded string, valid only during the visitor call.
-    struct StringRef {
-        /// The decoded UTF-8 bytes.
-        let decoded: UnsafeRawBufferPointer
-        /// Raw offset of the escape unit that produced each decoded byte,
-        /// plus one sentinel (raw end of content). Empty when the string had
-        /// no escapes: then decoded offset `i` is raw offset `rawContent.lowerBound + i`.
-        let origin: UnsafeBufferPointer<Int32>
-        /// The raw bytes between the quotes.
-        let rawContent: Range<Int>
-        let isKey: Bool
-        /// The innermost enclosing container (index into `containers`), -1 at top level.
-        var container: Int32 = -1
-
-        /// Raw range covering the decoded range `r`, widened to whole escape units.
-        func rawRange(_ r: Range<Int>) -> Range<Int> {
-            if origin.isEmpty { return (rawContent.lowerBound + r.lowerBound)..<(rawContent.lowerBound + r.upperBound) }
-            let lo = Int(origin[r.lowerBound])
-            let unit = origin[r.upperBound - 1]
-            var j = r.upperBound
-            while j < decoded.count, origin[j] == unit { j += 1 }
-            return lo..<Int(origin[j])
-        }
-    }
-
     /// One opened array or object: its parent container (-1 for the root)
-    /// and its position there (the parent's frame when it was opened).
-    /// Recorded for every container so JSON Pointers of findings can be
-    /// rebuilt after the walk without walking again.
-    struct Container {
+    /// and its position there.
+    struct Container: BitwiseCopyable {
         var parent: Int32
-        var position: Frame?
+        var position: JSONFrame
     }
 
-    var frames: [Frame] = []
-    var decoded: [UInt8] = []
-    var origin: [Int32] = []
-    var containers: [Container] = []
-    var open: [Int32] = []
+    /// An open container on the walk's stack: its current member key or
+    /// element index, and its index in `containers`.
+    struct Open: BitwiseCopyable {
+        var frame: JSONFrame
+        var container: Int32
+    }
 
-    var currentContainer: Int32 { open.last ?? -1 }
+    /// Every string and number of the last walk, in document order.
+    let spans = PodBuffer<JSONSpan>(capacity: 1024)
+    /// Indices in `spans` of the strings with escapes, in document order.
+    let escaped = PodBuffer<Int32>(capacity: 64)
+    /// Every container of the last walk, in the order they were opened.
+    let containers = PodBuffer<Container>(capacity: 64)
+    /// The last `decode`d string and the raw offset of each of its bytes.
+    let decoded = PodBuffer<UInt8>(capacity: 256)
+    let origin = PodBuffer<Int32>(capacity: 256)
+    private let stack = UnsafeMutablePointer<Open>.allocate(capacity: JSONStringWalker.maxDepth)
 
-    /// The frames (root first) of a value in `container` whose own frame is `own`.
-    func frames(container: Int32, own: Frame?) -> [Frame] {
-        var out: [Frame] = []
-        if let own { out.append(own) }
-        var c = container
-        while c >= 0 {
-            let k = containers[Int(c)]
-            if let p = k.position { out.append(p) }
-            c = k.parent
+    init() {}
+
+    deinit { stack.deallocate() }
+
+    /// Walks `raw`, recording `spans` and `containers`. Throws
+    /// `.malformedJSON` at the first error.
+    func walk(_ raw: UnsafeRawBufferPointer) throws(InspectionError) {
+        let n = raw.count
+        guard n < Int(Int32.max) else { throw .malformedJSON(offset: 0, reason: "body too large to index") }
+        spans.removeAll()
+        escaped.removeAll(keepingCapacityUpTo: 1 << 16)
+        containers.removeAll()
+        guard n > 0, let p = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            throw .malformedJSON(offset: 0, reason: "expected a value")
         }
-        return out.reversed()
+        let stack = self.stack
+        var depth = 0
+        var i = Self.skipSpace(p, n, 0)
+        if n >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { i = Self.skipSpace(p, n, 3) }
+        var key = false  // a member name and `:` come first
+        value: while true {
+            if key {
+                // Written out here, not called: a call per member name cost a
+                // fifth of the walk (the compiler would not inline it).
+                key = false
+                let top = stack + (depth - 1)
+                guard i < n, p[i] == UInt8(ascii: "\"") else { throw .malformedJSON(offset: i, reason: "expected a member name") }
+                let end = try string(raw, p, i, isKey: true, own: .none, container: top.pointee.container)
+                top.pointee.frame = .key(i + 1, end - 1)
+                let colon = Self.skipSpace(p, n, end)
+                guard colon < n, p[colon] == UInt8(ascii: ":") else { throw .malformedJSON(offset: colon, reason: "expected ':'") }
+                i = Self.skipSpace(p, n, colon + 1)
+            }
+            // A value at `i`.
+            guard i < n else { throw .malformedJSON(offset: i, reason: "expected a value") }
+            let own = depth > 0 ? stack[depth - 1].frame : .none
+            let container: Int32 = depth > 0 ? stack[depth - 1].container : -1
+            switch p[i] {
+            case UInt8(ascii: "\""):
+                i = try string(raw, p, i, isKey: false, own: own, container: container)
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard depth < Self.maxDepth else { throw .malformedJSON(offset: i, reason: "nesting too deep") }
+                let isObject = p[i] == UInt8(ascii: "{")
+                i = Self.skipSpace(p, n, i + 1)
+                if i < n, p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    i += 1
+                    break
+                }
+                containers.append(Container(parent: container, position: own))
+                let top = stack + depth
+                top.initialize(to: Open(frame: isObject ? .key(0, 0) : .index(0), container: Int32(containers.count - 1)))
+                depth += 1
+                key = isObject
+                continue value
+            case UInt8(ascii: "t"): i = try Self.literal(raw, i, at: i, "true")
+            case UInt8(ascii: "f"): i = try Self.literal(raw, i, at: i + 1, "alse")
+            case UInt8(ascii: "n"): i = try Self.literal(raw, i, at: i, "null")
+            default:
+                let start = i
+                i = try Self.number(p, n, i)
+                spans.append(JSONSpan(start: start, end: i, kind: .number, isKey: false, container: container, frame: own))
+            }
+            // After a value: `,` and closers until the next value.
+            while true {
+                i = Self.skipSpace(p, n, i)
+                guard depth > 0 else {
+                    guard i == n else { throw .malformedJSON(offset: i, reason: "content after the top-level value") }
+                    return
+                }
+                guard i < n else { throw .malformedJSON(offset: i, reason: "unterminated container") }
+                let c = p[i]
+                let top = stack + (depth - 1)
+                if top.pointee.frame.isArray {
+                    if c == UInt8(ascii: ",") {
+                        top.pointee.frame.a += 1
+                        i = Self.skipSpace(p, n, i + 1)
+                        continue value
+                    }
+                    guard c == UInt8(ascii: "]") else { throw .malformedJSON(offset: i, reason: "expected ',' or ']'") }
+                } else {
+                    if c == UInt8(ascii: ",") {
+                        i = Self.skipSpace(p, n, i + 1)
+                        key = true
+                        continue value
+                    }
+                    guard c == UInt8(ascii: "}") else { throw .malformedJSON(offset: i, reason: "expected ',' or '}'") }
+                }
+                depth -= 1
+                i += 1
+            }
+        }
     }
 
-    mutating func openContainer(_ frame: Frame) {
-        containers.append(Container(parent: currentContainer, position: frames.last))
-        open.append(Int32(containers.count - 1))
-        frames.append(frame)
-    }
-
-    mutating func closeContainer() {
-        frames.removeLast()
-        open.removeLast()
-    }
-
-    /// Walks `raw`, calling `visit` for each string and `number` for each
-    /// number token. `frames` describes the enclosing containers during the
-    /// call (see `JSONPointer.make`).
-    mutating func walk(_ raw: UnsafeRawBufferPointer,
-                       _ visit: (StringRef, [Frame]) throws(InspectionError) -> Void,
-                       number: (Range<Int>, [Frame], Int32) -> Void = { _, _, _ in }) throws(InspectionError) {
-        guard raw.count < Int(Int32.max) else { throw .malformedJSON(offset: 0, reason: "body too large to index") }
-        frames.removeAll(keepingCapacity: true)
-        containers.removeAll(keepingCapacity: true)
-        open.removeAll(keepingCapacity: true)
-        var i = skipSpace(raw, 0)
-        if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { i = skipSpace(raw, 3) }
-        var needValue = true
+    /// Validates the string whose opening quote is at `q`, records its
+    /// span (a key's own frame is its own range), and returns the offset
+    /// after the closing quote.
+    @inline(__always)
+    private func string(_ raw: UnsafeRawBufferPointer, _ p: UnsafePointer<UInt8>, _ q: Int, isKey: Bool,
+                        own: JSONFrame, container: Int32) throws(InspectionError) -> Int {
+        let n = raw.count
+        var i = q + 1
+        var kind = JSONSpan.Kind.plainString
         while true {
-            if needValue {
-                guard i < raw.count else { throw .malformedJSON(offset: i, reason: "expected a value") }
-                switch raw[i] {
-                case UInt8(ascii: "{"):
-                    guard frames.count < Self.maxDepth else { throw .malformedJSON(offset: i, reason: "nesting too deep") }
-                    i = skipSpace(raw, i + 1)
-                    if i < raw.count, raw[i] == UInt8(ascii: "}") {
-                        i += 1
-                        needValue = false
-                        continue
-                    }
-                    openContainer(.object(key: 0..<0))
-                    i = try member(raw, i, visit)
-                    continue
-                case UInt8(ascii: "["):
-                    guard frames.count < Self.maxDepth else { throw .malformedJSON(offset: i, reason: "nesting too deep") }
-                    i = skipSpace(raw, i + 1)
-                    if i < raw.count, raw[i] == UInt8(ascii: "]") {
-                        i += 1
-                        needValue = false
-                        continue
-                    }
-                    openContainer(.array(index: 0))
-                    continue
-                case UInt8(ascii: "\""):
-                    i = try string(raw, i, isKey: false, visit)
-                case UInt8(ascii: "t"): i = try literal(raw, i, "true")
-                case UInt8(ascii: "f"): i = try literal(raw, i, "false")
-                case UInt8(ascii: "n"): i = try literal(raw, i, "null")
-                default:
-                    let start = i
-                    i = try self.number(raw, i)
-                    number(start..<i, frames, currentContainer)
-                }
-                needValue = false
-                continue
-            }
-            // After a value.
-            i = skipSpace(raw, i)
-            guard let top = frames.last else {
-                guard i == raw.count else { throw .malformedJSON(offset: i, reason: "content after the top-level value") }
-                return
-            }
-            guard i < raw.count else { throw .malformedJSON(offset: i, reason: "unterminated container") }
-            let c = raw[i]
-            switch top {
-            case .object:
-                if c == UInt8(ascii: ",") {
-                    i = try member(raw, skipSpace(raw, i + 1), visit)
-                    needValue = true
-                } else if c == UInt8(ascii: "}") {
-                    closeContainer()
-                    i += 1
-                } else {
-                    throw .malformedJSON(offset: i, reason: "expected ',' or '}'")
-                }
-            case .array(let index):
-                if c == UInt8(ascii: ",") {
-                    frames[frames.count - 1] = .array(index: index + 1)
-                    i = skipSpace(raw, i + 1)
-                    needValue = true
-                } else if c == UInt8(ascii: "]") {
-                    closeContainer()
-                    i += 1
-                } else {
-                    throw .malformedJSON(offset: i, reason: "expected ',' or ']'")
-                }
+            i = Self.skipPlain(p, n, from: i)
+            guard i < n else { throw .malformedJSON(offset: q, reason: "unterminated string") }
+            let c = p[i]
+            if c == UInt8(ascii: "\"") { break }
+            if c == UInt8(ascii: "\\") {
+                kind = .escapedString
+                i = try Self.escape(raw, i).next
+            } else {
+                i = try Self.character(raw, i)
             }
         }
+        if kind == .escapedString { escaped.append(Int32(truncatingIfNeeded: spans.count)) }
+        spans.append(JSONSpan(start: q + 1, end: i, kind: kind, isKey: isKey, container: container,
+                              frame: isKey ? .key(q + 1, i) : own))
+        return i + 1
     }
 
-    /// Parses `"key" :` at `i`, records the key in the top frame, and
-    /// returns the offset of the member value.
-    mutating func member(_ raw: UnsafeRawBufferPointer, _ i: Int,
-                         _ visit: (StringRef, [Frame]) throws(InspectionError) -> Void) throws(InspectionError) -> Int {
-        guard i < raw.count, raw[i] == UInt8(ascii: "\"") else {
-            throw .malformedJSON(offset: i, reason: "expected a member name")
-        }
-        let end = try string(raw, i, isKey: true, visit)
-        frames[frames.count - 1] = .object(key: (i + 1)..<(end - 1))
-        let colon = skipSpace(raw, end)
-        guard colon < raw.count, raw[colon] == UInt8(ascii: ":") else {
-            throw .malformedJSON(offset: colon, reason: "expected ':'")
-        }
-        return skipSpace(raw, colon + 1)
-    }
-
-    func skipSpace(_ raw: UnsafeRawBufferPointer, _ start: Int) -> Int {
+    @inline(__always)
+    static func skipSpace(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
         var i = start
-        while i < raw.count {
-            let c = raw[i]
+        while i < n {
+            let c = p[i]
             guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { break }
             i += 1
         }
         return i
     }
 
-    func literal(_ raw: UnsafeRawBufferPointer, _ i: Int, _ word: StaticString) throws(InspectionError) -> Int {
-        guard raw.hasPrefix(word, at: i) else { throw .malformedJSON(offset: i, reason: "invalid literal") }
-        return i + word.utf8CodeUnitCount
+    /// The offset after the literal starting at `start` whose last four
+    /// bytes, `word`, are at `at` (one 32-bit compare).
+    @inline(__always)
+    static func literal(_ raw: UnsafeRawBufferPointer, _ start: Int, at: Int, _ word: StaticString) throws(InspectionError) -> Int {
+        guard at + 4 <= raw.count,
+              raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)
+                == UnsafeRawPointer(word.utf8Start).loadUnaligned(as: UInt32.self) else {
+            throw .malformedJSON(offset: start, reason: "invalid literal")
+        }
+        return at + 4
     }
 
     /// RFC 8259 number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    func number(_ raw: UnsafeRawBufferPointer, _ start: Int) throws(InspectionError) -> Int {
+    @inline(__always)
+    static func number(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) throws(InspectionError) -> Int {
         var i = start
-        func digits() -> Int { let s = i; while i < raw.count, ByteClass.isDigit(raw[i]) { i += 1 }; return i - s }
-        if i < raw.count, raw[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < raw.count, ByteClass.isDigit(raw[i]) else { throw .malformedJSON(offset: start, reason: "expected a value") }
-        if raw[i] == UInt8(ascii: "0") { i += 1 } else { _ = digits() }
-        if i < raw.count, raw[i] == UInt8(ascii: ".") {
+        func digits() -> Int { let s = i; while i < n, ByteClass.isDigit(p[i]) { i += 1 }; return i - s }
+        if p[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < n, ByteClass.isDigit(p[i]) else { throw .malformedJSON(offset: start, reason: "expected a value") }
+        if p[i] == UInt8(ascii: "0") { i += 1 } else { _ = digits() }
+        if i < n, p[i] == UInt8(ascii: ".") {
             i += 1
             guard digits() > 0 else { throw .malformedJSON(offset: i, reason: "invalid number") }
         }
-        if i < raw.count, raw[i] | 0x20 == UInt8(ascii: "e") {
+        if i < n, p[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
-            if i < raw.count, raw[i] == UInt8(ascii: "+") || raw[i] == UInt8(ascii: "-") { i += 1 }
+            if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
             guard digits() > 0 else { throw .malformedJSON(offset: i, reason: "invalid number") }
         }
         return i

@@ -15,6 +15,14 @@ public enum MaskStrategy: Sendable, Hashable {
     case hash(MaskKey)
 }
 
+extension MaskStrategy {
+    /// Whether the replacement depends on the masked value (`redact` does not,
+    /// so the masker skips decoding it).
+    var needsValue: Bool {
+        if case .redact = self { false } else { true }
+    }
+}
+
 /// The key for the `hash` strategy. Never printed.
 public struct MaskKey: Sendable, Hashable, CustomStringConvertible {
     let bytes: [UInt8]
@@ -42,7 +50,13 @@ public struct MaskPlan: Sendable, Hashable {
     func replacement(for kind: FindingKind, value: [UInt8], strategy: MaskStrategy) -> [UInt8] {
         switch strategy {
         case .redact:
-            return Array("[REDACTED:\(kind.label)]".utf8)
+            let label = kind.label.utf8
+            var out: [UInt8] = []
+            out.reserveCapacity(11 + label.count)
+            out.append(contentsOf: "[REDACTED:".utf8)
+            out.append(contentsOf: label)
+            out.append(UInt8(ascii: "]"))
+            return out
         case .partial(let keep):
             return Self.partial(value, keep: keep)
         case .hash(let key):

@@ -17,7 +17,7 @@ public enum Masker {
     /// A finding in a JSON number (`"amount": 4111111111111111`) replaces
     /// the whole number with a JSON string.
     public static func maskJSON(_ raw: UnsafeRawBufferPointer, findings: [Finding], plan: MaskPlan) -> [UInt8]? {
-        let numbers = Set(findings.filter(\.inJSONNumber).map(\.range.lowerBound))
+        let numbers = findings.contains(where: \.inJSONNumber) ? Set(findings.filter(\.inJSONNumber).map(\.range.lowerBound)) : []
         return apply(raw, findings, plan) { range, replacement, out in
             let quote = numbers.contains(range.lowerBound)
             if quote { out.append(UInt8(ascii: "\"")) }
@@ -40,8 +40,14 @@ public enum Masker {
     static func apply(_ raw: UnsafeRawBufferPointer, _ findings: [Finding], _ plan: MaskPlan,
                       emit: (Range<Int>, [UInt8], inout [UInt8]) -> Void,
                       value: (Range<Int>) -> [UInt8]) -> [UInt8]? {
+        let before: (Finding, Finding) -> Bool = {
+            $0.range.lowerBound < $1.range.lowerBound || ($0.range.lowerBound == $1.range.lowerBound && $0.range.upperBound > $1.range.upperBound)
+        }
+        // Scans return findings in this order already: then no sorted copy.
+        let inOrder = zip(findings, findings.dropFirst()).allSatisfy { !before($1, $0) }
         var spans: [(range: Range<Int>, kind: FindingKind, strategy: MaskStrategy)] = []
-        for f in findings.sorted(by: { $0.range.lowerBound < $1.range.lowerBound || ($0.range.lowerBound == $1.range.lowerBound && $0.range.upperBound > $1.range.upperBound) }) {
+        spans.reserveCapacity(findings.count)
+        for f in inOrder ? findings : findings.sorted(by: before) {
             guard let s = plan.strategy(for: f.kind) else { continue }
             if let last = spans.last, f.range.lowerBound < last.range.upperBound {
                 spans[spans.count - 1].range = last.range.lowerBound..<Swift.max(last.range.upperBound, f.range.upperBound)
@@ -54,21 +60,34 @@ public enum Masker {
         out.reserveCapacity(raw.count + 32 * spans.count)
         var at = 0
         for span in spans {
-            out.append(contentsOf: raw[at..<span.range.lowerBound])
-            let v = value(span.range)
+            copy(raw, at..<span.range.lowerBound, to: &out)
+            let v = span.strategy.needsValue ? value(span.range) : []
             emit(span.range, plan.replacement(for: span.kind, value: v, strategy: span.strategy), &out)
             at = span.range.upperBound
         }
-        out.append(contentsOf: raw[at..<raw.count])
+        copy(raw, at..<raw.count, to: &out)
         return out
+    }
+
+    /// Appends `raw[r]` with one memcpy (appending the slice itself copies byte by byte).
+    @inline(__always)
+    static func copy(_ raw: UnsafeRawBufferPointer, _ r: Range<Int>, to out: inout [UInt8]) {
+        guard !r.isEmpty, let base = raw.baseAddress else { return }
+        out.append(contentsOf: UnsafeBufferPointer(start: (base + r.lowerBound).assumingMemoryBound(to: UInt8.self), count: r.count))
     }
 }
 
 /// JSON string escaping for replacement text: `"`, `\` and control
 /// characters are escaped; UTF-8 passes through.
 enum JSONEscape {
-    static func append(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
+    static let hex = Array("0123456789abcdef".utf8)
+
+    static func append(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+        // Replacements are mostly printable ASCII (`[REDACTED:email]`): copied whole.
+        if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: bytes)
+            return
+        }
         for b in bytes {
             switch b {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])

@@ -9,8 +9,8 @@ extension Inspector {
         var walker = FormFieldWalker()
         var out: [Finding] = []
         var failure: PatternEngineError?
-        let generic = configuration.detectors.contains(.genericSecret)
-        let awsSecret = configuration.detectors.contains(.awsSecretKey)
+        let generic = genericSecret
+        let awsSecret = awsSecretKey
         let minEntropy = configuration.genericSecretMinEntropy
         walker.walk(raw) { s, name in
             guard failure == nil else { return }

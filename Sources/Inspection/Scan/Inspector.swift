@@ -23,6 +23,9 @@ public final class Inspector: Sendable {
     /// The numeric detectors `NumericMatcher` runs.
     let numeric: NumericMatcher.Enabled
     let options: ValidationOptions
+    /// Whether the context-checked secret detectors run (looked up once here,
+    /// not in a `Set` per scan).
+    let genericSecret: Bool, awsSecretKey: Bool
 
     public init(_ configuration: InspectorConfiguration = InspectorConfiguration()) throws(PatternEngineError) {
         self.configuration = configuration
@@ -49,6 +52,8 @@ public final class Inspector: Sendable {
         self.owners = owners
         numeric = NumericMatcher.Enabled(configuration.detectors)
         options = ValidationOptions(genericSecretMinEntropy: configuration.genericSecretMinEntropy)
+        genericSecret = configuration.detectors.contains(.genericSecret)
+        awsSecretKey = configuration.detectors.contains(.awsSecretKey)
     }
 
     /// Scratch for one thread (one event loop); see `PatternScratch`.

@@ -11,39 +11,40 @@ struct ConditionEvaluator {
     /// The match result, or the body problem that stopped it. `trace`
     /// (when non-nil) receives one entry per condition.
     func evaluate(_ box: MatchBox, trace: inout [ConditionTrace]?) -> Result<Bool, BodyProblem> {
-        let m = box.match
+        // Fields are read through the box, never copied out whole: a copy of
+        // the match retains and releases a dozen arrays per rule per request.
         let tracing = trace != nil
         var all = true
         func note(_ name: String, _ ok: Bool, _ detail: @autoclosure () -> String) {
             if tracing { trace?.append(ConditionTrace(condition: name, matched: ok, detail: detail())) }
             if !ok { all = false }
         }
-        if !m.routes.isEmpty {
+        if !box.match.routes.isEmpty {
             let route = inspection.request.routeName
-            note("routes", m.routes.contains(route), "route \"\(route)\" in [\(m.routes.joined(separator: ", "))]")
+            note("routes", box.match.routes.contains(route), "route \"\(route)\" in [\(box.match.routes.joined(separator: ", "))]")
             if !all && !tracing { return .success(false) }
         }
-        if !m.methods.isEmpty {
+        if !box.match.methods.isEmpty {
             let method = inspection.request.method
-            note("methods", m.methods.contains(method), "method \(method) in [\(m.methods.joined(separator: ", "))]")
+            note("methods", box.match.methods.contains(method), "method \(method) in [\(box.match.methods.joined(separator: ", "))]")
             if !all && !tracing { return .success(false) }
         }
-        if !m.paths.isEmpty {
+        if !box.match.paths.isEmpty {
             let path = inspection.normalizedPath
-            let hit = m.paths.first { $0.matches(path) }
-            note("paths", hit != nil, hit.map { "path \(path) matches \"\($0.pattern)\"" } ?? "path \(path) matches none of [\(m.paths.map(\.pattern).joined(separator: ", "))]")
+            let hit = box.match.paths.first { $0.matches(path) }
+            note("paths", hit != nil, hit.map { "path \(path) matches \"\($0.pattern)\"" } ?? "path \(path) matches none of [\(box.match.paths.map(\.pattern).joined(separator: ", "))]")
             if !all && !tracing { return .success(false) }
         }
-        if let i = m.identity {
+        if let i = box.match.identity {
             identity(i, note)
             if !all && !tracing { return .success(false) }
         }
-        for h in m.headers {
+        for h in box.match.headers {
             let values = inspection.request.headers.values(h.name)
             note("headers", Self.test(h.test, strings: values), "header \(h.name) \(h.test) (\(values.count) sent)")
             if !all && !tracing { return .success(false) }
         }
-        for q in m.query {
+        for q in box.match.query {
             let values = inspection.queryParameters.filter { $0.name == q.name }.map(\.value)
             note("query", Self.test(q.test, strings: values), "query parameter \(q.name) \(q.test) (\(values.count) sent)")
             if !all && !tracing { return .success(false) }
@@ -56,13 +57,13 @@ struct ConditionEvaluator {
             case .failure(let p): problem = problem ?? p; return .none
             }
         }
-        for f in m.body {
+        for f in box.match.body {
             guard let root = json() else { note("body", false, "field \(f.path): body not inspectable"); break }
             let nodes = root.map { JSONSelection.select(f.path, in: $0) } ?? []
             note("body", Self.test(f.test, nodes: nodes), "field \(f.path) \(f.test) (\(nodes.count) selected)")
             if !all && !tracing { return .success(false) }
         }
-        if let s = m.sql {
+        if let s = box.match.sql {
             switch texts(s.field, json) {
             case nil: note("sql", false, "body not inspectable")
             case let texts?:
@@ -84,7 +85,7 @@ struct ConditionEvaluator {
             }
             if !all && !tracing { return problem.map { .failure($0) } ?? .success(false) }
         }
-        if let s = m.shell {
+        if let s = box.match.shell {
             switch texts(s.field, json) {
             case nil: note("shell", false, "body not inspectable")
             case let texts?:
@@ -101,7 +102,7 @@ struct ConditionEvaluator {
             }
             if !all && !tracing { return problem.map { .failure($0) } ?? .success(false) }
         }
-        for d in m.detected {
+        for d in box.match.detected {
             inspection.noteScanned(d.scopes)
             switch inspection.count(d.kind, in: d.scopes) {
             case .failure(let p):

@@ -38,6 +38,33 @@ public struct MaskSet: Sendable, Equatable {
 
     public var isEmpty: Bool { labels.isEmpty && fields.isEmpty }
 
+    /// The masks of one rule alone.
+    init(_ spec: MaskSpec, ruleID: String) {
+        add(spec, ruleID: ruleID)
+    }
+
+    /// Adds the masks of further rules (`other`, e.g. one rule's
+    /// precomputed set), with the same result as adding their specs in
+    /// order. Into an empty set, `other` is taken as is: no rehashing.
+    mutating func add(_ other: MaskSet) {
+        if ruleIDs.isEmpty && labels.isEmpty && fields.isEmpty {
+            self = other
+            return
+        }
+        ruleIDs += other.ruleIDs
+        for (l, strategy) in other.labels {
+            if let old = labels[l], old.disclosure <= strategy.disclosure { continue }
+            labels[l] = strategy
+        }
+        for f in other.fields {
+            if let k = fields.firstIndex(where: { $0.path.text == f.path.text }) {
+                if f.strategy.disclosure < fields[k].strategy.disclosure { fields[k].strategy = f.strategy }
+            } else {
+                fields.append(f)
+            }
+        }
+    }
+
     mutating func add(_ spec: MaskSpec, ruleID: String) {
         ruleIDs.append(ruleID)
         for l in spec.labels {

@@ -50,11 +50,16 @@ public struct PolicyEvaluator: Sendable {
         let inspection = RequestInspection(request: request, policy: policy, scratch: scratch, bodyLimit: bodyLimit)
         let conditions = ConditionEvaluator(inspection: inspection)
         var enforced = Tally(), shadow = Tally()
+        // Without dry-run rules the shadow decision is the enforced one and
+        // is never reported: it is not tallied.
+        let tallyShadow = policy.hasDryRunRules
         var traces: [RuleTrace] = []
         var records: [RuleRecord] = []
         let rules = policy.rules
         let matches = policy.matches
+        let bits = policy.prefilter.bits(route: request.routeName, method: request.method)
         for k in rules.indices {
+            if !trace, !policy.prefilter.mayMatch(k, bits) { continue }  // its route or method differs
             var ct: [ConditionTrace]? = trace ? [] : nil
             let result = conditions.evaluate(matches[k], trace: &ct)
             if case .success(false) = result, !trace { continue }  // the common case: nothing to record
@@ -67,13 +72,13 @@ public struct PolicyEvaluator: Sendable {
             case .failure(let p):
                 t.problem = p
                 if !rule.dryRun { enforced.problem(p, rule: rule) }
-                shadow.problem(p, rule: rule)
+                if tallyShadow { shadow.problem(p, rule: rule) }
                 records.append(RuleRecord(ruleID: rule.id, action: p.code, detectors: [], dryRun: rule.dryRun, decided: false))
             }
             if matched {
                 t.matched = true
-                if !rule.dryRun { enforced.add(rule) }
-                shadow.add(rule)
+                if !rule.dryRun { enforced.add(rule, masks: policy.ruleMasks[k]) }
+                if tallyShadow { shadow.add(rule, masks: policy.ruleMasks[k]) }
                 records.append(RuleRecord(ruleID: rule.id, action: rule.action.ruleClass.rawValue,
                                           detectors: Self.fired(rule, inspection), dryRun: rule.dryRun, decided: false))
             }
@@ -139,7 +144,8 @@ public struct PolicyEvaluator: Sendable {
         var requestMasks = MaskSet()
         var responseMasks = MaskSet()
 
-        mutating func add(_ rule: PolicyRule) {
+        /// Adds a matching rule; `masks` are its mask sets, precomputed by `CompiledPolicy`.
+        mutating func add(_ rule: PolicyRule, masks: RuleMasks) {
             matched.append(rule.id)
             if rule.dryRun { dryRunMatched.append(rule.id) }
             switch rule.action {
@@ -152,9 +158,9 @@ public struct PolicyEvaluator: Sendable {
                 }
             case .allow:
                 if firstAllow == nil { firstAllow = rule }
-            case .mask(let spec):
-                if spec.direction.coversRequest { requestMasks.add(spec, ruleID: rule.id) }
-                if spec.direction.coversResponse { responseMasks.add(spec, ruleID: rule.id) }
+            case .mask:
+                if let m = masks.request { requestMasks.add(m) }
+                if let m = masks.response { responseMasks.add(m) }
             case .audit:
                 audits.append(rule.id)
             }

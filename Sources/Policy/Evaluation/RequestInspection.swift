@@ -84,7 +84,7 @@ final class RequestInspection {
                     switch kind {
                     case .json:
                         do throws(InspectionError) {
-                            return .success(try inspector.scanJSON(raw, scratch: scratch))
+                            return .success(try inspector.scanJSON(raw, scratch: scratch, pointers: false))
                         } catch {
                             if case .malformedJSON(let offset, let reason) = error {
                                 return .failure(.malformed("byte \(offset): \(reason)"))

@@ -42,7 +42,7 @@ public enum PolicyMasking {
             do {
                 if !masks.labels.isEmpty {
                     if isJSON {
-                        do throws(InspectionError) { findings = try policy.inspector.scanJSON(raw, scratch: scratch) } catch {
+                        do throws(InspectionError) { findings = try policy.inspector.scanJSON(raw, scratch: scratch, pointers: false) } catch {
                             if case .malformedJSON(let offset, let reason) = error { return .failure(.malformed("byte \(offset): \(reason)")) }
                             return .failure(.uninspectable(error.description))
                         }

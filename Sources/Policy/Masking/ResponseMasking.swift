@@ -216,7 +216,7 @@ public final class ResponseBodyMasker {
             do throws(InspectionError) {
                 switch media {
                 case .json:
-                    let findings = try inspector.scanJSON(raw, scratch: scratch)
+                    let findings = try inspector.scanJSON(raw, scratch: scratch, pointers: false)
                     return .success(findings.isEmpty ? nil : Masker.maskJSON(raw, findings: findings, plan: plan.labelPlan))
                 case .form, .text, .eventStream:
                     let findings: [Finding]

@@ -26,6 +26,14 @@ public struct CompiledPolicy: Sendable {
     /// Each rule's match behind a reference, so evaluation borrows it
     /// instead of copying a dozen arrays per rule per request.
     let matches: [MatchBox]
+    /// Each mask rule's masks per direction, built once here: evaluation
+    /// merges them (the first one is shared, not rebuilt) instead of
+    /// hashing every label into a new set per request.
+    let ruleMasks: [RuleMasks]
+    /// Whether any rule runs in dry run; without one the evaluator skips the shadow decision.
+    let hasDryRunRules: Bool
+    /// Rules' route and method conditions as bitsets (see `RulePrefilter`).
+    let prefilter: RulePrefilter
 
     public init(rules: [PolicyRule], routeDefaults: [String: DefaultAction], inspector: Inspector,
                 patternNames: Set<String>) {
@@ -34,6 +42,9 @@ public struct CompiledPolicy: Sendable {
         self.inspector = inspector
         self.patternNames = patternNames
         matches = rules.map { MatchBox($0.match) }
+        ruleMasks = rules.map(RuleMasks.init)
+        hasDryRunRules = rules.contains(where: \.dryRun)
+        prefilter = RulePrefilter(rules)
     }
 
     /// The default for `route`: its own entry, else `"*"`, else deny.
@@ -43,6 +54,19 @@ public struct CompiledPolicy: Sendable {
 
     /// The rule with `id`, if any.
     public func rule(id: String) -> PolicyRule? { rules.first { $0.id == id } }
+}
+
+/// A mask rule's `MaskSet` for each direction it covers (nil for the
+/// other direction, and for rules of other actions).
+struct RuleMasks: Sendable {
+    var request: MaskSet?
+    var response: MaskSet?
+
+    init(_ rule: PolicyRule) {
+        guard case .mask(let spec) = rule.action else { return }
+        if spec.direction.coversRequest { request = MaskSet(spec, ruleID: rule.id) }
+        if spec.direction.coversResponse { response = MaskSet(spec, ruleID: rule.id) }
+    }
 }
 
 /// A rule's match, shared by reference (see `CompiledPolicy.matches`).

@@ -24,12 +24,15 @@ public enum PolicyAttributes {
 
     /// Writes `decision` into `attributes`.
     public static func record(_ decision: PolicyDecision, into attributes: inout [String: String]) {
+        attributes.reserveCapacity(attributes.count + 6)  // one allocation, not a rehash per growth step
         attributes[outcome] = decision.outcome.summary
         switch decision.outcome {
         case .allow(let id?), .deny(_, let id?): attributes[decidedBy] = id
         default: break
         }
-        func list(_ key: String, _ items: [String]) { if !items.isEmpty { attributes[key] = items.joined(separator: ",") } }
+        func list(_ key: String, _ items: [String]) {
+            if !items.isEmpty { attributes[key] = items.count == 1 ? items[0] : items.joined(separator: ",") }
+        }
         list(matched, decision.matchedRules)
         list(audit, decision.auditRules)
         list(detections, decision.detections.map { "\($0.label):\($0.scope.rawValue):\($0.count)" })

@@ -1,0 +1,91 @@
+#ifndef GATEHOUSE_CBYTESCAN_H
+#define GATEHOUSE_CBYTESCAN_H
+
+// Byte classification sixteen bytes at a time for the inspection hot path
+// (the JSON walk and the numeric detectors). Swift cannot name the SSE2
+// compare and movemask instructions; these static inline helpers compile
+// to a handful of them and are inlined into the Swift callers. Other
+// targets get a portable loop with the same results.
+//
+// Each `…16` function reads exactly 16 bytes at `p`, `gh_digits_colons64`
+// 64 (the caller guarantees they are in bounds); masks have one bit per
+// byte, bit k for p[k].
+
+#include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/// Digits (`0`-`9`) in bits 0-15, colons in bits 16-31.
+static inline uint32_t gh_digits_colons16(const uint8_t *p) {
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);  // d <= 9, unsigned
+    __m128i colon = _mm_cmpeq_epi8(v, _mm_set1_epi8(':'));
+    return (uint32_t)_mm_movemask_epi8(digit) | (uint32_t)_mm_movemask_epi8(colon) << 16;
+#else
+    uint32_t m = 0;
+    for (int k = 0; k < 16; k++) {
+        if ((uint8_t)(p[k] - '0') < 10) m |= 1u << k;
+        if (p[k] == ':') m |= 1u << (k + 16);
+    }
+    return m;
+#endif
+}
+
+/// Lowercase letters and `_` in bits 0-15, `"` in bits 16-31.
+static inline uint32_t gh_lower_quote16(const uint8_t *p) {
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i l = _mm_sub_epi8(v, _mm_set1_epi8('a'));
+    __m128i lower = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l),
+                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    return (uint32_t)_mm_movemask_epi8(lower) | (uint32_t)_mm_movemask_epi8(quote) << 16;
+#else
+    uint32_t m = 0;
+    for (int k = 0; k < 16; k++) {
+        if ((uint8_t)(p[k] - 'a') < 26 || p[k] == '_') m |= 1u << k;
+        if (p[k] == '"') m |= 1u << (k + 16);
+    }
+    return m;
+#endif
+}
+
+/// Digits, colons, lowercase letters or `_`, and `"` of 64 bytes, bit k for p[k].
+typedef struct { uint64_t digits; uint64_t colons; uint64_t lower; uint64_t quotes; } gh_masks64;
+
+static inline gh_masks64 gh_digits_colons64(const uint8_t *p) {
+    gh_masks64 m = { 0, 0, 0, 0 };
+    for (int b = 0; b < 4; b++) {
+        uint32_t x = gh_digits_colons16(p + 16 * b);
+        uint32_t y = gh_lower_quote16(p + 16 * b);
+        m.digits |= (uint64_t)(x & 0xFFFF) << (16 * b);
+        m.colons |= (uint64_t)(x >> 16) << (16 * b);
+        m.lower |= (uint64_t)(y & 0xFFFF) << (16 * b);
+        m.quotes |= (uint64_t)(y >> 16) << (16 * b);
+    }
+    return m;
+}
+
+/// Bytes a JSON string scan must stop at: `"`, `\`, control characters
+/// (below 0x20) and non-ASCII bytes (0x80 and above).
+static inline uint32_t gh_string_stops16(const uint8_t *p) {
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+    __m128i low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));  // signed: below 0x20, or 0x80 and above
+    return (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), low));
+#else
+    uint32_t m = 0;
+    for (int k = 0; k < 16; k++) {
+        uint8_t c = p[k];
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') m |= 1u << k;
+    }
+    return m;
+#endif
+}
+
+#endif
