@@ -83,23 +83,9 @@ truncate -s 1G "$WORK/big.bin"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/tls.key" \
   -out "$WORK/tls.pem" -days 2 -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
 chmod 644 "$WORK/tls.key"
-# 1 KiB of JSON with three values the masking policy redacts.
-python3 -c '
-import json
-items = [{"id": i, "name": "item-%04d" % i, "ok": True} for i in range(16)]
-doc = {"customer": {"card": "4111 1111 1111 1111", "email": "alice@example.com", "ssn": "536-22-8901"}, "items": items}
-print(json.dumps(doc)[:1024])' > "$WORK/pii.json"
+# 1 KiB of JSON with three values the masking policy redacts, and the policy.
 mkdir -p "$WORK/policies"
-python3 - "$WORK/policies/10-bench.json" <<'PY'
-import json, sys
-rules = [{"id": "deny-%02d" % i, "match": {"paths": ["/never-%02d/**" % i], "methods": ["POST", "DELETE"]},
-          "action": {"deny": {"status": 403, "message": "no"}}} for i in range(49)]
-rules.append({"id": "mask-responses", "match": {"routes": ["bench"]},
-              "action": {"mask": {"detectors": ["credit_card", "us_ssn", "email", "phone", "iban", "aws_access_key_id",
-                                                "github_token", "jwt"],
-                                  "strategy": "redact", "direction": "response"}}})
-json.dump({"route_defaults": {"*": "allow"}, "rules": rules}, open(sys.argv[1], "w"), indent=1)
-PY
+python3 "$ROOT/Benchmarks/mask_fixtures.py" "$WORK/pii.json" "$WORK/policies/10-bench.json"
 
 cat > "$WORK/upstream.conf" <<NGX
 worker_processes 1;

@@ -22,21 +22,7 @@ W="$(mktemp -d /tmp/gatehouse-mask-cg.XXXXXX)"
 chmod 755 "$W"
 mkdir -p "$W/policies" "$W/policies-req"
 objcopy --strip-debug "$BIN" "$W/gatehouse"
-python3 -c '
-import json
-items = [{"id": i, "name": "item-%04d" % i, "ok": True} for i in range(16)]
-doc = {"customer": {"card": "4111 1111 1111 1111", "email": "alice@example.com", "ssn": "536-22-8901"}, "items": items}
-print(json.dumps(doc)[:1024])' > "$W/pii.json"
-python3 - "$W/policies/10-bench.json" <<'PY'
-import json, sys
-rules = [{"id": "deny-%02d" % i, "match": {"paths": ["/never-%02d/**" % i], "methods": ["POST", "DELETE"]},
-          "action": {"deny": {"status": 403, "message": "no"}}} for i in range(49)]
-rules.append({"id": "mask-responses", "match": {"routes": ["bench"]},
-              "action": {"mask": {"detectors": ["credit_card", "us_ssn", "email", "phone", "iban", "aws_access_key_id",
-                                                "github_token", "jwt"],
-                                  "strategy": "redact", "direction": "response"}}})
-json.dump({"route_defaults": {"*": "allow"}, "rules": rules}, open(sys.argv[1], "w"), indent=1)
-PY
+python3 "$ROOT/Benchmarks/mask_fixtures.py" "$W/pii.json" "$W/policies/10-bench.json"
 sed 's/"direction": "response"/"direction": "request"/' "$W/policies/10-bench.json" > "$W/policies-req/10-bench.json"
 cat > "$W/up.conf" <<NGX
 worker_processes 1;
