@@ -118,14 +118,6 @@ final class Statement {
         sqlite3_clear_bindings(handle)
     }
 
-    /// Resets for re-execution and keeps the bindings, for a statement
-    /// whose every parameter is bound again before each step (the writer's
-    /// inserts). Bindings made with `bindStatic` then still point at their
-    /// buffers, which is harmless: SQLite reads them only when stepping.
-    func resetKeepingBindings() {
-        sqlite3_reset(handle)
-    }
-
     // MARK: columns
 
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }

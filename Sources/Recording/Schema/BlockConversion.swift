@@ -11,7 +11,7 @@ enum BlockConversion {
 
     static func convertExisting(_ db: Database) throws(SQLiteError) {
         let select = try db.prepare("""
-            SELECT \(ExchangeRow.columns) FROM exchanges e WHERE e.id > ?1 ORDER BY e.id LIMIT ?2
+            SELECT \(LegacyExchangeRow.columns) FROM exchanges e WHERE e.id > ?1 ORDER BY e.id LIMIT ?2
             """)
         let decisions = try db.prepare("""
             SELECT phase, stage, rule_id, action, detectors_json, dry_run FROM decisions WHERE exchange_id = ?1
@@ -26,7 +26,7 @@ enum BlockConversion {
             var page: [RecordedExchange] = []
             try select.bind(1, after)
             try select.bind(2, blockSize)
-            while try select.step() { page.append(ExchangeRow.exchange(from: select)) }
+            while try select.step() { page.append(LegacyExchangeRow.exchange(from: select)) }
             select.reset()
             for var e in page {
                 try decisions.bind(1, e.id)

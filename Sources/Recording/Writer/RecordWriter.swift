@@ -73,7 +73,8 @@ final class RecordWriter: @unchecked Sendable {
             // acknowledged (see `WALSyncer`), instead of inside COMMIT.
             try db.execute("PRAGMA synchronous = NORMAL")
             try db.execute("PRAGMA foreign_keys = ON")
-            // Statement journals (one per record savepoint) stay in memory
+            // Temporary tables and statement journals (SQLite's, for the
+            // few multi-row statements of maintenance) stay in memory
             // instead of spilling to files in /var/tmp.
             try db.execute("PRAGMA temp_store = MEMORY")
         } catch {

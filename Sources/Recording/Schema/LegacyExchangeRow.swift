@@ -1,7 +1,8 @@
 import GatehouseCore
 
-/// Maps `exchanges` rows to `RecordedExchange`.
-enum ExchangeRow {
+/// Maps rows of the schema 1–3 `exchanges` view to `RecordedExchange`:
+/// what migration 4 (`BlockConversion`) reads the old tables with.
+enum LegacyExchangeRow {
     static let columns = """
         e.id, e.request_id, e.session_id, e.started_at, e.finished_at, e.route, e.client_address,
         e.subject, e.client_id, e.groups_json, e.method, e.target, e.request_headers_json,

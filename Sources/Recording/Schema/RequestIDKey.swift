@@ -1,4 +1,6 @@
-/// How a request ID is stored in `exchange_starts.request_id` (schema v3).
+/// How a request ID was stored in `exchange_starts.request_id` (schema v3;
+/// used only by that migration's data step, `RequestIDPacking`, since
+/// version 4 stores records in blocks).
 ///
 /// The gateway's own IDs are 128 random bits as 32 lower-case hex
 /// characters; those are stored as their 16 bytes, a BLOB, which halves the
