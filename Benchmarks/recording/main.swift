@@ -143,31 +143,43 @@ struct Shapes {
             clientAddress: "10.0.0.\(thread + 1):40\(100 + thread)",
             identity: RecordedIdentity(subject: "agent-\(thread)", clientID: "client-\(thread)", groups: ["eng", "agents"]),
             method: "POST", target: "/v1/items?limit=26&cursor=abc",
-            requestHeaders: [
-                HeaderField("Host", "crm.internal"),
-                HeaderField("User-Agent", "agent-sdk/1.4 (linux)"),
-                HeaderField("Accept", "application/json"),
-                HeaderField("Content-Type", "application/json"),
-                HeaderField("Content-Length", String(requestBody.count)),
-                HeaderField("Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig"),
-                HeaderField("X-Request-Id", id),
-                HeaderField("Traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
-            ],
+            requestHeaders: requestHeaders(id),
             requestBody: CapturedBody(requestBody, cap: cap),
             decisions: [RecordedDecision(stage: "policy", ruleID: "crm-read-write", action: "allow")],
             durability: durability)
     }
 
+    /// Built as the gateway builds them: one reserved buffer, the fields
+    /// appended to it (the gateway copies them from the parsed head).
+    func requestHeaders(_ id: String) -> HeaderList {
+        var h = HeaderList()
+        h.reserve(fields: 8, bytes: 256)
+        h.append(name: "Host", value: "crm.internal")
+        h.append(name: "User-Agent", value: "agent-sdk/1.4 (linux)")
+        h.append(name: "Accept", value: "application/json")
+        h.append(name: "Content-Type", value: "application/json")
+        h.append(name: "Content-Length", value: String(requestBody.count))
+        h.append(name: "Authorization", value: "Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig")
+        h.append(name: "X-Request-Id", value: id)
+        h.append(name: "Traceparent", value: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        return h
+    }
+
+    func responseHeaders() -> HeaderList {
+        var h = HeaderList()
+        h.reserve(fields: 5, bytes: 128)
+        h.append(name: "Content-Type", value: "application/json")
+        h.append(name: "Content-Length", value: String(responseBody.count))
+        h.append(name: "Date", value: "Wed, 25 Nov 2026 17:20:00 GMT")
+        h.append(name: "Server", value: "nginx")
+        h.append(name: "Cache-Control", value: "no-store")
+        return h
+    }
+
     func outcome(_ id: String, durability: DurabilityMode, cap: Int) -> ExchangeOutcome {
         ExchangeOutcome(
             requestID: id, finishedAt: RecordingClock.nowMillis(), outcome: .completed, responseStatus: 200,
-            responseHeaders: [
-                HeaderField("Content-Type", "application/json"),
-                HeaderField("Content-Length", String(responseBody.count)),
-                HeaderField("Date", "Wed, 25 Nov 2026 17:20:00 GMT"),
-                HeaderField("Server", "nginx"),
-                HeaderField("Cache-Control", "no-store"),
-            ],
+            responseHeaders: responseHeaders(),
             responseBody: CapturedBody(responseBody, cap: cap),
             timings: PhaseTimings(policy: 12_000, connect: 40_000, firstByte: 250_000, total: 400_000),
             bytesIn: UInt64(requestBody.count + 300), bytesOut: UInt64(responseBody.count + 150),

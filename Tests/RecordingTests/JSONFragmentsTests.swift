@@ -40,6 +40,20 @@ final class JSONFragmentsTests: XCTestCase {
         }
     }
 
+    /// Integers in records are written two digits at a time.
+    func testObjectWriterIntegers() {
+        var values: [Int64] = [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 65_536, 1_796_601_773_484,
+                               -1, -10, -99, -100, .max, .min, .max - 1, .min + 1]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<500 { values.append(Int64(bitPattern: rng.next()) >> Int64(rng.next() % 63)) }
+        let out = ScratchBuffer(capacity: 16)
+        for v in values {
+            out.removeAll()
+            ObjectWriter(out).appendInt(v)
+            XCTAssertEqual(String(decoding: out.bytes, as: UTF8.self), "{" + String(v), String(v))
+        }
+    }
+
     func testKeepScheme() {
         let m = HeaderRedactor.marker
         let cases: [(String, String)] = [

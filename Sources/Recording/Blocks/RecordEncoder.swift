@@ -160,31 +160,46 @@ struct ObjectWriter {
         appendInt(value)
     }
 
-    /// `value` in decimal.
+    /// `value` in decimal, two digits per step.
     func appendInt(_ value: Int64) {
         out.appendUnsafe(maxCount: 20) { dst in
-            let v = value
-            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-            return withUnsafeMutableBytes(of: &digits) { tmp in
-                var n = 0
-                let negative = v < 0
-                var u = negative ? UInt64(bitPattern: 0 &- v) : UInt64(v)
-                repeat {
-                    tmp[n] = UInt8(truncatingIfNeeded: u % 10) &+ 0x30
-                    u /= 10
-                    n &+= 1
-                } while u != 0
+            var u = value < 0 ? UInt64(bitPattern: 0 &- value) : UInt64(value)
+            var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            return withUnsafeMutableBytes(of: &tmp) { t -> Int in
+                var n = 24
+                Self.digitPairs.withUTF8Buffer { pairs in
+                    while u >= 100 {
+                        let r = Int(u % 100)
+                        u /= 100
+                        n &-= 2
+                        t[n] = pairs[2 &* r]
+                        t[n &+ 1] = pairs[2 &* r &+ 1]
+                    }
+                    if u >= 10 {
+                        n &-= 2
+                        t[n] = pairs[2 &* Int(u)]
+                        t[n &+ 1] = pairs[2 &* Int(u) &+ 1]
+                    } else {
+                        n &-= 1
+                        t[n] = UInt8(truncatingIfNeeded: u) &+ 0x30
+                    }
+                }
                 var o = 0
-                if negative { dst[0] = UInt8(ascii: "-"); o = 1 }
-                while n > 0 {
-                    n &-= 1
-                    dst[o] = tmp[n]
+                if value < 0 { dst[0] = UInt8(ascii: "-"); o = 1 }
+                for k in n..<24 {
+                    dst[o] = t[k]
                     o &+= 1
                 }
                 return o
             }
         }
     }
+
+    private static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
 
     private mutating func separator() {
         if first { first = false } else { out.append(UInt8(ascii: ",")) }
