@@ -38,10 +38,11 @@ public struct HeaderList: Sendable, Equatable, ExpressibleByArrayLiteral {
     }
 
     public mutating func append(name: String, value: String) {
-        bytes.append(contentsOf: name.utf8)
-        ends.append(Int32(truncatingIfNeeded: bytes.count))
-        bytes.append(contentsOf: value.utf8)
-        ends.append(Int32(truncatingIfNeeded: bytes.count))
+        var name = name
+        var value = value
+        name.withUTF8 { n in
+            value.withUTF8 { v in append(name: UnsafeRawBufferPointer(n), value: UnsafeRawBufferPointer(v)) }
+        }
     }
 
     public var count: Int { ends.count / 2 }
