@@ -12,13 +12,16 @@ final class JSONFragmentsTests: XCTestCase {
         // Every position of an escaped byte relative to the eight-byte steps.
         for k in 0..<17 { cases.append(String(repeating: "a", count: k) + "\\" + String(repeating: "b", count: 16 - k)) }
         let out = ScratchBuffer(capacity: 16)
-        for s in cases {
-            var expected: [UInt8] = []
-            JSONOutput.appendString(s, to: &expected)
-            out.removeAll()
-            JSONFragments.appendString(s, to: out)
-            XCTAssertEqual(Array(out.bytes), expected, s.debugDescription)
-        }
+        for s in cases { assertMatchesReference(s, out) }
+    }
+
+    /// `JSONFragments.appendString` writes exactly what `JSONOutput` does.
+    private func assertMatchesReference(_ s: String, _ out: ScratchBuffer, line: UInt = #line) {
+        var expected: [UInt8] = []
+        JSONOutput.appendString(s, to: &expected)
+        out.removeAll()
+        JSONFragments.appendString(s, to: out)
+        XCTAssertEqual(Array(out.bytes), expected, s.debugDescription, line: line)
     }
 
     /// Random strings of every length up to 40 over plain, escaped and
@@ -31,11 +34,7 @@ final class JSONFragmentsTests: XCTestCase {
         for length in 0...40 {
             for _ in 0..<25 {
                 let s = String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
-                var expected: [UInt8] = []
-                JSONOutput.appendString(s, to: &expected)
-                out.removeAll()
-                JSONFragments.appendString(s, to: out)
-                XCTAssertEqual(Array(out.bytes), expected, s.debugDescription)
+                assertMatchesReference(s, out)
             }
         }
     }

@@ -152,8 +152,9 @@ final class RecordWriter: @unchecked Sendable {
     /// anything of it is written, so the rest of the batch goes on.
     func writeBatch(_ batch: ArraySlice<QueueItem>) {
         let results: [Result<Void, RecordingError>]
+        let hasStrict: Bool
         do throws(SQLiteError) {
-            results = try transaction(batch)
+            (results, hasStrict) = try transaction(batch)
         } catch {
             rollbackAfterFailure()
             batchFailed(error, batch: batch)
@@ -163,14 +164,11 @@ final class RecordWriter: @unchecked Sendable {
         var committed = 0
         var rejected = 0
         var waiting: [WALSyncer.Pending] = []
-        var needsSync = false
         for (i, r) in zip(batch.indices, results) {
             if case .success = r { committed += 1 } else { rejected += 1 }
-            guard case .record(let record, let completion) = batch[i] else { continue }
-            if record.durability == .strict { needsSync = true }
-            if let completion { waiting.append((completion, r)) }
+            if case .record(_, let completion?) = batch[i] { waiting.append((completion, r)) }
         }
-        if let syncer, needsSync {
+        if let syncer, hasStrict {
             syncer.enqueue(waiting)
         } else {
             for (completion, r) in waiting { completion(r) }
@@ -187,19 +185,24 @@ final class RecordWriter: @unchecked Sendable {
         }
     }
 
-    private func transaction(_ batch: ArraySlice<QueueItem>) throws(SQLiteError) -> [Result<Void, RecordingError>] {
+    /// Writes the batch; returns each record's result and whether any
+    /// record is strict (its completions then wait for a WAL flush).
+    private func transaction(_ batch: ArraySlice<QueueItem>) throws(SQLiteError)
+        -> (results: [Result<Void, RecordingError>], hasStrict: Bool) {
         var results: [Result<Void, RecordingError>] = []
         results.reserveCapacity(batch.count)
+        var hasStrict = false
         batchFirstBlockID = block.id
         try WriterStatements.run(statements.begin)
         for i in batch.indices {
             guard case .record(let record, _) = batch[i] else { continue }
+            if record.durability == .strict { hasStrict = true }
             results.append(try apply(record))
         }
         try flushBlock()
         try flushSessionDeltas()
         try WriterStatements.run(statements.commit)
-        return results
+        return (results, hasStrict)
     }
 
     private func rollbackAfterFailure() {

@@ -44,14 +44,17 @@ public struct RecorderConfiguration: Sendable {
     public var retention = Retention()
     public var wal = WAL()
 
-    /// Retention: both limits may be set; exchanges are pruned oldest first,
-    /// `pruneBatch` rows per transaction, between write batches.
+    /// Retention: both limits may be set; whole blocks (write batches) are
+    /// pruned oldest first, about `pruneBatch` records per transaction,
+    /// between write batches.
     public struct Retention: Sendable {
-        /// Exchanges older than this are deleted. Nil: no age limit.
+        /// Blocks whose newest record is older than this are deleted. Nil:
+        /// no age limit.
         public var maxAgeMs: Int64? = nil
         /// Live data (pages in use) above this is pruned. Nil: no size limit.
         public var maxBytes: Int64? = nil
-        /// Rows deleted per pruning transaction; keeps each one short.
+        /// Records deleted per pruning transaction (at least one block);
+        /// keeps each one short.
         public var pruneBatch: Int = 256
         /// How often the limits are checked while nothing needs pruning.
         public var checkIntervalMs: Int = 1000

@@ -2,11 +2,12 @@ import ArgumentParser
 import Recording
 
 /// `gatehouse sessions export --format jsonl`: one JSON object per
-/// exchange, oldest first, for SIEM ingestion.
+/// exchange, in the order exchanges finished (those still in flight last),
+/// for SIEM ingestion.
 struct SessionsExport: SessionsSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write exchanges as JSON Lines (one object per exchange, oldest first) to standard output.")
+        abstract: "Write exchanges as JSON Lines (one object per exchange, in the order they finished) to standard output.")
 
     @OptionGroup var database: SessionsDatabaseOptions
     @OptionGroup var filters: SessionsFilterOptions
