@@ -148,10 +148,21 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Runs `task` on this loop's thread on its next iteration. Safe from any
     /// thread; never runs the task inline, even when called on the loop.
+    ///
+    /// Only the task that finds the queue empty writes the loop's eventfd:
+    /// the queue stays non-empty until `runPosted` takes it, which happens
+    /// after the loop has read (reset) the eventfd in the same iteration,
+    /// so later tasks ride on that wake-up. A burst of completions (a
+    /// recorder batch) costs one `write`, not one per task.
     public func post(_ task: @escaping @Sendable () -> Void) {
-        posted.withLock { $0.append(task) }
-        var one: UInt64 = 1
-        _ = write(wakeFD, &one, 8)
+        let first = posted.withLock { q -> Bool in
+            q.append(task)
+            return q.count == 1
+        }
+        if first {
+            var one: UInt64 = 1
+            _ = write(wakeFD, &one, 8)
+        }
     }
 
     /// Asks the loop to return from `run()` after the current iteration.

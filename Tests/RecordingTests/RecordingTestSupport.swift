@@ -84,7 +84,7 @@ func writeLegacyFile(_ path: String, version: Int, data: String) throws {
     try db.execute("PRAGMA journal_mode = WAL")
     try db.execute("PRAGMA foreign_keys = ON")
     try db.execute("BEGIN")
-    for sql in Migrations.all.prefix(version) { try db.execute(sql) }
+    for v in 0..<version { try Migrations.apply(version: v + 1, db) }
     try db.execute("PRAGMA user_version = \(version)")
     try db.execute(data)
 }

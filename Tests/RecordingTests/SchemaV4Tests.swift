@@ -167,25 +167,4 @@ final class SchemaV4Tests: XCTestCase {
         XCTAssertEqual(try db.scalarText("PRAGMA integrity_check"), "ok")
         XCTAssertNil(try db.scalarText("PRAGMA foreign_key_check"))
     }
-
-    /// New files get 8 KiB pages; an existing file keeps its page size.
-    func testNewFilesUse8KiBPages() throws {
-        let dir = TempDir()
-        defer { dir.remove() }
-        try openRecorder(dir).close()
-        XCTAssertEqual(try count(dir.dbPath, "PRAGMA page_size"), 8192)
-
-        let old = TempDir()
-        defer { old.remove() }
-        do {
-            let db = try Database(path: old.dbPath, mode: .readWriteCreate)
-            try db.execute("PRAGMA page_size = 4096")
-            try db.execute("CREATE TABLE t (x)")
-        }
-        let r = try openRecorder(old)
-        XCTAssertTrue(r.submit(.start(makeStart("a"))))
-        XCTAssertTrue(r.close())
-        XCTAssertEqual(try count(old.dbPath, "PRAGMA page_size"), 4096)
-        XCTAssertEqual(try count(old.dbPath, "SELECT count(*) FROM exchanges"), 1)
-    }
 }

@@ -15,8 +15,10 @@ final class BlockBuilder {
     private(set) var count = 0
     private(set) var firstAt = Int64.max
     private(set) var lastAt = Int64.min
-    /// Sessions with a record in this block, in first-seen order.
+    /// Sessions with a record in this block, in first-seen order; written
+    /// as the block's `sessions` JSON array (what retention deletes by).
     private(set) var sessions: [Int64] = []
+    private let sessionsText = ScratchBuffer(capacity: 64)
     private var sessionSet = Set<Int64>()
 
     init(nextID: Int64, maxBytes: Int = 4 << 20) {
@@ -50,19 +52,31 @@ final class BlockBuilder {
 
     /// Inserts the block (and a `block_sessions` row per session) if it
     /// holds any record, then empties the builder for the next ID.
-    func write(_ statements: WriterStatements) throws(SQLiteError) {
+    func write(_ insert: BlockInsert) throws(SQLiteError) {
         guard !isEmpty else { return }
-        let st = statements.insertBlock
+        let st = insert.block
         defer { st.reset() }
         try st.bind(1, id)
         try st.bind(2, firstAt)
         try st.bind(3, lastAt)
         try st.bind(4, count)
-        try st.bindStatic(5, text: finish())
-        try st.bindStatic(6, blob: bodies.bytes)
+        var column: Int32 = 5
+        if insert.hasSessionsColumn {
+            sessionsText.removeAll()
+            sessionsText.append(UInt8(ascii: "["))
+            for (i, session) in sessions.enumerated() {
+                if i > 0 { sessionsText.append(UInt8(ascii: ",")) }
+                ObjectWriter.appendInt(session, to: sessionsText)
+            }
+            sessionsText.append(UInt8(ascii: "]"))
+            try st.bindStatic(column, text: sessionsText.bytes)
+            column += 1
+        }
+        try st.bindStatic(column, text: finish())
+        try st.bindStatic(column + 1, blob: bodies.bytes)
         try st.step()
         st.reset()
-        let bs = statements.insertBlockSession
+        let bs = insert.blockSession
         for session in sessions {
             defer { bs.reset() }
             try bs.bind(1, session)
@@ -82,6 +96,37 @@ final class BlockBuilder {
         sessionSet.removeAll(keepingCapacity: true)
         text.removeAll()
         bodies.removeAll()
+    }
+}
+
+/// The statements that insert a block and its `block_sessions` rows.
+/// The writer's (schema v5) fill the block's `sessions` column; the v4
+/// migration's conversion writes into the v4 table, which has none.
+struct BlockInsert {
+    let block: Statement
+    let blockSession: Statement
+    let hasSessionsColumn: Bool
+
+    /// For the current schema.
+    static func current(_ db: Database) throws(SQLiteError) -> BlockInsert {
+        BlockInsert(block: try db.prepare("""
+                        INSERT INTO exchange_blocks (id, first_at, last_at, record_count, sessions, records, bodies)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                        """, persistent: true),
+                    blockSession: try blockSessionStatement(db), hasSessionsColumn: true)
+    }
+
+    /// For schema v4 (the migration that creates blocks from rows).
+    static func version4(_ db: Database) throws(SQLiteError) -> BlockInsert {
+        BlockInsert(block: try db.prepare("""
+                        INSERT INTO exchange_blocks (id, first_at, last_at, record_count, records, bodies)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                        """),
+                    blockSession: try blockSessionStatement(db), hasSessionsColumn: false)
+    }
+
+    private static func blockSessionStatement(_ db: Database) throws(SQLiteError) -> Statement {
+        try db.prepare("INSERT OR IGNORE INTO block_sessions (session_id, block_id) VALUES (?1, ?2)", persistent: true)
     }
 }
 

@@ -161,13 +161,16 @@ struct ObjectWriter {
     }
 
     /// `value` in decimal, two digits per step.
-    func appendInt(_ value: Int64) {
+    func appendInt(_ value: Int64) { Self.appendInt(value, to: out) }
+
+    /// `value` in decimal to `out`, two digits per step.
+    static func appendInt(_ value: Int64, to out: ScratchBuffer) {
         out.appendUnsafe(maxCount: 20) { dst in
             var u = value < 0 ? UInt64(bitPattern: 0 &- value) : UInt64(value)
             var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
             return withUnsafeMutableBytes(of: &tmp) { t -> Int in
                 var n = 24
-                Self.digitPairs.withUTF8Buffer { pairs in
+                digitPairs.withUTF8Buffer { pairs in
                     while u >= 100 {
                         let r = Int(u % 100)
                         u /= 100

@@ -7,9 +7,11 @@ import GatehouseCore
 /// (`auto_vacuum = INCREMENTAL`). The writer runs one step between write
 /// batches, so pruning never stalls recording for long.
 ///
-/// The unit is a block (one write batch, see `BlockBuilder`): by age, a
-/// block goes once its newest record is older than the limit; by size, the
-/// oldest blocks go first until the live size is under the limit. An
+/// The unit is a block (one write batch, see `BlockBuilder`), taken in ID
+/// (write) order: by age, blocks go while their newest record is older than
+/// the limit; by size, the oldest blocks go first until the live size is
+/// under the limit. The highest ID deleted is kept
+/// (`recording_state.block_id_floor`) so no block ID is ever used twice. An
 /// outcome whose start was pruned stays until its own block goes; readers
 /// skip it.
 struct Pruner {
@@ -22,7 +24,7 @@ struct Pruner {
     let db: Database
     let config: RecorderConfiguration.Retention
     private let begin, commit, rollback: Statement
-    private let oldBlocks, oldestBlocks, deleteBlock, deleteBlockSessions, deleteEmptySession: Statement
+    private let oldestBlocks, deleteBlock, deleteBlockSessions, deleteEmptySession, raiseFloor: Statement
     private let pageCount, freelistCount: Statement
     private let pageSize: Int64
     private var nextCheck: UInt64 = 0
@@ -39,13 +41,19 @@ struct Pruner {
         begin = try db.prepare("BEGIN IMMEDIATE", persistent: true)
         commit = try db.prepare("COMMIT", persistent: true)
         rollback = try db.prepare("ROLLBACK", persistent: true)
-        oldBlocks = try db.prepare("""
-            SELECT id, record_count FROM exchange_blocks WHERE last_at < ?1 ORDER BY id LIMIT ?2
+        // Oldest first by ID, which is write order: no index on `last_at`
+        // (it would cost every write batch a page).
+        oldestBlocks = try db.prepare("""
+            SELECT id, record_count, last_at, sessions FROM exchange_blocks ORDER BY id LIMIT ?1
             """, persistent: true)
-        oldestBlocks = try db.prepare("SELECT id, record_count FROM exchange_blocks ORDER BY id LIMIT ?1", persistent: true)
         deleteBlock = try db.prepare("DELETE FROM exchange_blocks WHERE id = ?1", persistent: true)
-        deleteBlockSessions = try db.prepare("DELETE FROM block_sessions WHERE block_id = ?1 RETURNING session_id",
-                                             persistent: true)
+        // By primary key (session_id, block_id), from the block's own list.
+        deleteBlockSessions = try db.prepare("""
+            DELETE FROM block_sessions WHERE block_id = ?1 AND session_id IN (SELECT value FROM json_each(?2))
+            RETURNING session_id
+            """, persistent: true)
+        raiseFloor = try db.prepare(
+            "UPDATE recording_state SET block_id_floor = max(block_id_floor, ?1) WHERE id = 1", persistent: true)
         deleteEmptySession = try db.prepare("""
             DELETE FROM sessions WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM block_sessions WHERE session_id = ?1)
             """, persistent: true)
@@ -86,14 +94,15 @@ struct Pruner {
         try WriterStatements.run(begin)
         do {
             if let maxAge = config.maxAgeMs {
-                try oldBlocks.bind(1, nowMillis - maxAge)
-                try oldBlocks.bind(2, batch)
-                try delete(choose(oldBlocks, records: batch), into: &result, touched: &touched)
+                // Blocks in ID order up to the first one not old enough (a
+                // block's newest record can be a little younger than the
+                // next block's: that block then waits for the next step).
+                let cutoff = nowMillis - maxAge
+                try delete(choose(records: batch) { $0 < cutoff }, into: &result, touched: &touched)
             }
             if result.records < batch, let maxBytes = config.maxBytes, try liveBytes() > maxBytes {
                 overSize = true
-                try oldestBlocks.bind(1, batch)
-                try delete(choose(oldestBlocks, records: batch - result.records), into: &result, touched: &touched)
+                try delete(choose(records: batch - result.records) { _ in true }, into: &result, touched: &touched)
             }
             for id in touched {
                 defer { deleteEmptySession.reset() }
@@ -114,32 +123,49 @@ struct Pruner {
         return result
     }
 
-    /// The first blocks `st` lists, up to about `records` records (at
-    /// least one block).
-    private func choose(_ st: Statement, records: Int) throws(SQLiteError) -> [(id: Int64, records: Int)] {
+    private struct Candidate {
+        var id: Int64
+        var records: Int
+        var sessions: String
+    }
+
+    /// The oldest blocks, up to about `records` records (at least one
+    /// block), stopping at the first whose newest record time (`last_at`)
+    /// fails `eligible`.
+    private func choose(records: Int, eligible: (Int64) -> Bool) throws(SQLiteError) -> [Candidate] {
+        let st = oldestBlocks
         defer { st.reset() }
-        var chosen: [(id: Int64, records: Int)] = []
+        try st.bind(1, max(records, 1))
+        var chosen: [Candidate] = []
         var total = 0
         while total < max(records, 1), try st.step() {
-            chosen.append((st.int64(0), st.int(1)))
+            guard eligible(st.int64(2)) else { break }
+            chosen.append(Candidate(id: st.int64(0), records: st.int(1), sessions: st.text(3) ?? "[]"))
             total += st.int(1)
         }
         return chosen
     }
 
-    private func delete(_ blocks: [(id: Int64, records: Int)], into result: inout StepResult,
+    /// Deletes `blocks` and their `block_sessions` rows, noting the
+    /// sessions touched, and raises the floor under future block IDs.
+    private func delete(_ blocks: [Candidate], into result: inout StepResult,
                         touched: inout Set<Int64>) throws(SQLiteError) {
+        guard let highest = blocks.last?.id else { return }
         for b in blocks {
             defer {
                 deleteBlockSessions.reset()
                 deleteBlock.reset()
             }
             try deleteBlockSessions.bind(1, b.id)
+            try deleteBlockSessions.bind(2, b.sessions)
             while try deleteBlockSessions.step() { touched.insert(deleteBlockSessions.int64(0)) }
             try deleteBlock.bind(1, b.id)
             try deleteBlock.step()
             result.blocks += 1
             result.records += b.records
         }
+        defer { raiseFloor.reset() }
+        try raiseFloor.bind(1, highest)
+        try raiseFloor.step()
     }
 }

@@ -17,7 +17,7 @@ enum BlockConversion {
             SELECT phase, stage, rule_id, action, detectors_json, dry_run FROM decisions WHERE exchange_id = ?1
             ORDER BY CASE phase WHEN 'request' THEN 0 ELSE 1 END, seq
             """)
-        let statements = try WriterStatements(db)
+        let insert = try BlockInsert.version4(db)
         // Stored values were redacted when first written; redacting again changes nothing.
         let encoder = RecordEncoder(redactor: HeaderRedactor(), bodyCap: Int.max)
         let block = BlockBuilder(nextID: 1)
@@ -38,7 +38,7 @@ enum BlockConversion {
                 }
                 decisions.reset()
                 let (start, outcome) = records(e)
-                if block.isFull { try block.write(statements) }
+                if block.isFull { try block.write(insert) }
                 _ = block.beginRecord(at: e.startedAt, session: e.sessionID)
                 if let outcome {
                     encoder.appendComplete(start, outcome, sessionID: e.sessionID, to: block)
@@ -46,7 +46,7 @@ enum BlockConversion {
                     encoder.appendStart(start, sessionID: e.sessionID, to: block)
                 }
             }
-            try block.write(statements)
+            try block.write(insert)
             guard page.count == blockSize, let last = page.last else { return }
             after = last.id
         }

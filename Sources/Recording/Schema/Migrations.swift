@@ -4,7 +4,7 @@
 /// new one. Docs/RECORDING.md describes every table and column.
 enum Migrations {
     /// Migration N is `all[N - 1]`.
-    static let all: [String] = [v1, v2, v3, v4]
+    static let all: [String] = [v1, v2, v3, v4, v5]
 
     /// The schema version this build writes.
     static var latestVersion: Int { all.count }
@@ -23,8 +23,7 @@ enum Migrations {
             do throws(SQLiteError) {
                 try db.execute("BEGIN IMMEDIATE")
                 do throws(SQLiteError) {
-                    try db.execute(all[version - 1])
-                    try afterSQL(version: version, db)
+                    try apply(version: version, db)
                     try db.execute("PRAGMA user_version = \(version)")
                     try db.execute("COMMIT")
                 } catch {
@@ -35,6 +34,13 @@ enum Migrations {
                 throw .migrationFailed(version: version, error)
             }
         }
+    }
+
+    /// Runs migration `version` (its SQL, then `afterSQL`) inside the
+    /// caller's transaction, without touching `user_version`.
+    static func apply(version: Int, _ db: Database) throws(SQLiteError) {
+        try db.execute(all[version - 1])
+        try afterSQL(version: version, db)
     }
 
     /// The part of a migration that SQL alone cannot do (SQLite 3.40 has no
@@ -319,6 +325,11 @@ enum Migrations {
     );
     CREATE INDEX approval_events_request ON approval_events (request_id);
 
+    """ + v4Views
+
+    /// The compatibility views of schema v4 (v5 drops them while it
+    /// rebuilds `exchange_blocks`, then creates them again).
+    static let v4Views = """
     CREATE VIEW exchange_records AS
     SELECT b.id AS block_id, r.key AS position, json_extract(r.value, '$.k') AS kind,
         json_extract(r.value, '$.request_id') AS request_id, r.value AS record,
@@ -381,4 +392,58 @@ enum Migrations {
         json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
     FROM exchanges e, json_each(e.response_decisions_json) j WHERE e.response_decisions_json IS NOT NULL;
     """
+
+    /// 5: fewer pages written per batch. A strict batch is often one or
+    /// two records, and SQLite writes every page a transaction touches to
+    /// the WAL in full (then checksums it, flushes it, and checkpoints it):
+    /// with v4 that was seven pages for a one-record batch (the block, the
+    /// `last_at` index, `sqlite_sequence`, two `block_sessions` trees, the
+    /// session row and its `last_seen` index entry). Now it is three: the
+    /// block, its `block_sessions` row and the session row.
+    ///
+    /// - `exchange_blocks` loses `AUTOINCREMENT` (the writer always chose
+    ///   the IDs) and its `last_at` index (retention walks blocks in ID
+    ///   order, which is time order); it gains `sessions`, the block's
+    ///   session IDs as a JSON array, so retention can delete the block's
+    ///   `block_sessions` rows by their primary key, and the `block_id`
+    ///   index of `block_sessions` goes.
+    /// - IDs are still never reused: `recording_state.block_id_floor` keeps
+    ///   the highest ID retention deleted (written by retention, not per
+    ///   batch), and the writer starts above both it and the highest ID left.
+    /// - `sessions_key` no longer holds `last_seen` (updated every batch):
+    ///   a key's latest session is the one with the highest ID.
+    static let v5 = """
+    DROP VIEW decisions;
+    DROP VIEW exchanges;
+    DROP VIEW exchange_records;
+
+    CREATE TABLE exchange_blocks_v5 (
+        id            INTEGER PRIMARY KEY,
+        first_at      INTEGER NOT NULL,
+        last_at       INTEGER NOT NULL,
+        record_count  INTEGER NOT NULL,
+        sessions      TEXT    NOT NULL,
+        records       TEXT    NOT NULL,
+        bodies        BLOB    NOT NULL
+    );
+    INSERT INTO exchange_blocks_v5 (id, first_at, last_at, record_count, sessions, records, bodies)
+    SELECT b.id, b.first_at, b.last_at, b.record_count,
+        coalesce((SELECT json_group_array(bs.session_id) FROM block_sessions bs WHERE bs.block_id = b.id), '[]'),
+        b.records, b.bodies
+    FROM exchange_blocks b ORDER BY b.id;
+
+    CREATE TABLE recording_state (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),
+        block_id_floor  INTEGER NOT NULL
+    );
+    INSERT INTO recording_state (id, block_id_floor)
+    SELECT 1, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'exchange_blocks'), 0);
+
+    DROP TABLE exchange_blocks;
+    ALTER TABLE exchange_blocks_v5 RENAME TO exchange_blocks;
+    DROP INDEX block_sessions_block;
+    DROP INDEX sessions_key;
+    CREATE INDEX sessions_key ON sessions (key_kind, key);
+
+    """ + v4Views
 }

@@ -55,7 +55,7 @@ extension RecordWriter {
 
     /// Inserts the block built so far (and its sessions) and starts the next.
     func flushBlock() throws(SQLiteError) {
-        try block.write(statements)
+        try block.write(statements.insertBlock)
     }
 
     private func started(_ s: ExchangeStart, sessionID: Int64, position: Int) {
@@ -152,14 +152,17 @@ extension RecordWriter {
             try st.bind(9, d.bytesOut)
             try st.step()
         }
-        for (statement, values) in [(statements.addSessionRoute, sessionDeltas.routes),
-                                    (statements.addSessionAction, sessionDeltas.actions)] {
+        for (statement, values, isAction) in [(statements.addSessionRoute, sessionDeltas.routes, false),
+                                              (statements.addSessionAction, sessionDeltas.actions, true)] {
             for (id, names) in values {
                 for name in names {
+                    let label = SessionCache.Label(session: id, isAction: isAction, name: name)
+                    if sessions.has(label) { continue }
                     defer { statement.reset() }
                     try statement.bind(1, id)
                     try statement.bind(2, name)
                     try statement.step()
+                    sessions.noteStored(label)
                 }
             }
         }

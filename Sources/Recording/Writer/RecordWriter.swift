@@ -30,9 +30,14 @@ final class RecordWriter: @unchecked Sendable {
     let syncer: WALSyncer?
     var checkpointer: Checkpointer
     var pruner: Pruner
-    private let walCounter = WALFrameCounter()
-    /// The page size of files this writer creates.
-    static let newFilePageSize = 8192
+    /// The WAL's size in frames after the last commit (tests read it).
+    let walCounter = WALFrameCounter()
+    /// The page size of files this writer creates. Every page a
+    /// transaction touches goes to the WAL whole, and a strict batch is
+    /// often a record or two touching three pages (block, `block_sessions`,
+    /// session): 4 KiB pages halve what such a batch writes, checksums and
+    /// flushes against 8 KiB ones (v3 used 8 KiB for its per-exchange rows).
+    static let newFilePageSize = 4096
     /// True while the last batch failed; the next success logs a recovery.
     private var failing = false
     /// When the last batch was written: the WAL is truncated only once the
@@ -57,9 +62,8 @@ final class RecordWriter: @unchecked Sendable {
             if try db.scalarInt("SELECT count(*) FROM sqlite_schema") == 0 {
                 // Only possible while the file is still empty (before WAL
                 // mode writes its header): lets retention hand freed pages
-                // back to the file system a few at a time, and uses 8 KiB
-                // pages (a page holds more rows of ~2 KiB, and the index
-                // trees are shallower). Existing files keep their page size.
+                // back to the file system a few at a time, and sets the
+                // page size (`newFilePageSize`). Existing files keep theirs.
                 try db.execute("PRAGMA page_size = \(Self.newFilePageSize)")
                 try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             }
@@ -85,10 +89,10 @@ final class RecordWriter: @unchecked Sendable {
         do {
             // Never an ID used before, even once retention emptied the
             // table: exchange IDs in earlier exports stay unique
-            // (AUTOINCREMENT keeps the highest in `sqlite_sequence`).
+            // (retention keeps the highest ID it deleted in `recording_state`).
             let lastBlock = try db.scalarInt("""
                 SELECT max(coalesce((SELECT max(id) FROM exchange_blocks), 0),
-                           coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'exchange_blocks'), 0))
+                           coalesce((SELECT block_id_floor FROM recording_state WHERE id = 1), 0))
                 """) ?? 0
             block = BlockBuilder(nextID: lastBlock + 1)
             statements = try WriterStatements(db)

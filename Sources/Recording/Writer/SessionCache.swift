@@ -8,8 +8,19 @@ struct SessionCache {
         var candidate: SessionGrouping.Candidate
     }
 
+    /// A route or decision action stored in a session's `routes_json` or
+    /// `actions_json`.
+    struct Label: Hashable {
+        var session: Int64
+        var isAction: Bool
+        var name: String
+    }
+
     private var byKey: [SessionGrouping.Key: SessionGrouping.Candidate] = [:]
     private var keyByID: [Int64: SessionGrouping.Key] = [:]
+    /// Labels known to be stored (or written in the open transaction), so a
+    /// batch runs no statement to add what a session already has.
+    private var labels = Set<Label>()
     /// Bound on remembered keys; past it the cache starts over.
     let limit: Int
 
@@ -31,9 +42,17 @@ struct SessionCache {
         return Update(key: key, candidate: .init(id: id, lastSeen: max(c.lastSeen, time)))
     }
 
+    func has(_ label: Label) -> Bool { labels.contains(label) }
+
+    mutating func noteStored(_ label: Label) {
+        if labels.count >= limit * 4 { labels.removeAll(keepingCapacity: true) }
+        labels.insert(label)
+    }
+
     mutating func removeAll() {
         byKey.removeAll(keepingCapacity: true)
         keyByID.removeAll(keepingCapacity: true)
+        labels.removeAll(keepingCapacity: true)
     }
 }
 

@@ -1,7 +1,7 @@
 /// The writer's prepared statements, prepared once when the recorder opens
 /// and reused for every batch (`SQLITE_PREPARE_PERSISTENT`).
 ///
-/// Schema v4: records are not rows. A batch's records are one `records`
+/// Schema v4 and v5: records are not rows. A batch's records are one `records`
 /// document of `exchange_blocks` (see `BlockBuilder`); per batch the writer
 /// also writes one `block_sessions` row per session in the block, the
 /// sessions' summed counters, and the routes and decision actions a session
@@ -9,7 +9,8 @@
 final class WriterStatements {
     let begin, commit, rollback: Statement
     let findSession, insertSession, addToSession: Statement
-    let insertBlock, insertBlockSession, addSessionRoute, addSessionAction: Statement
+    let insertBlock: BlockInsert
+    let addSessionRoute, addSessionAction: Statement
 
     init(_ db: Database) throws(SQLiteError) {
         begin = try db.prepare("BEGIN IMMEDIATE", persistent: true)
@@ -18,7 +19,7 @@ final class WriterStatements {
 
         findSession = try db.prepare("""
             SELECT id, last_seen FROM sessions WHERE key_kind = ?1 AND key = ?2
-            ORDER BY last_seen DESC LIMIT 1
+            ORDER BY id DESC LIMIT 1
             """, persistent: true)
         insertSession = try db.prepare("""
             INSERT INTO sessions (key_kind, key, started_at, last_seen, subject, client_id, client_address, first_route)
@@ -33,13 +34,7 @@ final class WriterStatements {
                 bytes_in = bytes_in + ?8, bytes_out = bytes_out + ?9
             WHERE id = ?1
             """, persistent: true)
-        insertBlock = try db.prepare("""
-            INSERT INTO exchange_blocks (id, first_at, last_at, record_count, records, bodies)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-            """, persistent: true)
-        insertBlockSession = try db.prepare("""
-            INSERT OR IGNORE INTO block_sessions (session_id, block_id) VALUES (?1, ?2)
-            """, persistent: true)
+        insertBlock = try BlockInsert.current(db)
         // A session's distinct routes and decision actions, for the session
         // list's filters: appended only when not there yet.
         addSessionRoute = try db.prepare("""
