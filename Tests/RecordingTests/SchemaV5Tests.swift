@@ -36,12 +36,23 @@ final class SchemaV5Tests: XCTestCase {
         XCTAssertEqual(afterOutcome - afterStart, 3, "pages written by a one-outcome batch")
     }
 
-    /// New files get 4 KiB pages; an existing file keeps its page size.
-    func testNewFilesUse4KiBPages() throws {
-        let dir = TempDir()
-        defer { dir.remove() }
-        try openRecorder(dir).close()
-        XCTAssertEqual(try count(dir.dbPath, "PRAGMA page_size"), 4096)
+    /// New files get 4 KiB pages when a route is strict (`synchronous`
+    /// full), 32 KiB when every route is async, or the configured size; an
+    /// existing file keeps its page size.
+    func testPageSizeOfNewFiles() throws {
+        for (synchronous, configured, expected) in [(RecorderConfiguration.Synchronous.full, nil, 4096),
+                                                    (.normal, nil, 32768), (.full, 16384, 16384)] {
+            let dir = TempDir()
+            defer { dir.remove() }
+            let r = try openRecorder(dir) { c in
+                c.synchronous = synchronous
+                c.pageSize = configured
+            }
+            XCTAssertTrue(r.submit(.start(makeStart("a"))))
+            XCTAssertTrue(r.close())
+            XCTAssertEqual(try count(dir.dbPath, "PRAGMA page_size"), Int64(expected), "\(synchronous) \(String(describing: configured))")
+            XCTAssertEqual(try count(dir.dbPath, "SELECT count(*) FROM exchanges"), 1)
+        }
 
         let old = TempDir()
         defer { old.remove() }

@@ -10,6 +10,7 @@ enum RecorderSetup {
         // synchronous=NORMAL only when no route is strict: strict promises
         // that acknowledged records survive power loss, not just a crash.
         c.synchronous = config.everyRouteRecordsAsync ? .normal : .full
+        c.pageSize = r.pageSizeBytes
         c.bodyCap = r.bodyCapBytes
         c.redactedHeaders = r.redactHeaders
         c.sessionHeader = r.sessionHeader

@@ -24,6 +24,14 @@ enum RecordingDecoding {
         if let v = reader.int("session_idle_gap_ms", in: idleGapRange) { config.sessionIdleGapMs = Int64(v.value) }
         config.retention = retention(reader.object("retention", context: "recording retention"))
         if let v = reader.int("queue_capacity", in: queueCapacityRange) { config.queueCapacity = v.value }
+        if let v = reader.int("page_size_bytes", in: 512...65536) {
+            if v.value & (v.value - 1) == 0 {
+                config.pageSizeBytes = v.value
+            } else {
+                reader.sink.error("\(reader.describe("page_size_bytes")) must be a power of two from 512 to 65536, got \(v.value)",
+                                  at: v.location)
+            }
+        }
         return path == nil ? nil : config
     }
 

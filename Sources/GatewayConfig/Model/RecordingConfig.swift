@@ -62,6 +62,11 @@ public struct RecordingConfig: Sendable, Equatable {
     /// `"queue_capacity"` → `maxQueuedRecords`: the bound of the record
     /// queue. Nil: the recorder's default (8192).
     public var queueCapacity: Int?
+    /// `"page_size_bytes"` → `pageSize`: the SQLite page size of a new
+    /// database file (a power of two, 512–65536). Nil: 4 KiB when any route
+    /// records strictly, 32 KiB when every route is async. An existing file
+    /// keeps its page size.
+    public var pageSizeBytes: Int?
 
     /// Creates recording settings; unspecified values take their defaults.
     public init(path: String,
@@ -71,7 +76,8 @@ public struct RecordingConfig: Sendable, Equatable {
                 sessionHeader: String? = nil,
                 sessionIdleGapMs: Int64 = RecordingConfig.defaultSessionIdleGapMs,
                 retention: Retention = Retention(),
-                queueCapacity: Int? = nil) {
+                queueCapacity: Int? = nil,
+                pageSizeBytes: Int? = nil) {
         self.path = path
         self.durability = durability
         self.bodyCapBytes = bodyCapBytes
@@ -80,5 +86,6 @@ public struct RecordingConfig: Sendable, Equatable {
         self.sessionIdleGapMs = sessionIdleGapMs
         self.retention = retention
         self.queueCapacity = queueCapacity
+        self.pageSizeBytes = pageSizeBytes
     }
 }

@@ -32,12 +32,6 @@ final class RecordWriter: @unchecked Sendable {
     var pruner: Pruner
     /// The WAL's size in frames after the last commit (tests read it).
     let walCounter = WALFrameCounter()
-    /// The page size of files this writer creates. Every page a
-    /// transaction touches goes to the WAL whole, and a strict batch is
-    /// often a record or two touching three pages (block, `block_sessions`,
-    /// session): 4 KiB pages halve what such a batch writes, checksums and
-    /// flushes against 8 KiB ones (v3 used 8 KiB for its per-exchange rows).
-    static let newFilePageSize = 4096
     /// True while the last batch failed; the next success logs a recovery.
     private var failing = false
     /// When the last batch was written: the WAL is truncated only once the
@@ -63,8 +57,8 @@ final class RecordWriter: @unchecked Sendable {
                 // Only possible while the file is still empty (before WAL
                 // mode writes its header): lets retention hand freed pages
                 // back to the file system a few at a time, and sets the
-                // page size (`newFilePageSize`). Existing files keep theirs.
-                try db.execute("PRAGMA page_size = \(Self.newFilePageSize)")
+                // page size (`effectivePageSize`). Existing files keep theirs.
+                try db.execute("PRAGMA page_size = \(config.effectivePageSize)")
                 try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             }
             let mode = try db.scalarText("PRAGMA journal_mode = WAL")

@@ -31,6 +31,25 @@ public struct RecorderConfiguration: Sendable {
     public var asyncDelayMs: Int = 5
     public var asyncWakeRecords: Int = 256
 
+    /// The page size of a new database file, in bytes (a power of two from
+    /// 512 to 65536); an existing file keeps the one it was created with.
+    /// Nil: `defaultPageSize(for:)`.
+    public var pageSize: Int? = nil
+
+    /// 4 KiB when any route is strict, 32 KiB when every route is async.
+    /// Every page a transaction touches is written to the WAL whole: a
+    /// strict batch is often a record or two touching three pages, so small
+    /// pages keep what it writes, checksums and flushes small; async
+    /// batches are hundreds of records, and large pages cut the WAL frames,
+    /// system calls and checksums per byte (the writer alone: ~1.4x the
+    /// exchanges/s with 32 KiB pages; Docs/BENCHMARKS.md).
+    public static func defaultPageSize(for synchronous: Synchronous) -> Int {
+        synchronous == .full ? 4096 : 32768
+    }
+
+    /// `pageSize`, or the default for `synchronous`.
+    public var effectivePageSize: Int { pageSize ?? Self.defaultPageSize(for: synchronous) }
+
     /// Bodies are stored up to this many bytes, with a truncation flag.
     public var bodyCap: Int = CapturedBody.defaultCap
     /// Headers redacted in addition to `HeaderRedactor.alwaysRedacted`.
