@@ -23,7 +23,7 @@
 // Usage: swift run -c release recording-bench [--threads 4] [--inflight 16]
 //        [--seconds 5] [--async-exchanges 200000] [--size-exchanges 5000]
 //        [--dir PATH] [--only strict|async|size] [--checkpoint-frames N]
-//        [--random-ids]
+//        [--random-ids] [--page-size BYTES]
 import Foundation
 import GatehouseCore
 import Recording
@@ -38,6 +38,7 @@ struct Options {
     var only: String? = nil
     var checkpointFrames: Int? = nil
     var randomIDs = false
+    var pageSize: Int? = nil
 
     init(_ args: [String]) {
         var i = 1
@@ -57,6 +58,7 @@ struct Options {
             case "--only": only = value()
             case "--checkpoint-frames": checkpointFrames = Int(value())!
             case "--random-ids": randomIDs = true
+            case "--page-size": pageSize = Int(value())!
             default:
                 FileHandle.standardError.write(Data("unknown argument \(args[i])\n".utf8))
                 exit(2)
@@ -192,6 +194,7 @@ func openRecorder(_ path: String, synchronous: RecorderConfiguration.Synchronous
     c.synchronous = synchronous
     c.bodyCap = bodyCap
     if let f = options.checkpointFrames { c.wal.checkpointFrames = f }
+    c.pageSize = options.pageSize
     do { return try Recorder(configuration: c) } catch {
         fatalError("cannot open recorder at \(path): \(error)")
     }

@@ -36,12 +36,12 @@ final class SchemaV5Tests: XCTestCase {
         XCTAssertEqual(afterOutcome - afterStart, 3, "pages written by a one-outcome batch")
     }
 
-    /// New files get 4 KiB pages when a route is strict (`synchronous`
-    /// full), 32 KiB when every route is async, or the configured size; an
-    /// existing file keeps its page size.
+    /// New files get 4 KiB pages, or the configured size; an existing file
+    /// keeps its page size.
     func testPageSizeOfNewFiles() throws {
         for (synchronous, configured, expected) in [(RecorderConfiguration.Synchronous.full, nil, 4096),
-                                                    (.normal, nil, 32768), (.full, 16384, 16384)] {
+                                                    (.normal, nil, 4096), (.normal, 32768, 32768),
+                                                    (.full, 16384, 16384)] {
             let dir = TempDir()
             defer { dir.remove() }
             let r = try openRecorder(dir) { c in

@@ -63,9 +63,8 @@ public struct RecordingConfig: Sendable, Equatable {
     /// queue. Nil: the recorder's default (8192).
     public var queueCapacity: Int?
     /// `"page_size_bytes"` → `pageSize`: the SQLite page size of a new
-    /// database file (a power of two, 512–65536). Nil: 4 KiB when any route
-    /// records strictly, 32 KiB when every route is async. An existing file
-    /// keeps its page size.
+    /// database file (a power of two, 512–65536). Nil: 4 KiB. An existing
+    /// file keeps its page size.
     public var pageSizeBytes: Int?
 
     /// Creates recording settings; unspecified values take their defaults.

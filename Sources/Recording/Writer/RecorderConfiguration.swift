@@ -33,22 +33,23 @@ public struct RecorderConfiguration: Sendable {
 
     /// The page size of a new database file, in bytes (a power of two from
     /// 512 to 65536); an existing file keeps the one it was created with.
-    /// Nil: `defaultPageSize(for:)`.
+    /// Nil: `defaultPageSize`.
+    ///
+    /// Every page a transaction touches is written to the WAL whole (then
+    /// checksummed, flushed and checkpointed). A small batch (a strict
+    /// commit of a record or two, or an async batch at moderate traffic)
+    /// touches about three pages, so small pages keep what it writes small;
+    /// large batches of a busy async-only deployment write fewer frames,
+    /// system calls and checksums per byte with large pages (the writer
+    /// alone: ~1.4x the exchanges/s with 32 KiB pages), at the price of
+    /// ~8x more WAL bytes per small batch. Docs/RECORDING.md, "Page size".
     public var pageSize: Int? = nil
 
-    /// 4 KiB when any route is strict, 32 KiB when every route is async.
-    /// Every page a transaction touches is written to the WAL whole: a
-    /// strict batch is often a record or two touching three pages, so small
-    /// pages keep what it writes, checksums and flushes small; async
-    /// batches are hundreds of records, and large pages cut the WAL frames,
-    /// system calls and checksums per byte (the writer alone: ~1.4x the
-    /// exchanges/s with 32 KiB pages; Docs/BENCHMARKS.md).
-    public static func defaultPageSize(for synchronous: Synchronous) -> Int {
-        synchronous == .full ? 4096 : 32768
-    }
+    /// 4 KiB: the balanced default (see `pageSize`).
+    public static let defaultPageSize = 4096
 
-    /// `pageSize`, or the default for `synchronous`.
-    public var effectivePageSize: Int { pageSize ?? Self.defaultPageSize(for: synchronous) }
+    /// `pageSize`, or `defaultPageSize`.
+    public var effectivePageSize: Int { pageSize ?? Self.defaultPageSize }
 
     /// Bodies are stored up to this many bytes, with a truncation flag.
     public var bodyCap: Int = CapturedBody.defaultCap
