@@ -80,6 +80,17 @@ public struct HTTPHeaders: Sendable, Equatable {
         }
     }
 
+    /// Calls `body` with every field's name and value, in order, without a
+    /// copy: one pass for code that takes all of them (the recorder).
+    public func forEachField(_ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try storage.withUnsafeBytes { p in
+            for f in fields {
+                try body(UnsafeRawBufferPointer(rebasing: p[f.nameStart..<f.nameEnd]),
+                         UnsafeRawBufferPointer(rebasing: p[f.valueStart..<f.valueEnd]))
+            }
+        }
+    }
+
     /// Index of the first field named `lowercaseName` (ASCII case-insensitive), if any.
     public func firstIndex(_ lowercaseName: String) -> Int? {
         withLowercaseName(lowercaseName) { lname in

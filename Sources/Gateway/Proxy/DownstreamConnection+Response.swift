@@ -73,9 +73,7 @@ extension DownstreamConnection {
     func upstreamBodyData(_ data: UnsafeRawBufferPointer) {
         guard let ex = exchange else { return }
         if ex.responseMasker != nil { maskedBodyData(ex, data); return }
-        if ex.responseBody != nil, let base = data.baseAddress {
-            ex.responseBody!.append(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: data.count))
-        }
+        if ex.responseBody != nil { ex.responseBody!.append(data) }
         let before = output.count
         ex.clientWriter.write(data, into: &output)
         ex.bytesOut &+= UInt64(output.count - before)

@@ -86,7 +86,7 @@ extension DownstreamConnection {
     }
 
     private func writeMaskedBody(_ ex: Exchange, _ bytes: [UInt8]) {
-        if ex.responseBody != nil { ex.responseBody!.append(bytes) }
+        if ex.responseBody != nil { bytes.withUnsafeBytes { ex.responseBody!.append($0) } }
         let before = output.count
         bytes.withUnsafeBytes { ex.clientWriter.write($0, into: &output) }
         ex.bytesOut &+= UInt64(output.count - before)

@@ -9,10 +9,7 @@ enum ExchangeRecording {
     /// The fields as the recorder takes them: one copy of the bytes, no
     /// string per header.
     static func headerList(_ h: HTTPHeaders) -> HeaderList {
-        var out = HeaderList()
-        out.reserve(fields: h.count, bytes: h.fieldBytes)
-        for i in 0..<h.count { h.withField(at: i) { out.append(name: $0, value: $1) } }
-        return out
+        HeaderList.copying(fields: h.count, bytes: h.fieldBytes) { add in h.forEachField(add) }
     }
 
     /// The identity the identity stage verified (`IdentityAttributes`), nil when none ran or it refused.
@@ -25,7 +22,7 @@ enum ExchangeRecording {
     /// What is about to be forwarded (or was answered locally) and why.
     static func start(_ ex: Exchange, clientAddress: String, durability: DurabilityMode, bodyCap: Int) -> ExchangeStart {
         var body = CapturedBody(cap: bodyCap)
-        if let b = ex.bufferedBody { b.withUnsafeBufferPointer { body.append($0) } }
+        if let b = ex.bufferedBody { b.withUnsafeBytes { body.append($0) } }
         return ExchangeStart(requestID: ex.requestID, startedAt: ex.startedAtMs, route: ex.route.name,
                              clientAddress: clientAddress, identity: identity(ex.context.attributes),
                              method: ex.context.head.method,

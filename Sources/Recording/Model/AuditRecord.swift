@@ -27,13 +27,39 @@ public enum AuditRecord: Sendable {
 
     /// Roughly the memory this record holds, for the queue's byte bound.
     var approximateBytes: Int {
-        func headers(_ h: HeaderList) -> Int { h.byteCount + 16 * h.count }
-        func start(_ s: ExchangeStart) -> Int { 256 + headers(s.requestHeaders) + s.requestBody.bytes.count + s.target.utf8.count }
-        func outcome(_ o: ExchangeOutcome) -> Int { 128 + headers(o.responseHeaders) + o.responseBody.bytes.count }
         switch self {
-        case .start(let s): return start(s)
-        case .outcome(let o): return outcome(o)
-        case .complete(let s, let o): return start(s) + outcome(o)
+        case .start(let s): return Self.approximateBytes(s)
+        case .outcome(let o): return Self.approximateBytes(o)
+        case .complete(let s, let o): return Self.approximateBytes(s) + Self.approximateBytes(o)
+        }
+    }
+
+    static func approximateBytes(_ s: borrowing ExchangeStart) -> Int {
+        256 + s.requestHeaders.byteCount + 8 * s.requestHeaders.count + s.requestBody.bytes.count + s.target.utf8.count
+    }
+
+    static func approximateBytes(_ o: borrowing ExchangeOutcome) -> Int {
+        128 + o.responseHeaders.byteCount + 8 * o.responseHeaders.count + o.responseBody.bytes.count
+    }
+
+    /// Takes the record apart and puts it back together, moving (never
+    /// copying) its parts, to learn what the queue needs: its durability
+    /// and size. (Reading them through `durability` and `approximateBytes`
+    /// copies the payload, retaining and releasing every string and array
+    /// in it, twice per record on the event loop.)
+    static func withQueueAttributes(_ record: consuming AuditRecord)
+        -> (record: AuditRecord, durability: DurabilityMode, bytes: Int) {
+        switch consume record {
+        case .start(let s):
+            let d = s.durability, n = approximateBytes(s)
+            return (.start(s), d, n)
+        case .outcome(let o):
+            let d = o.durability, n = approximateBytes(o)
+            return (.outcome(o), d, n)
+        case .complete(let s, let o):
+            let d: DurabilityMode = s.durability == .strict || o.durability == .strict ? .strict : .async
+            let n = approximateBytes(s) + approximateBytes(o)
+            return (.complete(s, o), d, n)
         }
     }
 }

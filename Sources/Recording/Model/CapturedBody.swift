@@ -42,6 +42,15 @@ public struct CapturedBody: Sendable, Equatable {
         if chunk.count <= room { bytes.append(contentsOf: chunk) } else { bytes.append(contentsOf: chunk.prefix(room)) }
     }
 
+    /// Appends one chunk from memory: one copy, no per-element iteration
+    /// (the generic `append` is not specialized across modules).
+    public mutating func append(_ chunk: UnsafeRawBufferPointer) {
+        totalLength += chunk.count
+        let room = cap - bytes.count
+        if room <= 0 { return }
+        bytes.append(contentsOf: chunk.count <= room ? chunk : UnsafeRawBufferPointer(rebasing: chunk[..<room]))
+    }
+
     /// The same body under a smaller cap (the recorder applies its own).
     func capped(to limit: Int) -> CapturedBody {
         if limit >= bytes.count { return self }

@@ -88,9 +88,10 @@ final class RecordQueue: @unchecked Sendable {
     }
 
     /// Appends `item` unless the queue is closed or over its bound for this
-    /// durability. Never blocks beyond the mutex.
-    func push(_ item: consuming QueueItem, durability: DurabilityMode) -> Bool {
-        let size = item.bytes
+    /// durability. Never blocks beyond the mutex. `bytes` is the item's
+    /// size when the caller knows it (else it is measured).
+    func push(_ item: consuming QueueItem, bytes: Int? = nil, durability: DurabilityMode) -> Bool {
+        let size = bytes ?? item.bytes
         let limit = durability == .strict ? maxRecords : maxRecords - strictReserve
         let byteLimit = durability == .strict ? maxBytes : maxBytes - maxBytes / maxRecords * strictReserve
         pthread_mutex_lock(mutex)
@@ -100,7 +101,7 @@ final class RecordQueue: @unchecked Sendable {
             return false
         }
         let urgent = durability == .strict
-        items.append((item, size, urgent))
+        items.append((consume item, size, urgent))
         queuedBytes += size
         if urgent { urgentQueued += 1 }
         if writerWaiting && (urgent || !coalescing || count + 1 >= asyncWakeRecords) {

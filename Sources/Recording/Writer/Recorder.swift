@@ -52,8 +52,8 @@ public final class Recorder: Sendable {
     public func submit(_ record: consuming AuditRecord, completion: RecordCompletion? = nil) -> Bool {
         // Moved, not copied, into the queue: a copy would retain (and the
         // caller's copy later release) every string and array of the record.
-        let durability = record.durability
-        let ok = queue.push(.record(record, completion), durability: durability)
+        let (moved, durability, bytes) = AuditRecord.withQueueAttributes(record)
+        let ok = queue.push(.record(moved, completion), bytes: bytes, durability: durability)
         if !ok { stats.update { $0.refusedSubmits += 1 } }
         return ok
     }
