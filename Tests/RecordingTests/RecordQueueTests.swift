@@ -26,6 +26,25 @@ final class RecordQueueTests: XCTestCase {
         }
     }
 
+    /// A take of fewer than are queued returns the oldest, in order, and
+    /// frees their share of the bounds; taking the rest empties the queue.
+    func testPartialTakeKeepsOrderAndAccounting() {
+        let queue = RecordQueue(maxRecords: 5, maxBytes: 1 << 20, strictReserve: 1)
+        for i in 0..<4 { XCTAssertTrue(queue.push(record("a\(i)", .async), durability: .async)) }
+        XCTAssertFalse(queue.push(record("a4", .async), durability: .async), "async records may not use the strict reserve")
+        XCTAssertTrue(queue.push(record("s", .strict), durability: .strict))
+        func ids(_ items: [QueueItem]) -> [String] {
+            items.map { if case .record(let r, _) = $0 { return r.requestID } else { return "control" } }
+        }
+        XCTAssertEqual(ids(queue.take(max: 2, timeoutMs: 0).items), ["a0", "a1"])
+        XCTAssertEqual(queue.count, 3)
+        XCTAssertTrue(queue.push(record("a5", .async), durability: .async), "the taken records freed their slots")
+        XCTAssertEqual(ids(queue.take(max: 100, timeoutMs: 0).items), ["a2", "a3", "s", "a5"])
+        XCTAssertEqual(queue.count, 0)
+        for i in 0..<4 { XCTAssertTrue(queue.push(record("b\(i)", .async), durability: .async)) }
+        XCTAssertEqual(ids(queue.take(max: 100, timeoutMs: 0).items), ["b0", "b1", "b2", "b3"])
+    }
+
     func testAsyncRecordsWaitForTheDelayOrTheThreshold() {
         let queue = RecordQueue(maxRecords: 100, maxBytes: 1 << 20, strictReserve: 10,
                                 asyncWakeRecords: 3, asyncDelayMs: 300)

@@ -40,14 +40,19 @@ final class RecordQueue: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     // Guarded by `mutex`.
-    /// Each item with the size it was counted with, so taking it does not
-    /// measure it again. Taken items are moved out (the slot left nil).
-    private var items: [(item: QueueItem?, bytes: Int, urgent: Bool)] = []
+    /// The queued items, oldest first. When the writer takes them all (the
+    /// usual case) the array itself is handed over, not its elements: an
+    /// item is a few hundred bytes, and copying each out cost more than the
+    /// rest of the hand-off.
+    private var items: [QueueItem] = []
+    /// Per item, parallel to `items`: the size it was counted with (so
+    /// taking it does not measure it again) and whether it is urgent.
+    private var sizes: [Int] = []
+    private var urgency: [Bool] = []
     /// Strict records and control items queued (they end coalescing).
     private var urgentQueued = 0
     /// True while the writer gathers async records (see `take`).
     private var coalescing = false
-    private var head = 0
     private var queuedBytes = 0
     private var writerWaiting = false
     private var closed = false
@@ -95,13 +100,15 @@ final class RecordQueue: @unchecked Sendable {
         let limit = durability == .strict ? maxRecords : maxRecords - strictReserve
         let byteLimit = durability == .strict ? maxBytes : maxBytes - maxBytes / maxRecords * strictReserve
         pthread_mutex_lock(mutex)
-        let count = items.count - head
+        let count = items.count
         if closed || count >= limit || (count > 0 && queuedBytes + size > byteLimit) {
             pthread_mutex_unlock(mutex)
             return false
         }
         let urgent = durability == .strict
-        items.append((consume item, size, urgent))
+        items.append(item)
+        sizes.append(size)
+        urgency.append(urgent)
         queuedBytes += size
         if urgent { urgentQueued += 1 }
         if writerWaiting && (urgent || !coalescing || count + 1 >= asyncWakeRecords) {
@@ -116,7 +123,9 @@ final class RecordQueue: @unchecked Sendable {
     func pushControl(_ item: QueueItem) -> Bool {
         locked {
             if closed { return false }
-            items.append((item, 0, true))
+            items.append(item)
+            sizes.append(0)
+            urgency.append(true)
             urgentQueued += 1
             if writerWaiting { writerWaiting = false; pthread_cond_signal(cond) }
             return true
@@ -130,43 +139,46 @@ final class RecordQueue: @unchecked Sendable {
     func take(max: Int, timeoutMs: Int) -> (items: [QueueItem], closed: Bool) {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        if items.count == head && !closed && timeoutMs > 0 {
+        if items.isEmpty && !closed && timeoutMs > 0 {
             var ts = Self.deadline(afterMs: timeoutMs)
             writerWaiting = true
-            while items.count == head && !closed {
+            while items.isEmpty && !closed {
                 if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
             }
             writerWaiting = false
         }
-        if asyncDelayMs > 0 && items.count > head && urgentQueued == 0 && items.count - head < asyncWakeRecords {
+        if asyncDelayMs > 0 && !items.isEmpty && urgentQueued == 0 && items.count < asyncWakeRecords {
             var ts = Self.deadline(afterMs: asyncDelayMs)
             writerWaiting = true
             coalescing = true
-            while urgentQueued == 0 && items.count - head < asyncWakeRecords && !closed {
+            while urgentQueued == 0 && items.count < asyncWakeRecords && !closed {
                 if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
             }
             coalescing = false
             writerWaiting = false
         }
-        let n = min(items.count - head, max)
+        let n = min(items.count, max)
         if n == 0 { return ([], closed) }
-        var batch: [QueueItem] = []
-        batch.reserveCapacity(n)
-        for i in head..<(head + n) {
-            var taken: QueueItem? = nil
-            swap(&taken, &items[i].item)
-            queuedBytes -= items[i].bytes
-            if items[i].urgent { urgentQueued -= 1 }
-            batch.append(taken.unsafelyUnwrapped)
+        if n == items.count {
+            // Everything: hand over the array and start a new one of the
+            // same capacity (one allocation per batch, no element copies).
+            var batch: [QueueItem] = []
+            swap(&batch, &items)
+            items.reserveCapacity(batch.count)
+            sizes.removeAll(keepingCapacity: true)
+            urgency.removeAll(keepingCapacity: true)
+            queuedBytes = 0
+            urgentQueued = 0
+            return (batch, false)
         }
-        head += n
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 4096 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
+        let batch = Array(items[0..<n])
+        for i in 0..<n {
+            queuedBytes -= sizes[i]
+            if urgency[i] { urgentQueued -= 1 }
         }
+        items.removeFirst(n)
+        sizes.removeFirst(n)
+        urgency.removeFirst(n)
         return (batch, false)
     }
 
@@ -188,5 +200,5 @@ final class RecordQueue: @unchecked Sendable {
         }
     }
 
-    var count: Int { locked { items.count - head } }
+    var count: Int { locked { items.count } }
 }

@@ -31,7 +31,10 @@ struct SessionCache {
     mutating func apply(_ u: Update) {
         // One hash of the key in the common case (the count test first).
         if byKey.count >= limit && byKey[u.key] == nil { removeAll() }
-        if let old = byKey.updateValue(u.candidate, forKey: u.key), old.id != u.candidate.id { keyByID[old.id] = nil }
+        if let old = byKey.updateValue(u.candidate, forKey: u.key) {
+            if old.id == u.candidate.id { return }  // the same session, seen later: its key is already mapped
+            keyByID[old.id] = nil
+        }
         keyByID[u.candidate.id] = u.key
     }
 
