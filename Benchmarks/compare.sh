@@ -11,7 +11,8 @@
 #   --no-build uses the existing .build/release/gatehouse (needed when the
 #   whole run is wrapped in `flock /tmp/gatehouse-swift-build.lock`, which the build would wait on).
 #   --with-recording also runs Gatehouse with SQLite recording in strict and
-#   in async mode (ports 19005/19006) and reports them against recording off.
+#   in async mode (ports 19005/19006) and reports them against recording off,
+#   with each gateway's CPU (user+system) per request.
 #   --with-tls also measures TLS listeners: nginx and Gatehouse terminating
 #   TLS with the same test certificate (ECDSA P-256, generated per run),
 #   keep-alive, same plain upstream (ports 19011/19013); reported as a ratio.
@@ -227,6 +228,7 @@ if [ "$WITH_RECORDING" = 1 ]; then
   for mode in strict async; do
     setsid "$GH_BIN" serve --config "$WORK/gatehouse-$mode.json" >/dev/null 2>"$WORK/gh-$mode.err" </dev/null &
     PIDS+=("$!")
+    declare "GH_${mode^^}_PID=$!"
   done
 fi
 if [ "$WITH_MASKING" = 1 ]; then
@@ -305,6 +307,7 @@ fi
 for name in "${NAMES[@]}"; do run_wrk "${PORTS[$name]}" "${PATHS[$name]:-/}" "${HEADERS[$name]:-}" >/dev/null; done  # warm-up
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime
 declare -A CPU_PID=([gh-pii]=$GH_PID [gh-mask]=${GH_MASK_PID:-0})
+if [ "$WITH_RECORDING" = 1 ]; then CPU_PID+=([gatehouse]=$GH_PID [gh-strict]=$GH_STRICT_PID [gh-async]=$GH_ASYNC_PID); fi
 declare -A CPU
 for round in $(seq 1 "$ROUNDS"); do
   for name in "${NAMES[@]}"; do
@@ -323,6 +326,7 @@ echo "pass-through, $CONNS connections, ${DURATION}s x $ROUNDS rounds (medians),
 ARGS=()
 for name in "${NAMES[@]}"; do ARGS+=("$name=${RESULTS[$name]}"); done
 [ "$WITH_MASKING" = 1 ] && ARGS+=("cpu:gh-pii=${CPU[gh-pii]}" "cpu:gh-mask=${CPU[gh-mask]}")
+[ "$WITH_RECORDING" = 1 ] && ARGS+=("cpu:gatehouse=${CPU[gatehouse]}" "cpu:gh-strict=${CPU[gh-strict]}" "cpu:gh-async=${CPU[gh-async]}")
 python3 - "${ARGS[@]}" <<'PY'
 import sys, statistics
 pairs = [a.split("=", 1) for a in sys.argv[1:] if not a.startswith("cpu:")]
@@ -353,6 +357,9 @@ if "gh-strict" in rows:
     print("recording (SQLite) against recording off:")
     for n in ("gh-strict", "gh-async"):
         print(f"  {n:<10} {rows[n][0]/off:>5.2f}x of off")
+    if cpu.get("gatehouse") and cpu.get("gh-async"):
+        o, s, a = (statistics.median(cpu[k]) for k in ("gatehouse", "gh-strict", "gh-async"))
+        print(f"  gateway CPU per request (user+system, median): off {o:.1f} us, strict {s:.1f} us, async {a:.1f} us")
 if "gh-mask" in rows:
     print()
     print("response masking (50-rule policy, 1 KiB JSON with a card, an email and an SSN; gh-pii: same response, no policy):")
