@@ -102,6 +102,7 @@ final class SchemaV5Tests: XCTestCase {
         XCTAssertEqual(try count(p, "SELECT count(*) FROM exchange_blocks WHERE id = 3 AND sessions = '[1,2]'"), 1)
         XCTAssertEqual(try count(p, "SELECT count(*) FROM exchange_blocks WHERE id = 5 AND sessions = '[1]'"), 1)
         XCTAssertEqual(try count(p, "SELECT block_id_floor FROM recording_state"), 9)
+        XCTAssertEqual(try count(p, "SELECT session_id_floor FROM recording_state"), 2)
         XCTAssertEqual(try count(p, "SELECT min(id) FROM exchange_blocks WHERE id > 5"), 10,
                        "the first new block comes after the highest ID v4 used")
         let reader = try RecordingReader(path: p)
@@ -115,8 +116,8 @@ final class SchemaV5Tests: XCTestCase {
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM exchanges"), 3)
     }
 
-    /// Retention that empties the table raises the floor: the next block
-    /// after a restart does not reuse an ID.
+    /// Retention that empties the tables raises the floors: the next block
+    /// and the next session after a restart do not reuse an ID.
     func testBlockIDsAreNotReusedAfterRetentionEmptiedTheTable() throws {
         let dir = TempDir()
         defer { dir.remove() }
@@ -132,6 +133,8 @@ final class SchemaV5Tests: XCTestCase {
         }
         let highest = try count(dir.dbPath, "SELECT max(id) FROM exchange_blocks")
         XCTAssertGreaterThan(highest, 0)
+        let highestSession = try count(dir.dbPath, "SELECT max(id) FROM sessions")
+        XCTAssertGreaterThan(highestSession, 0)
         do {
             let r = try openRecorder(dir) { c in
                 c.retention.maxAgeMs = day
@@ -144,10 +147,13 @@ final class SchemaV5Tests: XCTestCase {
         XCTAssertEqual(try count(dir.dbPath, "SELECT count(*) FROM block_sessions"), 0)
         XCTAssertEqual(try count(dir.dbPath, "SELECT count(*) FROM sessions"), 0)
         XCTAssertEqual(try count(dir.dbPath, "SELECT block_id_floor FROM recording_state"), highest)
+        XCTAssertEqual(try count(dir.dbPath, "SELECT session_id_floor FROM recording_state"), highestSession)
         let r = try openRecorder(dir)
         XCTAssertTrue(r.submit(.start(makeStart("new"))))
         XCTAssertTrue(r.close())
         XCTAssertEqual(try count(dir.dbPath, "SELECT min(id) FROM exchange_blocks"), highest + 1)
+        XCTAssertEqual(try count(dir.dbPath, "SELECT min(id) FROM sessions"), highestSession + 1,
+                       "a session ID is not given twice either")
     }
 }
 

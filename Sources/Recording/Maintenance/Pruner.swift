@@ -24,7 +24,7 @@ struct Pruner {
     let db: Database
     let config: RecorderConfiguration.Retention
     private let begin, commit, rollback: Statement
-    private let oldestBlocks, deleteBlock, deleteBlockSessions, deleteEmptySession, raiseFloor: Statement
+    private let oldestBlocks, deleteBlock, deleteBlockSessions, deleteEmptySession, raiseFloor, raiseSessionFloor: Statement
     private let pageCount, freelistCount: Statement
     private let pageSize: Int64
     private var nextCheck: UInt64 = 0
@@ -54,6 +54,8 @@ struct Pruner {
             """, persistent: true)
         raiseFloor = try db.prepare(
             "UPDATE recording_state SET block_id_floor = max(block_id_floor, ?1) WHERE id = 1", persistent: true)
+        raiseSessionFloor = try db.prepare(
+            "UPDATE recording_state SET session_id_floor = max(session_id_floor, ?1) WHERE id = 1", persistent: true)
         deleteEmptySession = try db.prepare("""
             DELETE FROM sessions WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM block_sessions WHERE session_id = ?1)
             """, persistent: true)
@@ -104,11 +106,18 @@ struct Pruner {
                 overSize = true
                 try delete(choose(records: batch - result.records) { _ in true }, into: &result, touched: &touched)
             }
+            var highestDeletedSession: Int64 = 0
             for id in touched {
                 defer { deleteEmptySession.reset() }
                 try deleteEmptySession.bind(1, id)
                 try deleteEmptySession.step()
+                if db.changes > 0 { highestDeletedSession = max(highestDeletedSession, id) }
                 result.sessions += db.changes
+            }
+            if highestDeletedSession > 0 {
+                defer { raiseSessionFloor.reset() }
+                try raiseSessionFloor.bind(1, highestDeletedSession)
+                try raiseSessionFloor.step()
             }
             let free = try pragma(freelistCount)
             if free > 0 {

@@ -410,6 +410,8 @@ enum Migrations {
     /// - IDs are still never reused: `recording_state.block_id_floor` keeps
     ///   the highest ID retention deleted (written by retention, not per
     ///   batch), and the writer starts above both it and the highest ID left.
+    ///   Session IDs get the same guarantee (`session_id_floor`; before, a
+    ///   session created after retention deleted the newest one took its ID).
     /// - `sessions_key` no longer holds `last_seen` (updated every batch):
     ///   a key's latest session is the one with the highest ID.
     static let v5 = """
@@ -433,11 +435,13 @@ enum Migrations {
     FROM exchange_blocks b ORDER BY b.id;
 
     CREATE TABLE recording_state (
-        id              INTEGER PRIMARY KEY CHECK (id = 1),
-        block_id_floor  INTEGER NOT NULL
+        id                INTEGER PRIMARY KEY CHECK (id = 1),
+        block_id_floor    INTEGER NOT NULL,
+        session_id_floor  INTEGER NOT NULL
     );
-    INSERT INTO recording_state (id, block_id_floor)
-    SELECT 1, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'exchange_blocks'), 0);
+    INSERT INTO recording_state (id, block_id_floor, session_id_floor)
+    SELECT 1, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'exchange_blocks'), 0),
+        coalesce((SELECT max(id) FROM sessions), 0);
 
     DROP TABLE exchange_blocks;
     ALTER TABLE exchange_blocks_v5 RENAME TO exchange_blocks;

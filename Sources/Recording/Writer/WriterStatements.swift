@@ -22,8 +22,10 @@ final class WriterStatements {
             ORDER BY id DESC LIMIT 1
             """, persistent: true)
         insertSession = try db.prepare("""
-            INSERT INTO sessions (key_kind, key, started_at, last_seen, subject, client_id, client_address, first_route)
-            VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7)
+            INSERT INTO sessions (id, key_kind, key, started_at, last_seen, subject, client_id, client_address, first_route)
+            VALUES (max(coalesce((SELECT max(id) FROM sessions), 0),
+                        coalesce((SELECT session_id_floor FROM recording_state WHERE id = 1), 0)) + 1,
+                    ?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7)
             """, persistent: true)
         // Counters are summed per session over a whole batch
         // (`SessionDeltas`) and written once per session before COMMIT.
