@@ -86,7 +86,7 @@ extension Inspector {
             }
         }
         if out.isEmpty { return out }
-        out = Inspector.resolve(out)
+        Inspector.resolve(&out)
         guard pointers else { return out }
         // JSON Pointers, rebuilt from the container chain the walk recorded.
         for k in out.indices {

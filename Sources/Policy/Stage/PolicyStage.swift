@@ -44,7 +44,7 @@ public struct PolicyStage: RequestStage {
             return .respond(BodyProblem.uninspectable("no pattern-engine scratch could be allocated").response)
         }
         defer { scratches.give(scratch) }
-        let request = PolicyRequest(context: context)
+        let request = PolicyRequest(reading: context)
         if request.body == .unavailable, evaluator.needsBody(request, scratch: scratch) {
             return .needBody(limit: evaluator.bodyLimit)
         }
