@@ -36,6 +36,23 @@ public struct PolicyStage: RequestStage {
         scratches = try ScratchPool(inspector: policy.inspector)
     }
 
+    /// `Accept-Encoding`, `Range` and `If-Range`, in any case: the request
+    /// fields response masking replaces or drops.
+    static func isReplacedForResponseMasking(_ name: UnsafeRawBufferPointer) -> Bool {
+        func equals(_ lower: StaticString) -> Bool {
+            guard name.count == lower.utf8CodeUnitCount else { return false }
+            let l = lower.utf8Start
+            for i in 0..<name.count where name[i] | 0x20 != l[i] | 0x20 { return false }
+            return true
+        }
+        switch name.count {
+        case 15: return equals("accept-encoding")
+        case 5: return equals("range")
+        case 8: return equals("if-range")
+        default: return false
+        }
+    }
+
     /// Headers that describe the exact body bytes and become wrong when a mask changes them.
     static let bodyDigestHeaders = ["content-md5", "digest", "content-digest", "repr-digest"]
 
@@ -57,10 +74,10 @@ public struct PolicyStage: RequestStage {
             if !decision.responseMasks.isEmpty {
                 // Masking needs the body as sent: ask for no content coding
                 // (a coded response is refused, never passed unmasked).
-                context.head.headers.set(name: "Accept-Encoding", value: "identity")
-                // A part of a body can cut a secret in two: ask for all of it.
-                context.head.headers.removeAll("range")
-                context.head.headers.removeAll("if-range")
+                // A part of a body can cut a secret in two: ask for all of it
+                // (no `Range`, `If-Range`). One pass over the fields.
+                context.head.headers.removeAll(whereNameBytes: Self.isReplacedForResponseMasking)
+                context.head.headers.append(name: "Accept-Encoding", value: "identity")
                 context.responseMasking = responsePlans.plan(for: decision.responseMasks) {
                     ResponseMaskingPlan(masks: decision.responseMasks, policy: evaluator.policy, hashKey: hashKey,
                                         scratches: scratches, bodyLimit: evaluator.bodyLimit, streamLimits: streamLimits)
