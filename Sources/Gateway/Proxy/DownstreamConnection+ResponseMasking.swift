@@ -36,7 +36,8 @@ extension DownstreamConnection {
         case .success(let masker):
             ex.responseMasker = masker
             var shaped = head
-            shaped.headers.removeAll(whereNameBytes: { Self.maskedResponseDropped.contains($0) })
+            let dropped = Self.maskedResponseDropped  // read once, not per field (a lazy global's check)
+            shaped.headers.removeAll(whereNameBytes: { dropped.contains($0) })
             if masker.mode == .wholeBody {
                 ex.heldResponseHead = shaped
                 return nil
