@@ -58,12 +58,11 @@ public struct PolicyEvaluator: Sendable {
         records.reserveCapacity(2)  // usually one matched rule and the route default: one allocation
         let rules = policy.rules
         let matches = policy.matches
-        let bits = policy.prefilter.bits(route: request.routeName, method: request.method)
-        for k in rules.indices {
-            if !trace, !policy.prefilter.mayMatch(k, bits) { continue }  // its route or method differs
+        // One rule: evaluated, and recorded when it matched or could not be checked.
+        func consider(_ k: Int) {
             var ct: [ConditionTrace]? = trace ? [] : nil
             let result = conditions.evaluate(matches[k], trace: &ct)
-            if case .success(false) = result, !trace { continue }  // the common case: nothing to record
+            if case .success(false) = result, !trace { return }  // the common case: nothing to record
             // Fields are read from the array in place: a copy of the rule
             // would retain and release its match's dozen arrays.
             let dryRun = rules[k].dryRun
@@ -88,6 +87,12 @@ public struct PolicyEvaluator: Sendable {
                                         location: rules[k].location, matched: matched, conditions: ct ?? [], problem: problem,
                                         effect: "did not match"))
             }
+        }
+        if trace {
+            for k in rules.indices { consider(k) }  // a trace records every rule
+        } else {
+            // Only rules whose route and method conditions can hold (see `RulePrefilter`).
+            policy.prefilter.forEachCandidate(route: request.routeName, method: request.method, consider)
         }
         let outcome = enforced.outcome(policy: policy, route: request.routeName)
         let decider = enforced.decidedBy(rules)
