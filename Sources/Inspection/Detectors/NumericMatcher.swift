@@ -48,7 +48,8 @@ struct NumericMatcher {
 
     /// Visits every digit run (at its first digit) and, for IPv6, every
     /// colon, in document order. Sixty-four bytes at a time
-    /// (`gh_digits_colons64`, SSE2), each block classified once: its bitmask
+    /// (`gh_digits_colons64`, or `gh_digits_lower64` without IPv6; SSE2),
+    /// each block classified once: its bitmask
     /// of run starts (a digit whose previous byte is not one) and colons is
     /// visited bit by bit.
     func run(_ found: inout [Finding]) {
@@ -60,12 +61,13 @@ struct NumericMatcher {
         while i < n {
             let m: gh_masks64
             if i + 64 <= n {
-                m = gh_digits_colons64(p + i)
+                m = colons ? gh_digits_colons64(p + i) : gh_digits_lower64(p + i)
             } else {
                 tail = (SIMD32<UInt8>(), SIMD32<UInt8>())
                 m = withUnsafeMutableBytes(of: &tail) { t in
                     t.baseAddress!.copyMemory(from: p + i, byteCount: n - i)
-                    return gh_digits_colons64(t.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    let t = t.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    return colons ? gh_digits_colons64(t) : gh_digits_lower64(t)
                 }
             }
             let digits = m.digits
