@@ -117,6 +117,20 @@ public final class ResponseBodyMasker {
     /// Headers that describe the exact body bytes: dropped from a masked response.
     public static let bodyDigestHeaders = ["etag", "content-md5", "digest", "content-digest", "repr-digest"]
 
+    /// Whether a masked response drops the field `name` (any case): one of
+    /// `bodyDigestHeaders`, or `Content-Length` (the writer sets the new
+    /// framing). A switch on the length, for the per-field check of every
+    /// masked response.
+    public static func isDroppedFromMaskedResponse(_ name: UnsafeRawBufferPointer) -> Bool {
+        switch name.count {
+        case 4: HeaderNameMatch.equals(name, "etag")
+        case 6: HeaderNameMatch.equals(name, "digest")
+        case 11: HeaderNameMatch.equals(name, "content-md5") || HeaderNameMatch.equals(name, "repr-digest")
+        case 14: HeaderNameMatch.equals(name, "content-digest") || HeaderNameMatch.equals(name, "content-length")
+        default: false
+        }
+    }
+
     private init(mode: Mode, plan: ResponseMaskingPlan, media: ResponseMediaType, contentType: String?,
                  stream: StreamMasker?) {
         self.mode = mode

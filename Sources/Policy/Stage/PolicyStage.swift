@@ -39,17 +39,11 @@ public struct PolicyStage: RequestStage {
     /// `Accept-Encoding`, `Range` and `If-Range`, in any case: the request
     /// fields response masking replaces or drops.
     static func isReplacedForResponseMasking(_ name: UnsafeRawBufferPointer) -> Bool {
-        func equals(_ lower: StaticString) -> Bool {
-            guard name.count == lower.utf8CodeUnitCount else { return false }
-            let l = lower.utf8Start
-            for i in 0..<name.count where name[i] | 0x20 != l[i] | 0x20 { return false }
-            return true
-        }
         switch name.count {
-        case 15: return equals("accept-encoding")
-        case 5: return equals("range")
-        case 8: return equals("if-range")
-        default: return false
+        case 15: HeaderNameMatch.equals(name, "accept-encoding")
+        case 5: HeaderNameMatch.equals(name, "range")
+        case 8: HeaderNameMatch.equals(name, "if-range")
+        default: false
         }
     }
 
