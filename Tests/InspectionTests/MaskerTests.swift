@@ -102,4 +102,41 @@ final class MaskerTests: XCTestCase {
         let json = String(decoding: try JSONSerialization.data(withJSONObject: ["k": pem, "user": "bob"], options: [.sortedKeys]), as: UTF8.self)
         XCTAssertEqual(try maskJSON(json, .all(.redact)), #"{"k":"[REDACTED:private_key]","user":"bob"}"#)
     }
+    /// The prepared-plan path (response masking) writes exactly what the
+    /// plain one returns, after what `out` held, and nothing when no finding
+    /// has a strategy; whatever the strategies, fallback and labels.
+    func testPreparedPlanAppendsWhatThePlainPlanReturns() throws {
+        let key = MaskKey(Secret(Array("k1".utf8)))
+        let plans: [MaskPlan] = [
+            .all(.redact), .all(.partial(keep: 4)), .all(.hash(key)),
+            MaskPlan(strategies: [.detector(.email): .redact, .detector(.creditCard): .partial(keep: 4)]),
+            MaskPlan(strategies: [.detector(.ssn): .hash(key), .custom("ticket"): .redact], fallback: .partial(keep: 2)),
+            MaskPlan(strategies: [.custom("ticket"): .redact]),
+            MaskPlan(strategies: [.custom("x\"y"): .redact, .detector(.ipv4): .redact]),
+        ]
+        let inspector = try Inspector(InspectorConfiguration(customPatterns: [CustomPattern(name: "ticket", expression: "TICKET-[0-9]{4}"),
+                                                                              CustomPattern(name: "x\"y", expression: "XY-[0-9]{3}")]))
+        let scratch = try inspector.makeScratch()
+        let bodies = [
+            #"{"email":"alice\u0040example.com","note":"card 4111\u00201111\u00201111\u00201111 \"ok\"","n":[1,2]}"#,
+            #"{"pan":4111111111111111,"ssn":"536-22-8901","t":"TICKET-1234 and XY-123","ip":"10.1.2.3"}"#,
+            #"[5555555555554444, "nothing here", {"k": "bob@example.com bob@example.com"}]"#,
+            #"{"clean":"no findings at all","n":12}"#,
+        ]
+        for plan in plans {
+            let prepared = PreparedMaskPlan(plan)
+            for body in bodies {
+                let bytes = Array(body.utf8)
+                try bytes.withUnsafeBytes { raw in
+                    let f = try inspector.scanJSON(raw, scratch: scratch, pointers: false)
+                    let plain = Masker.maskJSON(raw, findings: f, plan: plan)
+                    var out: [UInt8] = Array("prefix".utf8)
+                    let masked = Masker.maskJSON(raw, findings: f, plan: prepared, into: &out)
+                    XCTAssertEqual(masked, plain != nil, body)
+                    XCTAssertEqual(out, Array("prefix".utf8) + (plain ?? []), body)
+                    if let plain { XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(plain)), body) }
+                }
+            }
+        }
+    }
 }

@@ -125,4 +125,19 @@ final class ResponseBodyMaskerTests: XCTestCase {
         XCTAssertEqual(code(mask(p, [("Content-Type", "text/event-stream")], .chunked, ["data: x\n\n"])), "response_uninspectable")
         XCTAssertEqual(code(mask(p, [("Content-Type", "text/plain")], .chunked, ["not json"])), "response_malformed")
     }
+    /// The fields a masked response drops: the body digests and the length, in any case; nothing else.
+    func testDroppedFieldsOfAMaskedResponse() {
+        func dropped(_ name: String) -> Bool {
+            Array(name.utf8).withUnsafeBytes { ResponseBodyMasker.isDroppedFromMaskedResponse($0) }
+        }
+        for name in ResponseBodyMasker.bodyDigestHeaders + ["content-length"] {
+            XCTAssertTrue(dropped(name), name)
+            XCTAssertTrue(dropped(name.uppercased()), name)
+            XCTAssertTrue(dropped(name.prefix(1).uppercased() + name.dropFirst()), name)
+        }
+        // `\r` | 0x20 is `-`: only letters may fold.
+        for name in ["content-type", "etags", "Date", "x-digest", "content-lengt", "Content-Location", "", "e", "content\rlength"] {
+            XCTAssertFalse(dropped(name), name)
+        }
+    }
 }

@@ -69,6 +69,19 @@ static inline gh_masks64 gh_digits_colons64(const uint8_t *p) {
     return m;
 }
 
+/// `gh_digits_colons64` without the colon and quote masks (left 0), for
+/// scans without IPv6 (the only user of colons, and of quotes to filter them).
+static inline gh_masks64 gh_digits_lower64(const uint8_t *p) {
+    gh_masks64 m = { 0, 0, 0, 0 };
+    for (int b = 0; b < 4; b++) {
+        uint32_t x = gh_digits_colons16(p + 16 * b);
+        uint32_t y = gh_lower_quote16(p + 16 * b);
+        m.digits |= (uint64_t)(x & 0xFFFF) << (16 * b);
+        m.lower |= (uint64_t)(y & 0xFFFF) << (16 * b);
+    }
+    return m;
+}
+
 /// Bytes a JSON string scan must stop at: `"`, `\`, control characters
 /// (below 0x20) and non-ASCII bytes (0x80 and above).
 static inline uint32_t gh_string_stops16(const uint8_t *p) {

@@ -15,9 +15,6 @@ import Policy
 /// `ETag`, `Content-MD5` and digest fields are dropped in both modes. The
 /// recorder captures the body as sent to the client, after masking.
 extension DownstreamConnection {
-    /// Fields dropped from a masked response: the body digests, and the
-    /// length (the writer sets the new framing).
-    static let maskedResponseDropped = HeaderNameSet(ResponseBodyMasker.bodyDigestHeaders + ["content-length"])
 
     /// The upstream connection checks this after each delivery and stops
     /// (ending the exchange with the problem) once it is set.
@@ -36,7 +33,8 @@ extension DownstreamConnection {
         case .success(let masker):
             ex.responseMasker = masker
             var shaped = head
-            shaped.headers.removeAll(whereNameBytes: { Self.maskedResponseDropped.contains($0) })
+            // The body digests, and the length (the writer sets the new framing).
+            shaped.headers.removeAll(whereNameBytes: ResponseBodyMasker.isDroppedFromMaskedResponse)
             if masker.mode == .wholeBody {
                 ex.heldResponseHead = shaped
                 return nil

@@ -38,12 +38,13 @@ enum EmailDetector {
         while lo < at, b[lo] == 0x2E || (b[lo] & 0xC0) == 0x80 { lo += 1 }  // leading dots, cut UTF-8 tails
         var k = lo
         while k < at {  // typographic punctuation (“ « U+3000…) ends the address
-            if let n = punctuationLength(b, k, limit: at) { lo = k + n; k += n } else { k += 1 }
+            // ASCII bytes (most addresses) cannot start such punctuation.
+            if b[k] >= 0xC2, let n = punctuationLength(b, k, limit: at) { lo = k + n; k += n } else { k += 1 }
         }
         guard lo < at, b[at - 1] != 0x2E else { return nil }
         var hi = at + 1
         while hi < b.count, hi - at <= 253, isDomain(b[hi]) {
-            if punctuationLength(b, hi, limit: b.count) != nil { break }
+            if b[hi] >= 0xC2, punctuationLength(b, hi, limit: b.count) != nil { break }
             hi += 1
         }
         while hi > at + 1, b[hi - 1] == 0x2E || b[hi - 1] == 0x2D { hi -= 1 }

@@ -48,7 +48,8 @@ struct NumericMatcher {
 
     /// Visits every digit run (at its first digit) and, for IPv6, every
     /// colon, in document order. Sixty-four bytes at a time
-    /// (`gh_digits_colons64`, SSE2), each block classified once: its bitmask
+    /// (`gh_digits_colons64`, or `gh_digits_lower64` without IPv6; SSE2),
+    /// each block classified once: its bitmask
     /// of run starts (a digit whose previous byte is not one) and colons is
     /// visited bit by bit.
     func run(_ found: inout [Finding]) {
@@ -60,12 +61,13 @@ struct NumericMatcher {
         while i < n {
             let m: gh_masks64
             if i + 64 <= n {
-                m = gh_digits_colons64(p + i)
+                m = colons ? gh_digits_colons64(p + i) : gh_digits_lower64(p + i)
             } else {
                 tail = (SIMD32<UInt8>(), SIMD32<UInt8>())
                 m = withUnsafeMutableBytes(of: &tail) { t in
                     t.baseAddress!.copyMemory(from: p + i, byteCount: n - i)
-                    return gh_digits_colons64(t.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                    let t = t.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    return colons ? gh_digits_colons64(t) : gh_digits_lower64(t)
                 }
             }
             let digits = m.digits
@@ -130,7 +132,10 @@ struct NumericMatcher {
     /// `q..<q+length`. Inlined into the block loop: most runs fail the
     /// first tests (glued to a lowercase letter, or followed by nothing a
     /// pattern continues with), and only the others pay for a call.
-    @inline(__always)
+    /// `@_transparent`, not `@inline(__always)`: the optimizer outlined it
+    /// anyway once `phoneMayStart` grew (≈ 1,400 instructions more per
+    /// 1 KiB body, in spills around the call).
+    @_transparent
     func run(at q: Int, length l: Int, _ found: inout [Finding]) {
         let before = at(q - 1)
         if ByteClass.isWord(before) {
@@ -143,18 +148,21 @@ struct NumericMatcher {
         let next = at(q + l), first = p[q]
         if enabled.card, l >= 13 || (l == 4 && (next == 0x20 || next == 0x2D)) { card(q, l, next, &found) }
         if enabled.ssn, l == 3, next == 0x2D || next == 0x20 { ssn(q, next, &found) }
-        if enabled.phone, phoneMayStart(l, before, first, next) { phone(q, l, first, next, true, &found) }
+        if enabled.phone, phoneMayStart(q, l, before, first, next) { phone(q, l, first, next, true, &found) }
         if enabled.ipv4, l <= 3, next == 0x2E { ipv4(q, l, &found) }
     }
 
     /// Whether one of the phone patterns can start at (or, after `+` or
     /// `(`, just before) an edge run: the entry test of each branch of `phone`.
+    /// The national patterns starting with `0` all need a second digit
+    /// other than `0`, so zero-padded numbers (`item-0007`, `00042`) are
+    /// not called for.
     @inline(__always)
-    func phoneMayStart(_ l: Int, _ before: UInt8, _ first: UInt8, _ next: UInt8) -> Bool {
+    func phoneMayStart(_ q: Int, _ l: Int, _ before: UInt8, _ first: UInt8, _ next: UInt8) -> Bool {
         (before == 0x2B && first != 0x30)
             || (l == 3 && isDigit2to9(first) && (before == 0x28 || isSep3(next)))
             || (l == 1 && first == 0x31 && isSep3(next))
-            || (first == 0x30 && l >= 2 && l <= 6)
+            || (first == 0x30 && l >= 2 && l <= 6 && p[q + 1] != 0x30)
     }
 
     /// `\b[0-9]{3}S[0-9]{2}S[0-9]{4}\b` with S a space or a dash, the same twice.

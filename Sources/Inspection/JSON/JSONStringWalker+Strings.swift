@@ -6,16 +6,17 @@ extension JSONStringWalker {
     /// (`gh_string_stops16`): string content is most of a JSON body's bytes.
     @inline(__always)
     static func skipPlain(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> Int {
+        // Offsets stay below `n` (< Int32.max, checked by `walk`): wrapping arithmetic.
         var i = start
-        while i + 16 <= n {
+        while i &+ 16 <= n {
             let stops = gh_string_stops16(p + i)
-            if stops != 0 { return i + stops.trailingZeroBitCount }
-            i += 16
+            if stops != 0 { return i &+ stops.trailingZeroBitCount }
+            i &+= 16
         }
         while i < n {
             let c = p[i]
             if c < 0x20 || c >= 0x80 || c == 0x22 || c == 0x5C { return i }
-            i += 1
+            i &+= 1
         }
         return n
     }

@@ -60,7 +60,10 @@ final class JSONStringWalker {
     deinit { stack.deallocate() }
 
     /// Walks `raw`, recording `spans` and `containers`. Throws
-    /// `.malformedJSON` at the first error.
+    /// `.malformedJSON` at the first error. Offsets and depths use wrapping
+    /// arithmetic (`&+`): they stay below `raw.count`, checked to be under
+    /// `Int32.max`, and `maxDepth` (the overflow checks cost ≈ 2.5% of the
+    /// walk).
     func walk(_ raw: UnsafeRawBufferPointer) throws(InspectionError) {
         let n = raw.count
         guard n < Int(Int32.max) else { throw .malformedJSON(offset: 0, reason: "body too large to index") }
@@ -80,33 +83,33 @@ final class JSONStringWalker {
                 // Written out here, not called: a call per member name cost a
                 // fifth of the walk (the compiler would not inline it).
                 key = false
-                let top = stack + (depth - 1)
+                let top = stack + (depth &- 1)
                 guard i < n, p[i] == UInt8(ascii: "\"") else { throw .malformedJSON(offset: i, reason: "expected a member name") }
                 let end = try string(raw, p, i, isKey: true, own: .none, container: top.pointee.container)
-                top.pointee.frame = .key(i + 1, end - 1)
+                top.pointee.frame = .key(i &+ 1, end &- 1)
                 let colon = Self.skipSpace(p, n, end)
                 guard colon < n, p[colon] == UInt8(ascii: ":") else { throw .malformedJSON(offset: colon, reason: "expected ':'") }
-                i = Self.skipSpace(p, n, colon + 1)
+                i = Self.skipSpace(p, n, colon &+ 1)
             }
             // A value at `i`.
             guard i < n else { throw .malformedJSON(offset: i, reason: "expected a value") }
-            let own = depth > 0 ? stack[depth - 1].frame : .none
-            let container: Int32 = depth > 0 ? stack[depth - 1].container : -1
+            let own = depth > 0 ? stack[depth &- 1].frame : .none
+            let container: Int32 = depth > 0 ? stack[depth &- 1].container : -1
             switch p[i] {
             case UInt8(ascii: "\""):
                 i = try string(raw, p, i, isKey: false, own: own, container: container)
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 guard depth < Self.maxDepth else { throw .malformedJSON(offset: i, reason: "nesting too deep") }
                 let isObject = p[i] == UInt8(ascii: "{")
-                i = Self.skipSpace(p, n, i + 1)
+                i = Self.skipSpace(p, n, i &+ 1)
                 if i < n, p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                    i += 1
+                    i &+= 1
                     break
                 }
                 containers.append(Container(parent: container, position: own))
                 let top = stack + depth
                 top.initialize(to: Open(frame: isObject ? .key(0, 0) : .index(0), container: Int32(containers.count - 1)))
-                depth += 1
+                depth &+= 1
                 key = isObject
                 continue value
             case UInt8(ascii: "t"): i = try Self.literal(raw, i, at: i, "true")
@@ -126,24 +129,24 @@ final class JSONStringWalker {
                 }
                 guard i < n else { throw .malformedJSON(offset: i, reason: "unterminated container") }
                 let c = p[i]
-                let top = stack + (depth - 1)
+                let top = stack + (depth &- 1)
                 if top.pointee.frame.isArray {
                     if c == UInt8(ascii: ",") {
-                        top.pointee.frame.a += 1
-                        i = Self.skipSpace(p, n, i + 1)
+                        top.pointee.frame.a &+= 1
+                        i = Self.skipSpace(p, n, i &+ 1)
                         continue value
                     }
                     guard c == UInt8(ascii: "]") else { throw .malformedJSON(offset: i, reason: "expected ',' or ']'") }
                 } else {
                     if c == UInt8(ascii: ",") {
-                        i = Self.skipSpace(p, n, i + 1)
+                        i = Self.skipSpace(p, n, i &+ 1)
                         key = true
                         continue value
                     }
                     guard c == UInt8(ascii: "}") else { throw .malformedJSON(offset: i, reason: "expected ',' or '}'") }
                 }
-                depth -= 1
-                i += 1
+                depth &-= 1
+                i &+= 1
             }
         }
     }
@@ -155,7 +158,7 @@ final class JSONStringWalker {
     private func string(_ raw: UnsafeRawBufferPointer, _ p: UnsafePointer<UInt8>, _ q: Int, isKey: Bool,
                         own: JSONFrame, container: Int32) throws(InspectionError) -> Int {
         let n = raw.count
-        var i = q + 1
+        var i = q &+ 1
         var kind = JSONSpan.Kind.plainString
         while true {
             i = Self.skipPlain(p, n, from: i)
@@ -170,9 +173,9 @@ final class JSONStringWalker {
             }
         }
         if kind == .escapedString { escaped.append(Int32(truncatingIfNeeded: spans.count)) }
-        spans.append(JSONSpan(start: q + 1, end: i, kind: kind, isKey: isKey, container: container,
-                              frame: isKey ? .key(q + 1, i) : own))
-        return i + 1
+        spans.append(JSONSpan(start: q &+ 1, end: i, kind: kind, isKey: isKey, container: container,
+                              frame: isKey ? .key(q &+ 1, i) : own))
+        return i &+ 1
     }
 
     @inline(__always)
@@ -181,7 +184,7 @@ final class JSONStringWalker {
         while i < n {
             let c = p[i]
             guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { break }
-            i += 1
+            i &+= 1
         }
         return i
     }
@@ -202,17 +205,17 @@ final class JSONStringWalker {
     @inline(__always)
     static func number(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) throws(InspectionError) -> Int {
         var i = start
-        func digits() -> Int { let s = i; while i < n, ByteClass.isDigit(p[i]) { i += 1 }; return i - s }
-        if p[i] == UInt8(ascii: "-") { i += 1 }
+        func digits() -> Int { let s = i; while i < n, ByteClass.isDigit(p[i]) { i &+= 1 }; return i &- s }
+        if p[i] == UInt8(ascii: "-") { i &+= 1 }
         guard i < n, ByteClass.isDigit(p[i]) else { throw .malformedJSON(offset: start, reason: "expected a value") }
-        if p[i] == UInt8(ascii: "0") { i += 1 } else { _ = digits() }
+        if p[i] == UInt8(ascii: "0") { i &+= 1 } else { _ = digits() }
         if i < n, p[i] == UInt8(ascii: ".") {
-            i += 1
+            i &+= 1
             guard digits() > 0 else { throw .malformedJSON(offset: i, reason: "invalid number") }
         }
         if i < n, p[i] | 0x20 == UInt8(ascii: "e") {
-            i += 1
-            if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
+            i &+= 1
+            if i < n, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i &+= 1 }
             guard digits() > 0 else { throw .malformedJSON(offset: i, reason: "invalid number") }
         }
         return i

@@ -17,15 +17,69 @@ public enum Masker {
     /// A finding in a JSON number (`"amount": 4111111111111111`) replaces
     /// the whole number with a JSON string.
     public static func maskJSON(_ raw: UnsafeRawBufferPointer, findings: [Finding], plan: MaskPlan) -> [UInt8]? {
-        let numbers = findings.contains(where: \.inJSONNumber) ? Set(findings.filter(\.inJSONNumber).map(\.range.lowerBound)) : []
-        return apply(raw, findings, plan) { range, replacement, out in
-            let quote = numbers.contains(range.lowerBound)
+        var out: [UInt8] = []
+        return maskJSON(raw, findings, plan, strategy: plan.strategy(for:), into: &out) ? out : nil
+    }
+
+    /// `maskJSON` appending the masked body to `out` (which may hold other
+    /// bytes already); returns false, appending nothing, when no finding
+    /// has a strategy in `plan`. For callers that mask many bodies with one
+    /// plan (response masking): no intermediate array per body, strategies
+    /// of built-in detectors looked up in a table, and `redact`
+    /// replacements of built-in detectors copied from a table instead of
+    /// being built per finding.
+    public static func maskJSON(_ raw: UnsafeRawBufferPointer, findings: [Finding], plan: PreparedMaskPlan,
+                                into out: inout [UInt8]) -> Bool {
+        maskJSON(raw, findings, plan.plan, strategy: plan.strategy(for:), into: &out)
+    }
+
+    @inline(__always)
+    static func maskJSON(_ raw: UnsafeRawBufferPointer, _ findings: [Finding], _ plan: MaskPlan,
+                         strategy: (FindingKind) -> MaskStrategy?, into out: inout [UInt8]) -> Bool {
+        if findings.isEmpty { return false }
+        // Scans return findings in this order already: then no sorted copy.
+        let sorted = inOrder(findings) ? findings : findings.sorted(by: before)
+        // Starts of JSON numbers: a span starting at one is replaced by a
+        // JSON string (quotes added). Usually none.
+        var numberStarts: [Int] = []
+        for f in sorted where f.inJSONNumber { numberStarts.append(f.range.lowerBound) }
+        var started = false
+        var at = 0
+        // The span being merged: its range and its first finding (label and strategy).
+        var current: (range: Range<Int>, finding: Int, strategy: MaskStrategy)?
+        func flush(_ span: (range: Range<Int>, finding: Int, strategy: MaskStrategy), _ out: inout [UInt8]) {
+            if !started {
+                started = true
+                out.reserveCapacity(out.count + raw.count + 32 * sorted.count)
+            }
+            copy(raw, at..<span.range.lowerBound, to: &out)
+            let quote = !numberStarts.isEmpty && numberStarts.contains(span.range.lowerBound)
             if quote { out.append(UInt8(ascii: "\"")) }
-            JSONEscape.append(replacement, to: &out)
+            let kind = sorted[span.finding].kind
+            if case .redact = span.strategy {
+                PreparedMaskPlan.appendJSONRedaction(kind, to: &out)
+            } else {
+                JSONEscape.append(plan.replacement(for: kind, value: JSONUnescape.decode(raw, span.range), strategy: span.strategy),
+                                  to: &out)
+            }
             if quote { out.append(UInt8(ascii: "\"")) }
-        } value: { r in
-            JSONUnescape.decode(raw, r)
+            at = span.range.upperBound
         }
+        for k in sorted.indices {
+            let f = sorted[k]
+            // Findings without a strategy are left alone (and do not widen a span).
+            guard let s = strategy(f.kind) else { continue }
+            if let c = current, f.range.lowerBound < c.range.upperBound {
+                current!.range = c.range.lowerBound..<Swift.max(c.range.upperBound, f.range.upperBound)
+                continue
+            }
+            if let c = current { flush(c, &out) }
+            current = (f.range, k, s)
+        }
+        guard let last = current else { return false }
+        flush(last, &out)
+        copy(raw, at..<raw.count, to: &out)
+        return true
     }
 
     /// Masks a form body or query string whose findings came from
@@ -37,17 +91,26 @@ public enum Masker {
         }
     }
 
+    /// Start ascending, then end descending: the order scans return.
+    @Sendable static func before(_ a: Finding, _ b: Finding) -> Bool {
+        a.range.lowerBound < b.range.lowerBound || (a.range.lowerBound == b.range.lowerBound && a.range.upperBound > b.range.upperBound)
+    }
+
+    static func inOrder(_ findings: [Finding]) -> Bool {
+        var k = 1
+        while k < findings.count {
+            if before(findings[k], findings[k - 1]) { return false }
+            k += 1
+        }
+        return true
+    }
+
     static func apply(_ raw: UnsafeRawBufferPointer, _ findings: [Finding], _ plan: MaskPlan,
                       emit: (Range<Int>, [UInt8], inout [UInt8]) -> Void,
                       value: (Range<Int>) -> [UInt8]) -> [UInt8]? {
-        let before: (Finding, Finding) -> Bool = {
-            $0.range.lowerBound < $1.range.lowerBound || ($0.range.lowerBound == $1.range.lowerBound && $0.range.upperBound > $1.range.upperBound)
-        }
-        // Scans return findings in this order already: then no sorted copy.
-        let inOrder = zip(findings, findings.dropFirst()).allSatisfy { !before($1, $0) }
         var spans: [(range: Range<Int>, kind: FindingKind, strategy: MaskStrategy)] = []
         spans.reserveCapacity(findings.count)
-        for f in inOrder ? findings : findings.sorted(by: before) {
+        for f in inOrder(findings) ? findings : findings.sorted(by: before) {
             guard let s = plan.strategy(for: f.kind) else { continue }
             if let last = spans.last, f.range.lowerBound < last.range.upperBound {
                 spans[spans.count - 1].range = last.range.lowerBound..<Swift.max(last.range.upperBound, f.range.upperBound)
@@ -82,9 +145,12 @@ public enum Masker {
 enum JSONEscape {
     static let hex = Array("0123456789abcdef".utf8)
 
+    /// Whether `b` must be escaped inside a JSON string.
+    @inline(__always) static func needsEscape(_ b: UInt8) -> Bool { b < 0x20 || b == 0x22 || b == 0x5C }
+
     static func append(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
         // Replacements are mostly printable ASCII (`[REDACTED:email]`): copied whole.
-        if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+        if !bytes.contains(where: needsEscape) {
             out.append(contentsOf: bytes)
             return
         }

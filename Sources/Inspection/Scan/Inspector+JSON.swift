@@ -32,8 +32,30 @@ extension Inspector {
         walker.spans.reserve(raw.count / 12)  // about one span per 13 bytes in API responses
         try walker.walk(raw)
         let spans = walker.spans.elements
+        // One scan of the raw body (Hyperscan, then the numeric matcher),
+        // findings kept (in place, in one array) inside plain strings and numbers.
         var out: [Finding] = []
         out.reserveCapacity(16)
+        do throws(PatternEngineError) {
+            try collect(raw, scratch: scratch, into: &out)
+            try collectNumeric(raw, scratch: scratch, into: &out)
+        } catch {
+            throw .engine(error)
+        }
+        var kept = 0
+        for r in out.indices {
+            guard let k = JSONSpan.index(containing: out[r].range, in: spans) else { continue }
+            switch spans[k].kind {
+            case .plainString: break
+            case .number:
+                out[r].range = spans[k].range
+                out[r].inJSONNumber = true
+            case .escapedString: continue
+            }
+            if r != kept { out.swapAt(r, kept) }
+            kept += 1
+        }
+        out.removeLast(out.count - kept)
         // Strings the raw scan cannot see as decoded text: those with
         // escapes; and, for the secret detectors, values of secret-named keys.
         let generic = genericSecret
@@ -64,29 +86,8 @@ extension Inspector {
                 out.append(Finding(kind: .detector(.genericSecret), range: s.range))
             }
         }
-        // One scan of the raw body (Hyperscan, then the numeric matcher),
-        // findings kept inside plain strings and numbers.
-        var whole: [Finding] = []
-        whole.reserveCapacity(16)
-        do throws(PatternEngineError) {
-            try collect(raw, scratch: scratch, into: &whole)
-            try collectNumeric(raw, scratch: scratch, into: &whole)
-        } catch {
-            throw .engine(error)
-        }
-        for f in whole {
-            guard let k = JSONSpan.index(containing: f.range, in: spans) else { continue }
-            switch spans[k].kind {
-            case .plainString: out.append(f)
-            case .number:
-                var n = Finding(kind: f.kind, range: spans[k].range)
-                n.inJSONNumber = true
-                out.append(n)
-            case .escapedString: break
-            }
-        }
         if out.isEmpty { return out }
-        out = Inspector.resolve(out)
+        Inspector.resolve(&out)
         guard pointers else { return out }
         // JSON Pointers, rebuilt from the container chain the walk recorded.
         for k in out.indices {

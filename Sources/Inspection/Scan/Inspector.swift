@@ -98,17 +98,38 @@ public final class Inspector: Sendable {
     /// contained in an earlier kept one. Partial overlaps are kept; masking
     /// merges them.
     static func resolve(_ findings: [Finding]) -> [Finding] {
-        if findings.count < 2 { return findings }
-        let sorted = findings.sorted {
-            $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound
-                : $0.range.upperBound > $1.range.upperBound
+        var out = findings
+        resolve(&out)
+        return out
+    }
+
+    /// `resolve` in place: a few findings, mostly in order already, are
+    /// sorted by insertion (moves, no copies of their labels) and
+    /// compacted without a second array.
+    static func resolve(_ findings: inout [Finding]) {
+        let n = findings.count
+        if n < 2 { return }
+        func before(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            a.lowerBound != b.lowerBound ? a.lowerBound < b.lowerBound : a.upperBound > b.upperBound
         }
-        var kept: [Finding] = []
+        if n <= 32 {
+            for i in 1..<n {
+                var j = i
+                while j > 0, before(findings[j].range, findings[j - 1].range) {
+                    findings.swapAt(j, j - 1)
+                    j -= 1
+                }
+            }
+        } else {
+            findings.sort { before($0.range, $1.range) }
+        }
+        var kept = 0
         var maxEnd = -1
-        for f in sorted where f.range.upperBound > maxEnd {
-            kept.append(f)
-            maxEnd = f.range.upperBound
+        for k in 0..<n where findings[k].range.upperBound > maxEnd {
+            maxEnd = findings[k].range.upperBound
+            if k != kept { findings.swapAt(k, kept) }
+            kept += 1
         }
-        return kept
+        if kept < n { findings.removeLast(n - kept) }
     }
 }

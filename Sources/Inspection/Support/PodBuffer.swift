@@ -32,7 +32,7 @@ final class PodBuffer<Element: BitwiseCopyable> {
     @inline(__always) func append(_ e: Element) {
         if count == capacity { grow(to: capacity * 2) }
         (base + count).initialize(to: e)
-        count += 1
+        count &+= 1  // below capacity, which is an allocated count
     }
 
     @inline(__always) func removeLast() { count -= 1 }
@@ -45,7 +45,7 @@ final class PodBuffer<Element: BitwiseCopyable> {
 
     @inline(__always) func appendUnchecked(_ e: Element) {
         (base + count).initialize(to: e)
-        count += 1
+        count &+= 1
     }
 
     /// Makes room for `n` elements in all without regrowing.

@@ -49,94 +49,112 @@ public struct PolicyEvaluator: Sendable {
     public func evaluate(_ request: PolicyRequest, scratch: PatternScratch, trace: Bool = false) -> PolicyDecision {
         let inspection = RequestInspection(request: request, policy: policy, scratch: scratch, bodyLimit: bodyLimit)
         let conditions = ConditionEvaluator(inspection: inspection)
-        var enforced = Tally(), shadow = Tally()
+        var enforced = Tally()
         // Without dry-run rules the shadow decision is the enforced one and
         // is never reported: it is not tallied.
-        let tallyShadow = policy.hasDryRunRules
+        var shadow: Tally? = policy.hasDryRunRules ? Tally() : nil
         var traces: [RuleTrace] = []
         var records: [RuleRecord] = []
+        records.reserveCapacity(2)  // usually one matched rule and the route default: one allocation
         let rules = policy.rules
         let matches = policy.matches
-        let bits = policy.prefilter.bits(route: request.routeName, method: request.method)
-        for k in rules.indices {
-            if !trace, !policy.prefilter.mayMatch(k, bits) { continue }  // its route or method differs
+        // One rule: evaluated, and recorded when it matched or could not be checked.
+        func consider(_ k: Int) {
             var ct: [ConditionTrace]? = trace ? [] : nil
             let result = conditions.evaluate(matches[k], trace: &ct)
-            if case .success(false) = result, !trace { continue }  // the common case: nothing to record
-            let rule = rules[k]
-            var t = RuleTrace(ruleID: rule.id, ruleClass: rule.action.ruleClass, dryRun: rule.dryRun, location: rule.location,
-                              matched: false, conditions: ct ?? [], problem: nil, effect: "did not match")
+            if case .success(false) = result, !trace { return }  // the common case: nothing to record
+            // Fields are read from the array in place: a copy of the rule
+            // would retain and release its match's dozen arrays.
+            let dryRun = rules[k].dryRun
             var matched = false
+            var problem: BodyProblem?
             switch result {
             case .success(let ok): matched = ok
             case .failure(let p):
-                t.problem = p
-                if !rule.dryRun { enforced.problem(p, rule: rule) }
-                if tallyShadow { shadow.problem(p, rule: rule) }
-                records.append(RuleRecord(ruleID: rule.id, action: p.code, detectors: [], dryRun: rule.dryRun, decided: false))
+                problem = p
+                if !dryRun { enforced.problem(p, rule: k, in: rules) }
+                shadow?.problem(p, rule: k, in: rules)
+                records.append(RuleRecord(ruleID: rules[k].id, action: p.code, detectors: [], dryRun: dryRun, decided: false))
             }
             if matched {
-                t.matched = true
-                if !rule.dryRun { enforced.add(rule, masks: policy.ruleMasks[k]) }
-                if tallyShadow { shadow.add(rule, masks: policy.ruleMasks[k]) }
-                records.append(RuleRecord(ruleID: rule.id, action: rule.action.ruleClass.rawValue,
-                                          detectors: Self.fired(rule, inspection), dryRun: rule.dryRun, decided: false))
+                if !dryRun { enforced.add(k, in: rules, masks: policy.ruleMasks) }
+                shadow?.add(k, in: rules, masks: policy.ruleMasks)
+                records.append(RuleRecord(ruleID: rules[k].id, action: rules[k].action.ruleClass.rawValue,
+                                          detectors: Self.fired(matches[k], inspection), dryRun: dryRun, decided: false))
             }
-            if trace { traces.append(t) }
-        }
-        let outcome = enforced.outcome(policy: policy, route: request.routeName)
-        var decision = PolicyDecision(outcome: outcome, matchedRules: enforced.matched, auditRules: enforced.audits,
-                                      detections: inspection.detectionCounts(), requestMasks: enforced.requestMasks,
-                                      responseMasks: enforced.responseMasks, dryRun: nil, trace: nil)
-        if let decider = enforced.decidedBy, let k = records.firstIndex(where: { $0.ruleID == decider && !$0.dryRun }) {
-            records[k].decided = true
-        } else if enforced.decidedBy == nil {
-            records.append(RuleRecord(ruleID: nil, action: outcome.isAllowed ? "allow" : "deny", detectors: [], dryRun: false, decided: true))
-        }
-        decision.records = records
-        if !shadow.dryRunMatched.isEmpty || shadow.dryRunProblem {
-            let shadowOutcome = shadow.outcome(policy: policy, route: request.routeName)
-            decision.dryRun = DryRunReport(matchedRules: shadow.dryRunMatched, outcome: shadowOutcome,
-                                           wouldChangeOutcome: shadowOutcome != outcome,
-                                           requestMasks: shadow.requestMasks, responseMasks: shadow.responseMasks)
+            if trace {
+                traces.append(RuleTrace(ruleID: rules[k].id, ruleClass: rules[k].action.ruleClass, dryRun: dryRun,
+                                        location: rules[k].location, matched: matched, conditions: ct ?? [], problem: problem,
+                                        effect: "did not match"))
+            }
         }
         if trace {
-            for k in traces.indices { traces[k].effect = Self.effect(of: traces[k], enforced: enforced, shadow: shadow) }
-            decision.trace = traces
+            for k in rules.indices { consider(k) }  // a trace records every rule
+        } else {
+            // Only rules whose route and method conditions can hold (see `RulePrefilter`).
+            policy.prefilter.forEachCandidate(route: request.routeName, method: request.method, consider)
         }
-        return decision
+        let outcome = enforced.outcome(policy: policy, route: request.routeName)
+        let decider = enforced.decidedBy(rules)
+        if let decider, let k = records.firstIndex(where: { $0.ruleID == decider && !$0.dryRun }) {
+            records[k].decided = true
+        } else if decider == nil {
+            records.append(RuleRecord(ruleID: nil, action: outcome.isAllowed ? "allow" : "deny", detectors: [], dryRun: false, decided: true))
+        }
+        // Without dry-run rules the shadow decision is the enforced one and is never reported.
+        var dryRunReport: DryRunReport?
+        if let shadow, !shadow.dryRunMatched.isEmpty || shadow.dryRunProblem {
+            let shadowOutcome = shadow.outcome(policy: policy, route: request.routeName)
+            dryRunReport = DryRunReport(matchedRules: shadow.dryRunMatched, outcome: shadowOutcome,
+                                        wouldChangeOutcome: shadowOutcome != outcome,
+                                        requestMasks: shadow.requestMasks, responseMasks: shadow.responseMasks)
+        }
+        if trace {
+            let shadowDecider = (shadow ?? enforced).decidedBy(rules)
+            for k in traces.indices {
+                traces[k].effect = Self.effect(of: traces[k], enforced: decider, shadow: shadowDecider)
+            }
+        }
+        return PolicyDecision(outcome: outcome, matchedRules: enforced.matched, auditRules: enforced.audits,
+                              detections: inspection.detectionCounts(), requestMasks: enforced.requestMasks,
+                              responseMasks: enforced.responseMasks, dryRun: dryRunReport, records: records,
+                              trace: trace ? traces : nil)
     }
 
     /// Labels of `rule`'s detection conditions that found something (already scanned).
-    static func fired(_ rule: PolicyRule, _ inspection: RequestInspection) -> [String] {
+    static func fired(_ match: MatchBox, _ inspection: RequestInspection) -> [String] {
+        if match.match.detected.isEmpty { return [] }
         var out: [String] = []
-        for d in rule.match.detected where !out.contains(d.label) {
+        for d in match.match.detected where !out.contains(d.label) {
             if case .success(let n) = inspection.count(d.kind, in: d.scopes), n > 0 { out.append(d.label) }
         }
         return out
     }
 
-    static func effect(of t: RuleTrace, enforced: Tally, shadow: Tally) -> String {
-        let tally = t.dryRun ? shadow : enforced
+    /// What rule trace `t` did, given the rules that decided the enforced and the shadow outcome.
+    static func effect(of t: RuleTrace, enforced: String?, shadow: String?) -> String {
+        let decidedBy = t.dryRun ? shadow : enforced
         let prefix = t.dryRun ? "dry run: " : ""
         if let p = t.problem {
-            return prefix + (tally.decidedBy == t.ruleID ? "body not inspectable (\(p.code)): decides the outcome (fail closed)" : "body not inspectable (\(p.code))")
+            return prefix + (decidedBy == t.ruleID ? "body not inspectable (\(p.code)): decides the outcome (fail closed)" : "body not inspectable (\(p.code))")
         }
         guard t.matched else { return "did not match" }
         switch t.ruleClass {
         case .mask: return prefix + "masks added"
         case .audit: return prefix + "recorded"
         default:
-            if tally.decidedBy == t.ruleID { return prefix + "decides the outcome" }
-            return prefix + "not applied: rule \(tally.decidedBy ?? "?") decided first"
+            if decidedBy == t.ruleID { return prefix + "decides the outcome" }
+            return prefix + "not applied: rule \(decidedBy ?? "?") decided first"
         }
     }
 
     /// Accumulates matches of one view (enforced, or with dry-run rules).
+    /// Rules are kept as indices into the policy's rules: a copy of a rule
+    /// (its match holds a dozen arrays) per tally was most of its cost.
     struct Tally {
-        var firstDeny: (PolicyRule, LocalResponse)?
-        var firstApproval: (PolicyRule, LocalResponse)?
-        var firstAllow: PolicyRule?
+        var firstDeny: (rule: Int, response: LocalResponse)?
+        var firstApproval: (rule: Int, response: LocalResponse)?
+        var firstAllow: Int?
         var matched: [String] = []
         var audits: [String] = []
         var dryRunMatched: [String] = []
@@ -144,47 +162,48 @@ public struct PolicyEvaluator: Sendable {
         var requestMasks = MaskSet()
         var responseMasks = MaskSet()
 
-        /// Adds a matching rule; `masks` are its mask sets, precomputed by `CompiledPolicy`.
-        mutating func add(_ rule: PolicyRule, masks: RuleMasks) {
-            matched.append(rule.id)
-            if rule.dryRun { dryRunMatched.append(rule.id) }
-            switch rule.action {
+        /// Adds the matching rule `rules[k]`; `masks[k]` are its mask sets, precomputed by `CompiledPolicy`.
+        mutating func add(_ k: Int, in rules: [PolicyRule], masks: [RuleMasks]) {
+            matched.append(rules[k].id)
+            if rules[k].dryRun { dryRunMatched.append(rules[k].id) }
+            switch rules[k].action {
             case .deny(let status, let message):
-                if firstDeny == nil { firstDeny = (rule, LocalResponse(status: status, code: "policy_denied", message: message)) }
+                if firstDeny == nil { firstDeny = (k, LocalResponse(status: status, code: "policy_denied", message: message)) }
             case .requireApproval(let message):
                 if firstApproval == nil {
-                    firstApproval = (rule, LocalResponse(status: 403, code: "approval_unavailable",
-                                                         message: "\(message) (approvals are not available, so the request is refused)"))
+                    firstApproval = (k, LocalResponse(status: 403, code: "approval_unavailable",
+                                                      message: "\(message) (approvals are not available, so the request is refused)"))
                 }
             case .allow:
-                if firstAllow == nil { firstAllow = rule }
+                if firstAllow == nil { firstAllow = k }
             case .mask:
-                if let m = masks.request { requestMasks.add(m) }
-                if let m = masks.response { responseMasks.add(m) }
+                if masks[k].request != nil { requestMasks.add(masks[k].request!) }
+                if masks[k].response != nil { responseMasks.add(masks[k].response!) }
             case .audit:
-                audits.append(rule.id)
+                audits.append(rules[k].id)
             }
         }
 
-        /// A rule that needed the body and could not read it: a deny in the
-        /// class of the rule (an allow rule that cannot be checked cannot allow;
-        /// any other rule refuses).
-        mutating func problem(_ p: BodyProblem, rule: PolicyRule) {
-            if rule.dryRun { dryRunProblem = true; dryRunMatched.append(rule.id) }
-            if case .allow = rule.action { return }
-            if firstDeny == nil { firstDeny = (rule, p.response) }
+        /// The rule `rules[k]` needed the body and could not read it: a deny
+        /// in the class of the rule (an allow rule that cannot be checked
+        /// cannot allow; any other rule refuses).
+        mutating func problem(_ p: BodyProblem, rule k: Int, in rules: [PolicyRule]) {
+            if rules[k].dryRun { dryRunProblem = true; dryRunMatched.append(rules[k].id) }
+            if case .allow = rules[k].action { return }
+            if firstDeny == nil { firstDeny = (k, p.response) }
         }
 
-        var decidedBy: String? {
-            if let d = firstDeny { return d.0.id }
-            if let a = firstApproval { return a.0.id }
-            return firstAllow?.id
+        /// The ID of the rule that decided, nil for the route default.
+        func decidedBy(_ rules: [PolicyRule]) -> String? {
+            if let d = firstDeny { return rules[d.rule].id }
+            if let a = firstApproval { return rules[a.rule].id }
+            return firstAllow.map { rules[$0].id }
         }
 
         func outcome(policy: CompiledPolicy, route: String) -> PolicyOutcome {
-            if let (rule, response) = firstDeny { return .deny(response, ruleID: rule.id) }
-            if let (rule, response) = firstApproval { return .deny(response, ruleID: rule.id) }
-            if let rule = firstAllow { return .allow(ruleID: rule.id) }
+            if let (k, response) = firstDeny { return .deny(response, ruleID: policy.rules[k].id) }
+            if let (k, response) = firstApproval { return .deny(response, ruleID: policy.rules[k].id) }
+            if let k = firstAllow { return .allow(ruleID: policy.rules[k].id) }
             switch policy.defaultAction(route: route) {
             case .allow: return .allow(ruleID: nil)
             case .deny(let status, let message):

@@ -36,6 +36,12 @@ public struct PolicyRequest: Sendable {
     /// From a pipeline context: the body is `.none` when the head frames
     /// none, the buffered body when present, else `.unavailable`.
     public init(context: ExchangeContext) {
+        self.init(reading: context)
+    }
+
+    /// As `init(context:)`, reading the fields of the caller's context in
+    /// place (a stage's `inout` context passed by value was copied whole).
+    init(reading context: borrowing ExchangeContext) {
         let body: RequestBody
         if let b = context.body { body = .bytes(b) } else if context.head.framing == .none { body = .none } else { body = .unavailable }
         self.init(routeName: context.routeName, method: context.head.method, target: context.head.target,

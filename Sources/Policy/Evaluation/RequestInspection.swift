@@ -9,13 +9,15 @@ import Inspection
 /// Lives for one evaluation on one thread (it holds that thread's scratch).
 final class RequestInspection {
     let request: PolicyRequest
-    let policy: CompiledPolicy
+    /// The policy's inspector (not the whole `CompiledPolicy`: a copy of it
+    /// per request retained each of its arrays).
+    let inspector: Inspector
     let scratch: PatternScratch
     let bodyLimit: Int
 
     init(request: PolicyRequest, policy: CompiledPolicy, scratch: PatternScratch, bodyLimit: Int) {
         self.request = request
-        self.policy = policy
+        inspector = policy.inspector
         self.scratch = scratch
         self.bodyLimit = bodyLimit
     }
@@ -76,7 +78,7 @@ final class RequestInspection {
         case .failure(let p): return .failure(p)
         case .success(nil): return .success([])
         case .success(let bytes?):
-            let inspector = policy.inspector
+            let inspector = self.inspector
             let scratch = self.scratch
             let kind = bodyKind
             return bytes.withUnsafeBytes { raw -> Result<[Finding], BodyProblem> in
@@ -105,7 +107,7 @@ final class RequestInspection {
     private(set) lazy var queryFindings: Result<[Finding], BodyProblem> = {
         guard let q = request.rawQuery, !q.isEmpty else { return .success([]) }
         var s = String(q)
-        let inspector = policy.inspector
+        let inspector = self.inspector
         let scratch = self.scratch
         return s.withUTF8 { raw in
             do { return .success(try inspector.scanForm(UnsafeRawBufferPointer(raw), scratch: scratch)) } catch {
@@ -117,7 +119,7 @@ final class RequestInspection {
     /// Findings in every header value.
     private(set) lazy var headerFindings: Result<[Finding], BodyProblem> = {
         var out: [Finding] = []
-        let inspector = policy.inspector
+        let inspector = self.inspector
         let scratch = self.scratch
         do {
             for i in 0..<request.headers.count {
@@ -152,6 +154,7 @@ final class RequestInspection {
     /// Every label found in each scope that was scanned, with counts, for
     /// the decision (labels only, never the values).
     func detectionCounts() -> [DetectionCount] {
+        guard bodyScanned || queryScanned || headersScanned else { return [] }
         var out: [DetectionCount] = []
         for (scope, result) in [(DetectionScope.body, bodyFindingsIfComputed), (.query, queryFindingsIfComputed),
                                 (.headers, headerFindingsIfComputed)] {

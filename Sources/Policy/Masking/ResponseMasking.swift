@@ -27,10 +27,13 @@ public final class ResponseMaskingPlan: Sendable {
         self.bodyLimit = bodyLimit
         self.streamLimits = streamLimits
         labelPlan = Self.labelPlan(masks, hashKey)
+        preparedLabelPlan = PreparedMaskPlan(labelPlan)
     }
 
     /// The mask plan for detector and pattern labels (field masks are applied by `PolicyMasking`).
     let labelPlan: MaskPlan
+    /// `labelPlan` prepared for whole-body JSON masking (built once per plan).
+    let preparedLabelPlan: PreparedMaskPlan
 
     static func labelPlan(_ masks: MaskSet, _ hashKey: MaskKey) -> MaskPlan {
         var plan = MaskPlan()
@@ -114,6 +117,20 @@ public final class ResponseBodyMasker {
     /// Headers that describe the exact body bytes: dropped from a masked response.
     public static let bodyDigestHeaders = ["etag", "content-md5", "digest", "content-digest", "repr-digest"]
 
+    /// Whether a masked response drops the field `name` (any case): one of
+    /// `bodyDigestHeaders`, or `Content-Length` (the writer sets the new
+    /// framing). A switch on the length, for the per-field check of every
+    /// masked response.
+    public static func isDroppedFromMaskedResponse(_ name: UnsafeRawBufferPointer) -> Bool {
+        switch name.count {
+        case 4: HeaderNameMatch.equals(name, "etag")
+        case 6: HeaderNameMatch.equals(name, "digest")
+        case 11: HeaderNameMatch.equals(name, "content-md5") || HeaderNameMatch.equals(name, "repr-digest")
+        case 14: HeaderNameMatch.equals(name, "content-digest") || HeaderNameMatch.equals(name, "content-length")
+        default: false
+        }
+    }
+
     private init(mode: Mode, plan: ResponseMaskingPlan, media: ResponseMediaType, contentType: String?,
                  stream: StreamMasker?) {
         self.mode = mode
@@ -191,6 +208,11 @@ public final class ResponseBodyMasker {
         if plan.masks.fields.isEmpty {
             // Detector masks only: one validating scan and the masker, no
             // separate parse (scanJSON validates JSON itself).
+            if media == .json {
+                // Masked straight into `out`; an unchanged body is handed over without a copy.
+                if let problem = Self.maskJSONLabels(&buffer, plan: plan, scratch: scratch, into: &out) { return problem }
+                return nil
+            }
             switch Self.maskLabels(buffer, media: media, plan: plan, scratch: scratch) {
             case .failure(let problem): return problem
             case .success(let masked): out.append(contentsOf: masked ?? buffer)
@@ -205,6 +227,31 @@ public final class ResponseBodyMasker {
         case .success(let masked): out.append(contentsOf: masked ?? buffer)
         }
         return nil
+    }
+
+    /// Whole-body masking of a JSON `body` by detector and pattern labels,
+    /// appended to `out`; `body` is moved into an empty `out` when nothing
+    /// changed. Returns why the body cannot be masked, or nil.
+    static func maskJSONLabels(_ body: inout [UInt8], plan: ResponseMaskingPlan, scratch: PatternScratch,
+                               into out: inout [UInt8]) -> ResponseMaskProblem? {
+        if body.isEmpty { return nil }
+        let inspector = plan.policy.inspector
+        let masked = body.withUnsafeBytes { raw -> Result<Bool, ResponseMaskProblem> in
+            do throws(InspectionError) {
+                let findings = try inspector.scanJSON(raw, scratch: scratch, pointers: false)
+                return .success(!findings.isEmpty && Masker.maskJSON(raw, findings: findings, plan: plan.preparedLabelPlan, into: &out))
+            } catch {
+                if case .malformedJSON(let offset, let reason) = error { return .failure(.malformed("byte \(offset): \(reason)")) }
+                return .failure(.uninspectable(error.description))
+            }
+        }
+        switch masked {
+        case .failure(let problem): return problem
+        case .success(true): return nil
+        case .success(false):
+            if out.isEmpty { swap(&out, &body) } else { out.append(contentsOf: body) }
+            return nil
+        }
     }
 
     /// Whole-body masking by detector and pattern labels: nil when nothing changed.

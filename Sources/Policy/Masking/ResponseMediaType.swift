@@ -29,22 +29,25 @@ enum ResponseMediaType: Equatable {
         return .text
     }
 
-    private static let jsonName = Array("application/json".utf8)
-    private static let plusJSONName = Array("+json".utf8)
-    private static let formName = Array("application/x-www-form-urlencoded".utf8)
-    private static let eventStreamName = Array("text/event-stream".utf8)
+    // Static strings, not arrays: no lazy-global check or retain per comparison.
+    private static let jsonName: StaticString = "application/json"
+    private static let plusJSONName: StaticString = "+json"
+    private static let formName: StaticString = "application/x-www-form-urlencoded"
+    private static let eventStreamName: StaticString = "text/event-stream"
 
-    private static func equals(_ a: UnsafeRawBufferPointer, _ lower: [UInt8]) -> Bool {
-        a.count == lower.count && hasSuffix(a, lower)
+    private static func equals(_ a: UnsafeRawBufferPointer, _ lower: StaticString) -> Bool {
+        a.count == lower.utf8CodeUnitCount && hasSuffix(a, lower)
     }
 
-    private static func hasSuffix(_ a: UnsafeRawBufferPointer, _ lower: [UInt8]) -> Bool {
-        if a.count < lower.count { return false }
-        let off = a.count - lower.count
-        for k in 0..<lower.count {
+    private static func hasSuffix(_ a: UnsafeRawBufferPointer, _ lower: StaticString) -> Bool {
+        let count = lower.utf8CodeUnitCount
+        if a.count < count { return false }
+        let off = a.count - count
+        let l = lower.utf8Start
+        for k in 0..<count {
             var b = a[off + k]
             if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-            if b != lower[k] { return false }
+            if b != l[k] { return false }
         }
         return true
     }

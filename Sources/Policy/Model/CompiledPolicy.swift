@@ -34,6 +34,9 @@ public struct CompiledPolicy: Sendable {
     let hasDryRunRules: Bool
     /// Rules' route and method conditions as bitsets (see `RulePrefilter`).
     let prefilter: RulePrefilter
+    /// `routeDefaults` as a list when it has at most 8 entries (the usual
+    /// case), for `defaultAction(route:)`; nil otherwise.
+    let routeDefaultList: [(route: String, action: DefaultAction)]?
 
     public init(rules: [PolicyRule], routeDefaults: [String: DefaultAction], inspector: Inspector,
                 patternNames: Set<String>) {
@@ -45,11 +48,20 @@ public struct CompiledPolicy: Sendable {
         ruleMasks = rules.map(RuleMasks.init)
         hasDryRunRules = rules.contains(where: \.dryRun)
         prefilter = RulePrefilter(rules)
+        routeDefaultList = routeDefaults.count <= 8 ? routeDefaults.map { (route: $0.key, action: $0.value) } : nil
     }
 
     /// The default for `route`: its own entry, else `"*"`, else deny.
     public func defaultAction(route: String) -> DefaultAction {
-        routeDefaults[route] ?? routeDefaults["*"] ?? .standardDeny
+        guard let list = routeDefaultList else { return routeDefaults[route] ?? routeDefaults["*"] ?? .standardDeny }
+        // A few entries: compared in turn (short route names compare in a
+        // word or two), without hashing the name twice per request.
+        var fallback: DefaultAction?
+        for entry in list {
+            if entry.route == route { return entry.action }
+            if entry.route == "*" { fallback = entry.action }
+        }
+        return fallback ?? .standardDeny
     }
 
     /// The rule with `id`, if any.

@@ -41,10 +41,14 @@ public struct RequestIdentity: Sendable, Hashable {
 
     /// Reads the keys defined in `IdentityAttributes`.
     public init(attributes: [String: String]) {
-        subject = attributes[IdentityAttributes.subject]
-        groups = IdentityAttributes.decodeList(attributes[IdentityAttributes.groups])
-        clientID = attributes[IdentityAttributes.clientID]
-        scopes = IdentityAttributes.decodeList(attributes[IdentityAttributes.scopes])
+        if attributes.isEmpty {  // identity off: four lookups (each hashing its key) saved
+            self.init()
+            return
+        }
+        self.init(subject: attributes[IdentityAttributes.subject],
+                  groups: IdentityAttributes.decodeList(attributes[IdentityAttributes.groups]),
+                  clientID: attributes[IdentityAttributes.clientID],
+                  scopes: IdentityAttributes.decodeList(attributes[IdentityAttributes.scopes]))
     }
 
     /// A request is authenticated when it has a subject or a client ID.

@@ -24,23 +24,36 @@ public enum PolicyAttributes {
 
     /// Writes `decision` into `attributes`.
     public static func record(_ decision: PolicyDecision, into attributes: inout [String: String]) {
-        attributes.reserveCapacity(attributes.count + 6)  // one allocation, not a rehash per growth step
+        // One allocation, not a rehash per growth step. Most requests come
+        // with no attributes yet (identity off): then a new dictionary of that
+        // size, which costs less than growing the shared empty one.
+        if attributes.isEmpty {
+            attributes = Dictionary(minimumCapacity: 6)
+        } else {
+            attributes.reserveCapacity(attributes.count + 6)
+        }
         attributes[outcome] = decision.outcome.summary
         switch decision.outcome {
         case .allow(let id?), .deny(_, let id?): attributes[decidedBy] = id
         default: break
         }
-        func list(_ key: String, _ items: [String]) {
-            if !items.isEmpty { attributes[key] = items.count == 1 ? items[0] : items.joined(separator: ",") }
+        list(matched, decision.matchedRules, into: &attributes)
+        list(audit, decision.auditRules, into: &attributes)
+        if !decision.detections.isEmpty {
+            list(detections, decision.detections.map { "\($0.label):\($0.scope.rawValue):\($0.count)" }, into: &attributes)
         }
-        list(matched, decision.matchedRules)
-        list(audit, decision.auditRules)
-        list(detections, decision.detections.map { "\($0.label):\($0.scope.rawValue):\($0.count)" })
-        list(responseMaskRules, decision.responseMasks.ruleIDs)
-        list(requestMaskRules, decision.requestMasks.ruleIDs)
+        list(responseMaskRules, decision.responseMasks.ruleIDs, into: &attributes)
+        list(requestMaskRules, decision.requestMasks.ruleIDs, into: &attributes)
         if let d = decision.dryRun {
             attributes[dryRunOutcome] = d.outcome.summary
-            list(dryRunMatched, d.matchedRules)
+            list(dryRunMatched, d.matchedRules, into: &attributes)
         }
+    }
+
+    /// `items` comma-separated under `key`, when there are any.
+    @inline(__always)
+    private static func list(_ key: String, _ items: [String], into attributes: inout [String: String]) {
+        if items.isEmpty { return }
+        attributes[key] = items.count == 1 ? items[0] : items.joined(separator: ",")
     }
 }

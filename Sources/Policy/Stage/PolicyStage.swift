@@ -36,6 +36,17 @@ public struct PolicyStage: RequestStage {
         scratches = try ScratchPool(inspector: policy.inspector)
     }
 
+    /// `Accept-Encoding`, `Range` and `If-Range`, in any case: the request
+    /// fields response masking replaces or drops.
+    static func isReplacedForResponseMasking(_ name: UnsafeRawBufferPointer) -> Bool {
+        switch name.count {
+        case 15: HeaderNameMatch.equals(name, "accept-encoding")
+        case 5: HeaderNameMatch.equals(name, "range")
+        case 8: HeaderNameMatch.equals(name, "if-range")
+        default: false
+        }
+    }
+
     /// Headers that describe the exact body bytes and become wrong when a mask changes them.
     static let bodyDigestHeaders = ["content-md5", "digest", "content-digest", "repr-digest"]
 
@@ -44,7 +55,7 @@ public struct PolicyStage: RequestStage {
             return .respond(BodyProblem.uninspectable("no pattern-engine scratch could be allocated").response)
         }
         defer { scratches.give(scratch) }
-        let request = PolicyRequest(context: context)
+        let request = PolicyRequest(reading: context)
         if request.body == .unavailable, evaluator.needsBody(request, scratch: scratch) {
             return .needBody(limit: evaluator.bodyLimit)
         }
@@ -57,10 +68,10 @@ public struct PolicyStage: RequestStage {
             if !decision.responseMasks.isEmpty {
                 // Masking needs the body as sent: ask for no content coding
                 // (a coded response is refused, never passed unmasked).
-                context.head.headers.set(name: "Accept-Encoding", value: "identity")
-                // A part of a body can cut a secret in two: ask for all of it.
-                context.head.headers.removeAll("range")
-                context.head.headers.removeAll("if-range")
+                // A part of a body can cut a secret in two: ask for all of it
+                // (no `Range`, `If-Range`). One pass over the fields.
+                context.head.headers.removeAll(whereNameBytes: Self.isReplacedForResponseMasking)
+                context.head.headers.append(name: "Accept-Encoding", value: "identity")
                 context.responseMasking = responsePlans.plan(for: decision.responseMasks) {
                     ResponseMaskingPlan(masks: decision.responseMasks, policy: evaluator.policy, hashKey: hashKey,
                                         scratches: scratches, bodyLimit: evaluator.bodyLimit, streamLimits: streamLimits)
