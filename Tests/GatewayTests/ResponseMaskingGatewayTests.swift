@@ -200,6 +200,17 @@ final class ResponseMaskingGatewayTests: XCTestCase {
         XCTAssertEqual(rows.first { $0.target == "/m/json" }?.responseBody, a.body)
         XCTAssertEqual(rows.first { $0.target == "/m/sse" }?.responseBody, b.body)
         XCTAssertFalse(rows.contains { $0.responseHeaders.contains { $0.name.lowercased() == "content-length" && $0.value == String(json.utf8.count) } })
+        // The decisions are recorded: the policy's matching rule and the
+        // route default that allowed the request, then masking on the
+        // response side; names, no values.
+        for row in rows {
+            XCTAssertEqual(row.decisions, [
+                StoredDecision(phase: "request", decision: RecordedDecision(stage: "policy", ruleID: "mask-pii", action: "mask")),
+                StoredDecision(phase: "request", decision: RecordedDecision(stage: "policy", action: "allow")),
+                StoredDecision(phase: "response", decision: RecordedDecision(stage: "response_masking", action: "mask")),
+            ], row.target)
+        }
+        XCTAssertEqual(try reader.listSessions(SessionQuery(action: "mask")).count, 1)
     }
 
     func testUnmaskedRouteIsUntouched() throws {

@@ -78,6 +78,11 @@ final class PolicyStageTests: XCTestCase {
         guard case .respond(let r) = final else { return XCTFail() }
         XCTAssertEqual(r.message, "destructive shell command")
         XCTAssertEqual(ctx.attributes[PolicyAttributes.decidedBy], "no-rm")
+        // What the recorder stores: the rule that decided, once (not again
+        // for the run that only asked for the body).
+        XCTAssertEqual(ctx.decisions.map(\.ruleID), ["no-rm"])
+        XCTAssertEqual(ctx.decisions.map(\.action), ["deny"])
+        XCTAssertEqual(ctx.decisions.first?.decided, true)
         let safe = #"{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "shell", "arguments": {"command": "ls ~/"}}}"#
         var ok = context(route: "mcp", body: safe)
         XCTAssertEqual(run(s, &ok, body: safe).verdicts, ["needBody(4096)", "proceed"])

@@ -58,7 +58,6 @@ final class Exchange {
     var responseHeadNs: UInt64 = 0
     var responseHeaders = HeaderList()
     var responseBody: CapturedBody?
-    var decisions: [RecordedDecision] = []
     /// Recording gave up on this exchange (store refused it) or already recorded its end.
     var recordingFailed = false
 

@@ -27,7 +27,21 @@ enum ExchangeRecording {
                              clientAddress: clientAddress, identity: identity(ex.context.attributes),
                              method: ex.context.head.method,
                              target: TargetRedaction.redact(ex.context.head.target), requestHeaders: headerList(ex.context.head.headers),
-                             requestBody: body, decisions: ex.decisions, durability: durability)
+                             requestBody: body, decisions: requestDecisions(ex.context.decisions),
+                             durability: durability)
+    }
+
+    /// The policy stage's rule records as the recorder stores them.
+    static func requestDecisions(_ records: [RuleRecord]) -> [RecordedDecision] {
+        records.map { RecordedDecision(stage: "policy", ruleID: $0.ruleID, action: $0.action, detectors: $0.detectors,
+                                       dryRun: $0.dryRun) }
+    }
+
+    /// The response side's decision: masking ran (`mask`), or refused the
+    /// response (its code); nothing when the response was not masked.
+    static func responseDecisions(_ ex: Exchange) -> [RecordedDecision] {
+        guard ex.responseMasker != nil || ex.maskProblem != nil else { return [] }
+        return [RecordedDecision(stage: "response_masking", action: ex.maskProblem?.code ?? "mask")]
     }
 
     /// How the exchange ended, as the agent saw it.
@@ -38,6 +52,7 @@ enum ExchangeRecording {
         return ExchangeOutcome(requestID: ex.requestID, finishedAt: RecordingClock.nowMillis(),
                                outcome: recordedOutcome(ex.outcome), responseStatus: ex.status == 0 ? nil : ex.status,
                                responseHeaders: ex.responseHeaders, responseBody: ex.responseBody ?? CapturedBody(cap: 0),
+                               decisions: responseDecisions(ex),
                                timings: timings, bytesIn: ex.bytesIn, bytesOut: ex.bytesOut,
                                upstreamAddress: ex.upstreamAddress, errorCode: ex.errorCode, errorReason: nil,
                                durability: durability)

@@ -17,6 +17,11 @@ public struct ExchangeContext: Sendable {
     /// Set by `PolicyStage` when the response must be masked; nil (pass
     /// through untouched) otherwise.
     public var responseMasking: ResponseMaskingPlan?
+    /// The policy's rule records (matched rules, dry-run ones included, and
+    /// the route default when it decided), in the order stages made them:
+    /// what the recorder stores as the exchange's request-side decisions.
+    /// Names only, never matched values.
+    public var decisions: [RuleRecord] = []
 
     public init(requestID: String, routeName: String, clientAddress: String, head: RequestHead,
                 body: [UInt8]? = nil, attributes: [String: String] = [:]) {

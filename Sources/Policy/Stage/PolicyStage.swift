@@ -61,6 +61,7 @@ public struct PolicyStage: RequestStage {
         }
         let decision = evaluator.evaluate(request, scratch: scratch)
         PolicyAttributes.record(decision, into: &context.attributes)
+        context.decisions.append(contentsOf: decision.records)
         switch decision.outcome {
         case .deny(let response, _):
             return .respond(response)
@@ -82,6 +83,8 @@ public struct PolicyStage: RequestStage {
                                       policy: evaluator.policy, scratch: scratch, hashKey: hashKey) {
             case .failure(let problem):
                 context.attributes[PolicyAttributes.outcome] = problem.code
+                context.decisions.append(RuleRecord(ruleID: nil, action: problem.code, detectors: [], dryRun: false,
+                                                    decided: true))
                 return .respond(problem.response)
             case .success(nil):
                 return .proceed

@@ -41,4 +41,9 @@ public struct StoredDecision: Sendable, Equatable {
     /// `request` or `response`.
     public var phase: String
     public var decision: RecordedDecision
+
+    public init(phase: String, decision: RecordedDecision) {
+        self.phase = phase
+        self.decision = decision
+    }
 }
