@@ -61,7 +61,8 @@ public struct PolicyStage: RequestStage {
         }
         let decision = evaluator.evaluate(request, scratch: scratch)
         PolicyAttributes.record(decision, into: &context.attributes)
-        context.decisions.append(contentsOf: decision.records)
+        // Shared, not copied, in the usual case (no decisions yet).
+        if context.decisions.isEmpty { context.decisions = decision.records } else { context.decisions += decision.records }
         switch decision.outcome {
         case .deny(let response, _):
             return .respond(response)
