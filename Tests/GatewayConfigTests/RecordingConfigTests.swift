@@ -23,18 +23,23 @@ final class RecordingConfigTests: XCTestCase {
         XCTAssertEqual(recording.retention, RecordingConfig.Retention(maxAgeMs: nil, maxBytes: nil))
         XCTAssertNil(recording.queueCapacity)
         XCTAssertNil(recording.pageSizeBytes)
+        XCTAssertNil(recording.groupCommitDelayUs)
+        XCTAssertNil(recording.groupCommitMinInFlight)
         XCTAssertEqual(config.recordingDurability(for: config.routes[0]), .strict)
         XCTAssertEqual(config.warnings, [])
     }
 
     func testFullSectionAndRouteOverrides() throws {
         let config = try loadOK("valid-recording.json")
-        XCTAssertEqual(config.recording, RecordingConfig(
+        var expected = RecordingConfig(
             path: "/var/lib/gatehouse/recording.db", durability: .async, bodyCapBytes: 65536,
             redactHeaders: ["X-Api-Key", "x-session-token"], sessionHeader: "X-Agent-Session",
             sessionIdleGapMs: 600_000,
             retention: RecordingConfig.Retention(maxAgeMs: 604_800_000, maxBytes: 1_073_741_824),
-            queueCapacity: 4096, pageSizeBytes: 16384))
+            queueCapacity: 4096, pageSizeBytes: 16384)
+        expected.groupCommitDelayUs = 500
+        expected.groupCommitMinInFlight = 16
+        XCTAssertEqual(config.recording, expected)
         XCTAssertEqual(config.routes.map(\.recordingDurability), [.strict, nil, nil])
         XCTAssertEqual(config.routes.map { config.recordingDurability(for: $0) }, [.strict, .async, .async])
         XCTAssertFalse(config.everyRouteRecordsAsync, "route crm is strict")
@@ -66,14 +71,16 @@ final class RecordingConfigTests: XCTestCase {
             "bad-recording-values.json:10:50: \"max_bytes\" in recording retention must be between 1048576 and 9007199254740992, got 1024",
             "bad-recording-values.json:11:23: \"queue_capacity\" in recording must be between 16 and 1048576, got 1",
             "bad-recording-values.json:11:45: \"page_size_bytes\" in recording must be a power of two from 512 to 65536, got 3000",
-            "bad-recording-values.json:14:86: \"durability\" in route recording must be \"strict\" or \"async\", got \"STRICT\"",
+            "bad-recording-values.json:12:30: \"group_commit_delay_us\" in recording must be between 0 and 100000, got 100001",
+            "bad-recording-values.json:12:68: \"group_commit_min_in_flight\" in recording must be between 1 and 1048576, got 0",
+            "bad-recording-values.json:15:86: \"durability\" in route recording must be \"strict\" or \"async\", got \"STRICT\"",
         ])
     }
 
     func testUnknownKeysWrongTypesAndMissingPath() throws {
         XCTAssertEqual(try errorLines("bad-recording-keys.json"), [
             "bad-recording-keys.json:3:16: missing required key \"path\" in recording",
-            "bad-recording-keys.json:4:5: unknown key \"durabilty\" in recording; expected one of: body_cap_bytes, durability, page_size_bytes, path, queue_capacity, redact_headers, retention, session_header, session_idle_gap_ms",
+            "bad-recording-keys.json:4:5: unknown key \"durabilty\" in recording; expected one of: body_cap_bytes, durability, group_commit_delay_us, group_commit_min_in_flight, page_size_bytes, path, queue_capacity, redact_headers, retention, session_header, session_idle_gap_ms",
             "bad-recording-keys.json:5:20: unknown key \"max_age\" in recording retention; expected one of: max_age_ms, max_bytes",
             "bad-recording-keys.json:6:23: \"session_header\" in recording must be a string, got number",
             "bad-recording-keys.json:9:72: unknown key \"path\" in route recording; expected one of: durability",

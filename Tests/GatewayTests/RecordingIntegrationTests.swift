@@ -3,11 +3,11 @@ import Glibc
 #endif
 import Foundation
 import XCTest
-import Gateway
+@testable import Gateway
 import GatewayConfig
 import GatehouseTestSupport
 import Policy
-import Recording
+@testable import Recording
 import Synchronization
 
 /// The proxy with recording on: strict ordering (the record is committed
@@ -94,6 +94,42 @@ final class RecordingIntegrationTests: XCTestCase {
         XCTAssertEqual(Set(rows.map { $0.outcome }), ["completed"])
         XCTAssertEqual(Set(rows.compactMap { $0.responseStatus }), [200])
         XCTAssertEqual(rows.first { $0.target == "/item/3" }?.responseBody, Array("ok".utf8))
+    }
+
+    /// Strict mode withholds what is left of the response, not only its
+    /// last byte, until the outcome is committed: with the writer stalled,
+    /// the client receives nothing; once it commits, the whole response.
+    func testStrictResponseIsWithheldUntilItsOutcomeIsCommitted() throws {
+        let stalled = Latch()
+        let gate = Latch()
+        let recorderBox = Mutex<Recorder?>(nil)
+        let body = [UInt8](repeating: UInt8(ascii: "x"), count: 10_000)
+        let upstream = try StubUpstream { _, conn in
+            // The start record is committed (the request reached us): stall
+            // the writer before answering, so the outcome cannot commit.
+            if let recorder = recorderBox.withLock({ $0 }) {
+                Thread.detachNewThread {
+                    _ = recorder.onWriter(timeoutMs: 10_000) { _ in stalled.open(); _ = gate.wait(timeoutMs: 10_000) }
+                }
+                XCTAssertTrue(stalled.wait(timeoutMs: 5_000), "the writer did not stall")
+            }
+            try conn.respond(status: 200, body: body)
+        }
+        defer { upstream.stop() }
+        let (server, port, _) = try startGateway(upstream: upstream)
+        recorderBox.withLock { $0 = server.shared.recorder }
+        defer { gate.open(); server.drain(); server.waitUntilStopped() }
+
+        let sock = try BlockingSocket.connect(port: port)
+        defer { sock.close() }
+        try sock.send("GET /held HTTP/1.1\r\nHost: api.test\r\n\r\n")
+        XCTAssertTrue(stalled.wait(timeoutMs: 5_000))
+        var pfd = pollfd(fd: sock.fd, events: Int16(POLLIN), revents: 0)
+        XCTAssertEqual(poll(&pfd, 1, 500), 0, "a byte of the response reached the client before its outcome was committed")
+        gate.open()
+        let r = try XCTUnwrap(try TestHTTP.read(from: sock, isResponse: true))
+        XCTAssertEqual(r.status, 200)
+        XCTAssertEqual(r.body, body)
     }
 
     func testDeniedExchangeIsRecordedAndSecretsNeverReachTheDatabase() throws {

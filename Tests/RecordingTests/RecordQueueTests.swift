@@ -11,12 +11,13 @@ final class RecordQueueTests: XCTestCase {
 
     /// Takes from `queue` on another thread; returns what it got and how
     /// long the take took.
-    private func takeAsync(_ queue: RecordQueue, timeoutMs: Int) -> () -> (count: Int, seconds: Double) {
+    private func takeAsync(_ queue: RecordQueue, timeoutMs: Int,
+                           gatherStrict: Bool = false) -> () -> (count: Int, seconds: Double) {
         let result = Completions()
         let box = ResultBox()
         Thread.detachNewThread {
             let start = Date()
-            let (items, _) = queue.take(max: 100, timeoutMs: timeoutMs)
+            let (items, _) = queue.take(max: 100, timeoutMs: timeoutMs, gatherStrict: gatherStrict)
             box.set(items.count, Date().timeIntervalSince(start))
             result.callback("done")(.success(()))
         }
@@ -71,6 +72,38 @@ final class RecordQueueTests: XCTestCase {
         let got = pending()
         XCTAssertEqual(got.count, 2, "the strict record ends the gathering, and takes the async one with it")
         XCTAssertLessThan(got.seconds, 1.5, "not held for the async delay")
+    }
+
+    /// Group commit: with `gatherStrict` (enough exchanges in flight), a
+    /// strict record waits up to the strict delay for others; the wake
+    /// threshold or a control item ends the wait early.
+    func testStrictRecordsAreGatheredOnlyWhenAsked() {
+        let queue = RecordQueue(maxRecords: 100, maxBytes: 1 << 20, strictReserve: 10,
+                                strictDelayUs: 300_000, strictWakeRecords: 3)
+        XCTAssertTrue(queue.push(record("s1", .strict), durability: .strict))
+        let alone = takeAsync(queue, timeoutMs: 5_000, gatherStrict: true)()
+        XCTAssertEqual(alone.count, 1)
+        XCTAssertGreaterThanOrEqual(alone.seconds, 0.25, "a lone strict record waits for the group-commit delay")
+
+        XCTAssertTrue(queue.push(record("s2", .strict), durability: .strict))
+        let notAsked = takeAsync(queue, timeoutMs: 5_000, gatherStrict: false)()
+        XCTAssertEqual(notAsked.count, 1)
+        XCTAssertLessThan(notAsked.seconds, 0.2, "without gatherStrict (few in flight) it is taken at once")
+
+        let pending = takeAsync(queue, timeoutMs: 5_000, gatherStrict: true)
+        usleep(20_000)
+        for i in 0..<3 { XCTAssertTrue(queue.push(record("t\(i)", .strict), durability: .strict)) }
+        let full = pending()
+        XCTAssertEqual(full.count, 3, "the wake threshold ends the wait")
+        XCTAssertLessThan(full.seconds, 0.25)
+
+        XCTAssertTrue(queue.push(record("u", .strict), durability: .strict))
+        let control = takeAsync(queue, timeoutMs: 5_000, gatherStrict: true)
+        usleep(20_000)
+        XCTAssertTrue(queue.pushControl(.control { _ in }))
+        let ended = control()
+        XCTAssertEqual(ended.count, 2, "a control item ends the wait and is taken with the record")
+        XCTAssertLessThan(ended.seconds, 0.25)
     }
 }
 

@@ -86,7 +86,10 @@ extension DownstreamConnection {
         state = .committing
         commitPending = ex
         commitThenClose = closing
-        holdBack = output.isEmpty ? 0 : 1
+        // Withhold everything not yet sent, not only the last byte: the
+        // client cannot use a response without its end, and sending all but
+        // one byte costs a second write here and a second wake-up there.
+        holdBack = output.count
         let loop = ctx.loop
         let me = LoopBound(self)
         let token = LoopBound(ex)

@@ -56,7 +56,7 @@ final class DownstreamConnection: LoopHandler {
     /// The TLS handshake deadline (until it is done, the header deadline is not armed).
     private let handshakeNs: UInt64
     /// Bytes at the tail of `output` not to be written yet (strict recording
-    /// withholds the response's last byte until its outcome is committed).
+    /// withholds what is left of the response until its outcome is committed).
     var holdBack = 0
     /// The exchange whose outcome commit is awaited (state `.committing`).
     var commitPending: Exchange?
@@ -297,7 +297,12 @@ final class DownstreamConnection: LoopHandler {
             // hang-ups) but only up to a bound, so a pipelining client
             // cannot make us buffer without limit.
             return input.count < Self.pipelineBufferLimit
-        case .held, .recordingStart, .committing, .closing, .closed: return false
+        case .recordingStart, .committing:
+            // Waiting for a strict commit, which takes microseconds: keep
+            // the same bounded read-ahead as above, so the wait does not
+            // cost two epoll_ctl calls (interest off, then on again).
+            return input.count < Self.pipelineBufferLimit
+        case .held, .closing, .closed: return false
         }
     }
 

@@ -11,6 +11,8 @@ enum RecorderSetup {
         // that acknowledged records survive power loss, not just a crash.
         c.synchronous = config.everyRouteRecordsAsync ? .normal : .full
         c.pageSize = r.pageSizeBytes
+        if let us = r.groupCommitDelayUs { c.strictDelayUs = us }
+        if let n = r.groupCommitMinInFlight { c.strictDelayMinInFlight = n }
         c.bodyCap = r.bodyCapBytes
         c.redactedHeaders = r.redactHeaders
         c.sessionHeader = r.sessionHeader

@@ -19,7 +19,8 @@ import TLS
 /// deadline, then stops; `waitUntilStopped()` blocks until every loop ended.
 public final class GatewayServer: Sendable {
     public let config: RuntimeConfig
-    private let shared: GatewayShared
+    /// Internal (not private) so tests can reach the recorder.
+    let shared: GatewayShared
     private let loops: [EventLoop]
     private let contexts = Mutex<[Int: LoopBound<LoopContext>]>([:])
     private let stoppedLoops = Atomic<Int>(0)

@@ -25,7 +25,7 @@ enum ConfigKeys {
     static let requestID: Set<String> = ["header", "trust_incoming"]
     static let forwarded: Set<String> = ["trust_incoming", "via"]
     static let recording: Set<String> = [
-        "body_cap_bytes", "durability", "page_size_bytes", "path", "queue_capacity", "redact_headers", "retention",
+        "body_cap_bytes", "durability", "group_commit_delay_us", "group_commit_min_in_flight", "page_size_bytes", "path", "queue_capacity", "redact_headers", "retention",
         "session_header", "session_idle_gap_ms",
     ]
     static let recordingRetention: Set<String> = ["max_age_ms", "max_bytes"]

@@ -7,6 +7,8 @@ enum RecordingDecoding {
     static let maxAgeRange = 1_000...(1 << 53)
     static let maxBytesRange = 1_048_576...(1 << 53)
     static let queueCapacityRange = 16...1_048_576
+    static let groupCommitDelayRange = 0...100_000
+    static let groupCommitMinInFlightRange = 1...1_048_576
 
     /// Reads the top-level `"recording"`; nil when absent or when `path` is
     /// missing or invalid (the problems are in the sink).
@@ -31,6 +33,10 @@ enum RecordingDecoding {
                 reader.sink.error("\(reader.describe("page_size_bytes")) must be a power of two from 512 to 65536, got \(v.value)",
                                   at: v.location)
             }
+        }
+        if let v = reader.int("group_commit_delay_us", in: groupCommitDelayRange) { config.groupCommitDelayUs = v.value }
+        if let v = reader.int("group_commit_min_in_flight", in: groupCommitMinInFlightRange) {
+            config.groupCommitMinInFlight = v.value
         }
         return path == nil ? nil : config
     }

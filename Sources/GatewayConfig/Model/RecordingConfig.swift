@@ -66,6 +66,14 @@ public struct RecordingConfig: Sendable, Equatable {
     /// database file (a power of two, 512–65536). Nil: 4 KiB. An existing
     /// file keeps its page size.
     public var pageSizeBytes: Int?
+    /// `"group_commit_delay_us"`: how long the writer gathers strict records
+    /// before it commits them, when at least `groupCommitMinInFlight`
+    /// exchanges are in flight (0: commit at once). Nil: the recorder's
+    /// default (`RecorderConfiguration.strictDelayUs`).
+    public var groupCommitDelayUs: Int?
+    /// `"group_commit_min_in_flight"`: below this many exchanges in flight
+    /// the writer never waits. Nil: the recorder's default.
+    public var groupCommitMinInFlight: Int?
 
     /// Creates recording settings; unspecified values take their defaults.
     public init(path: String,

@@ -53,6 +53,11 @@ final class RecordQueue: @unchecked Sendable {
     private var urgentQueued = 0
     /// True while the writer gathers async records (see `take`).
     private var coalescing = false
+    /// True while the writer gathers strict records (see `take`): only
+    /// `strictWakeRecords` queued (or a control item) wakes it early.
+    private var lingering = false
+    /// Control items queued (they end any gathering).
+    private var controlQueued = 0
     private var queuedBytes = 0
     private var writerWaiting = false
     private var closed = false
@@ -62,13 +67,18 @@ final class RecordQueue: @unchecked Sendable {
     let strictReserve: Int
     let asyncWakeRecords: Int
     let asyncDelayMs: Int
+    let strictDelayUs: Int
+    let strictWakeRecords: Int
 
-    init(maxRecords: Int, maxBytes: Int, strictReserve: Int, asyncWakeRecords: Int = 1, asyncDelayMs: Int = 0) {
+    init(maxRecords: Int, maxBytes: Int, strictReserve: Int, asyncWakeRecords: Int = 1, asyncDelayMs: Int = 0,
+         strictDelayUs: Int = 0, strictWakeRecords: Int = 64) {
         self.maxRecords = max(maxRecords, 1)
         self.maxBytes = max(maxBytes, 1)
         self.strictReserve = min(max(strictReserve, 0), self.maxRecords - 1)
         self.asyncWakeRecords = max(asyncWakeRecords, 1)
         self.asyncDelayMs = max(asyncDelayMs, 0)
+        self.strictDelayUs = max(strictDelayUs, 0)
+        self.strictWakeRecords = max(strictWakeRecords, 1)
         pthread_mutex_init(mutex, nil)
         // Deadlines on the monotonic clock: a step of the wall clock must
         // not stretch the writer's waits.
@@ -111,7 +121,9 @@ final class RecordQueue: @unchecked Sendable {
         urgency.append(urgent)
         queuedBytes += size
         if urgent { urgentQueued += 1 }
-        if writerWaiting && (urgent || !coalescing || count + 1 >= asyncWakeRecords) {
+        let wake = lingering ? count + 1 >= strictWakeRecords
+            : (urgent || !coalescing || count + 1 >= asyncWakeRecords)
+        if writerWaiting && wake {
             writerWaiting = false
             pthread_cond_signal(cond)
         }
@@ -127,6 +139,7 @@ final class RecordQueue: @unchecked Sendable {
             sizes.append(0)
             urgency.append(true)
             urgentQueued += 1
+            controlQueued += 1
             if writerWaiting { writerWaiting = false; pthread_cond_signal(cond) }
             return true
         }
@@ -135,8 +148,12 @@ final class RecordQueue: @unchecked Sendable {
     /// Takes up to `max` queued items, waiting up to `timeoutMs` for the
     /// first one (0: do not wait). When only async records are queued, and
     /// fewer than `asyncWakeRecords`, it then waits up to `asyncDelayMs` more
-    /// for others to join them. Returns `closed` once shut down and empty.
-    func take(max: Int, timeoutMs: Int) -> (items: [QueueItem], closed: Bool) {
+    /// for others to join them. When strict records are queued, fewer than
+    /// `strictWakeRecords` and no control item, and `gatherStrict` is set (the
+    /// writer sees enough exchanges in flight for others to follow), it waits
+    /// up to `strictDelayUs` for more (group commit). Returns `closed` once
+    /// shut down and empty.
+    func take(max: Int, timeoutMs: Int, gatherStrict: Bool = false) -> (items: [QueueItem], closed: Bool) {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         if items.isEmpty && !closed && timeoutMs > 0 {
@@ -157,6 +174,16 @@ final class RecordQueue: @unchecked Sendable {
             coalescing = false
             writerWaiting = false
         }
+        if gatherStrict && strictDelayUs > 0 && urgentQueued > 0 && controlQueued == 0 && items.count < strictWakeRecords {
+            var ts = Self.deadline(afterNs: strictDelayUs * 1000)
+            writerWaiting = true
+            lingering = true
+            while controlQueued == 0 && items.count < strictWakeRecords && !closed {
+                if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
+            }
+            lingering = false
+            writerWaiting = false
+        }
         let n = min(items.count, max)
         if n == 0 { return ([], closed) }
         if n == items.count {
@@ -169,12 +196,14 @@ final class RecordQueue: @unchecked Sendable {
             urgency.removeAll(keepingCapacity: true)
             queuedBytes = 0
             urgentQueued = 0
+            controlQueued = 0
             return (batch, false)
         }
         let batch = Array(items[0..<n])
         for i in 0..<n {
             queuedBytes -= sizes[i]
             if urgency[i] { urgentQueued -= 1 }
+            if case .control = items[i] { controlQueued -= 1 }
         }
         items.removeFirst(n)
         sizes.removeFirst(n)
@@ -184,10 +213,15 @@ final class RecordQueue: @unchecked Sendable {
 
     /// `ms` from now on the clock `pthread_cond_timedwait` uses (monotonic).
     private static func deadline(afterMs ms: Int) -> timespec {
+        deadline(afterNs: ms * 1_000_000)
+    }
+
+    /// `ns` from now on the clock `pthread_cond_timedwait` uses (monotonic).
+    private static func deadline(afterNs ns: Int) -> timespec {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
-        ts.tv_sec += ms / 1000
-        ts.tv_nsec += (ms % 1000) * 1_000_000
+        ts.tv_sec += ns / 1_000_000_000
+        ts.tv_nsec += ns % 1_000_000_000
         if ts.tv_nsec >= 1_000_000_000 { ts.tv_sec += 1; ts.tv_nsec -= 1_000_000_000 }
         return ts
     }

@@ -116,7 +116,8 @@ final class RecordWriter: @unchecked Sendable {
             let now = MonotonicClock.now()
             let waitMs = min(checkpointer.msUntilDue(now: now, walFrames: walCounter.frames),
                              pruner.msUntilDue(now: now))
-            let (items, closed) = queue.take(max: config.maxBatchRecords, timeoutMs: waitMs)
+            let (items, closed) = queue.take(max: config.maxBatchRecords, timeoutMs: waitMs,
+                                             gatherStrict: inFlight.count >= config.strictDelayMinInFlight)
             if closed { break }
             process(items)
             if !items.isEmpty { lastBatchAt = MonotonicClock.now() }

@@ -24,7 +24,9 @@ public final class Recorder: Sendable {
         self.configuration = configuration
         queue = RecordQueue(maxRecords: configuration.maxQueuedRecords, maxBytes: configuration.maxQueuedBytes,
                             strictReserve: configuration.strictReserve,
-                            asyncWakeRecords: configuration.asyncWakeRecords, asyncDelayMs: configuration.asyncDelayMs)
+                            asyncWakeRecords: configuration.asyncWakeRecords, asyncDelayMs: configuration.asyncDelayMs,
+                            strictDelayUs: configuration.strictDelayUs,
+                            strictWakeRecords: configuration.strictWakeRecords)
         let handoff = Handoff(try RecordWriter(config: configuration, stats: stats, log: log))
         let queue = self.queue
         let stopped = self.stopped
