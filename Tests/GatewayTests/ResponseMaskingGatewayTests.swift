@@ -173,6 +173,8 @@ final class ResponseMaskingGatewayTests: XCTestCase {
         let upstream = try StubUpstream { req, conn in
             if req.target == "/m/json" {
                 try conn.respond(status: 200, headers: [("Content-Type", "application/json")], body: Array(json.utf8))
+            } else if req.target == "/m/clean" {
+                try conn.respond(status: 200, headers: [("Content-Type", "text/plain")], body: Array("nothing to mask".utf8))
             } else {
                 try conn.sendRaw("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
                 try conn.sendRaw(chunk("data: ssn 536-22-") + chunk("8901\n\n") + "0\r\n\r\n")
@@ -190,6 +192,7 @@ final class ResponseMaskingGatewayTests: XCTestCase {
         let port = server.listenAddresses[0].port
         let a = try get(port, "/m/json")
         let b = try get(port, "/m/sse")
+        XCTAssertEqual(try get(port, "/m/clean").bodyString, "nothing to mask")
         server.drain()
         server.waitUntilStopped()
         XCTAssertEqual(a.bodyString, #"{"card":"[REDACTED:credit_card]"}"#)
@@ -202,12 +205,15 @@ final class ResponseMaskingGatewayTests: XCTestCase {
         XCTAssertFalse(rows.contains { $0.responseHeaders.contains { $0.name.lowercased() == "content-length" && $0.value == String(json.utf8.count) } })
         // The decisions are recorded: the policy's matching rule and the
         // route default that allowed the request, then masking on the
-        // response side; names, no values.
+        // response side with the detectors it masked; names, no values.
+        let fired = ["/m/json": ["credit_card"], "/m/sse": ["us_ssn"], "/m/clean": []]
+        XCTAssertEqual(rows.count, 3)
         for row in rows {
             XCTAssertEqual(row.decisions, [
                 StoredDecision(phase: "request", decision: RecordedDecision(stage: "policy", ruleID: "mask-pii", action: "mask")),
                 StoredDecision(phase: "request", decision: RecordedDecision(stage: "policy", action: "allow")),
-                StoredDecision(phase: "response", decision: RecordedDecision(stage: "response_masking", action: "mask")),
+                StoredDecision(phase: "response", decision: RecordedDecision(stage: "response_masking", action: "mask",
+                                                                              detectors: fired[row.target] ?? ["?"])),
             ], row.target)
         }
         XCTAssertEqual(try reader.listSessions(SessionQuery(action: "mask")).count, 1)

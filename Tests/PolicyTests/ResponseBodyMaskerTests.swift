@@ -73,6 +73,39 @@ final class ResponseBodyMaskerTests: XCTestCase {
         XCTAssertEqual(c.masks.ruleIDs, ["tax"])
     }
 
+    /// The labels a masker reports after masking `pieces` (nil if refused).
+    private func labels(_ plan: ResponseMaskingPlan, _ headers: [(String, String)], _ framing: BodyFraming,
+                        _ pieces: [String]) -> [String]? {
+        guard case .success(let m) = ResponseBodyMasker.begin(plan, headers: PolicyTest.headers(headers), framing: framing) else {
+            return nil
+        }
+        var out: [UInt8] = []
+        for p in pieces {
+            if Array(p.utf8).withUnsafeBytes({ m.append($0, into: &out) }) != nil { return nil }
+        }
+        if m.finish(into: &out) != nil { return nil }
+        return m.maskedLabels.names
+    }
+
+    /// Every masking path reports the detectors it masked (the recorder's
+    /// response decision), never the values; field masks are not labels.
+    func testMaskedLabelsNameWhatEachPathMasked() throws {
+        let crm = try XCTUnwrap(try plan("crm").0)
+        let json = [("Content-Type", "application/json")]
+        let both = #"{"pan":"4111 1111 1111 1111","who":"bob\u0040example.com"}"#
+        XCTAssertEqual(labels(crm, json, .contentLength(UInt64(both.utf8.count)), [both]), ["credit_card", "email"])
+        let clean = #"{"id":"ord-1234"}"#
+        XCTAssertEqual(labels(crm, json, .contentLength(UInt64(clean.utf8.count)), [clean]), [])
+        let text = "mail bob@example.com"
+        XCTAssertEqual(labels(crm, [("Content-Type", "text/plain")], .contentLength(UInt64(text.utf8.count)), [text]), ["email"])
+        XCTAssertEqual(labels(crm, json, .chunked, [#"{"pan":"4111 11"#, #"11 1111 1111"}"#]), ["credit_card"])
+        XCTAssertEqual(labels(crm, [("Content-Type", "text/event-stream")], .chunked,
+                              ["data: {\"who\":\"bob@exa", "mple.com\"}\n\n"]), ["email"])
+        let tax = try XCTUnwrap(try plan("tax").0)
+        let customers = #"{"customers":[{"tax_id":"12-3456789","card":"4111 1111 1111 1111"}]}"#
+        XCTAssertEqual(labels(tax, json, .contentLength(UInt64(customers.utf8.count)), [customers]), [])
+    }
+
     func testContentLengthJSONIsMaskedWhole() throws {
         let p = try XCTUnwrap(try plan("crm").0)
         let body = #"{"pan":"4111 1111 1111 1111","who":"bob\u0040example.com"}"#

@@ -37,11 +37,13 @@ enum ExchangeRecording {
                                        dryRun: $0.dryRun) }
     }
 
-    /// The response side's decision: masking ran (`mask`), or refused the
+    /// The response side's decision: masking ran (`mask`, with the
+    /// detectors and patterns it masked, never the values), or refused the
     /// response (its code); nothing when the response was not masked.
     static func responseDecisions(_ ex: Exchange) -> [RecordedDecision] {
         guard ex.responseMasker != nil || ex.maskProblem != nil else { return [] }
-        return [RecordedDecision(stage: "response_masking", action: ex.maskProblem?.code ?? "mask")]
+        return [RecordedDecision(stage: "response_masking", action: ex.maskProblem?.code ?? "mask",
+                                 detectors: ex.responseMasker?.maskedLabels.names ?? [])]
     }
 
     /// How the exchange ended, as the agent saw it.

@@ -16,6 +16,8 @@ struct MaskChannel {
     private(set) var committed = 0
     /// Decided masks, sorted, not yet fully released.
     var spans: [MaskedSpan] = []
+    /// The labels of every mask decided so far.
+    private(set) var masked = MaskedLabels()
     /// The last byte appended was a separator (or nothing was appended yet).
     private var separated = true
 
@@ -89,6 +91,7 @@ struct MaskChannel {
             c = Swift.max(c, committed)
         }
         for l in live where l.range.upperBound <= c {
+            masked.insert(l.kind)
             if let last = spans.last, l.range.lowerBound < last.range.upperBound {
                 spans[spans.count - 1].range = last.range.lowerBound..<Swift.max(last.range.upperBound, l.range.upperBound)
                 continue

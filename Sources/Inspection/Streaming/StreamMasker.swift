@@ -69,6 +69,13 @@ public struct StreamMasker {
     /// Bytes currently held back.
     public var heldBytes: Int { output.heldBytes + events.buffered }
 
+    /// The labels masked so far, over every channel.
+    public var maskedLabels: MaskedLabels {
+        var all = MaskedLabels()
+        for channel in output.channels { all.formUnion(channel.masked) }
+        return all
+    }
+
     /// Consumes the next piece of the body and appends what may be released to `out`.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, scratch: PatternScratch,
                               into out: inout [UInt8]) throws(StreamMaskError) {

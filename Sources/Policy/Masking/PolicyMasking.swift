@@ -15,6 +15,15 @@ public enum PolicyMasking {
     /// The masked body, nil when nothing changed, or why the body cannot be masked.
     public static func mask(_ body: [UInt8], headers: HTTPHeaders, masks: MaskSet, policy: CompiledPolicy,
                             scratch: PatternScratch, hashKey: MaskKey) -> Result<[UInt8]?, BodyProblem> {
+        var labels = MaskedLabels()
+        return mask(body, headers: headers, masks: masks, policy: policy, scratch: scratch, hashKey: hashKey, noting: &labels)
+    }
+
+    /// `mask`, noting in `labels` the detectors and patterns it masked
+    /// (field masks are not labels: they are listed by the rule).
+    public static func mask(_ body: [UInt8], headers: HTTPHeaders, masks: MaskSet, policy: CompiledPolicy,
+                            scratch: PatternScratch, hashKey: MaskKey,
+                            noting labels: inout MaskedLabels) -> Result<[UInt8]?, BodyProblem> {
         if masks.isEmpty || body.isEmpty { return .success(nil) }
         for encoding in headers.values("content-encoding") {
             for token in encoding.split(separator: ",") where token.trimmingSpaces.lowercased() != "identity" {
@@ -55,6 +64,7 @@ public enum PolicyMasking {
             } catch {
                 return .failure(.uninspectable("\(error)"))
             }
+            labels.note(findings, plan: plan)
             if isJSON {
                 let paths = masks.fields.map(\.path)
                 for leaf in JSONLeafLocator(raw: raw, paths: paths).leaves() {

@@ -113,6 +113,12 @@ public final class ResponseBodyMasker {
     private let contentType: String?
     private var buffer: [UInt8] = []
     private var stream: StreamMasker?
+    /// What whole-body masking masked (streaming: the stream masker's).
+    private var wholeBodyLabels = MaskedLabels()
+
+    /// The detectors and patterns masked in this response so far, never
+    /// the values: the response decision's detectors in the recording.
+    public var maskedLabels: MaskedLabels { stream?.maskedLabels ?? wholeBodyLabels }
 
     /// Headers that describe the exact body bytes: dropped from a masked response.
     public static let bodyDigestHeaders = ["etag", "content-md5", "digest", "content-digest", "repr-digest"]
@@ -210,10 +216,11 @@ public final class ResponseBodyMasker {
             // separate parse (scanJSON validates JSON itself).
             if media == .json {
                 // Masked straight into `out`; an unchanged body is handed over without a copy.
-                if let problem = Self.maskJSONLabels(&buffer, plan: plan, scratch: scratch, into: &out) { return problem }
+                if let problem = Self.maskJSONLabels(&buffer, plan: plan, scratch: scratch, into: &out,
+                                                     noting: &wholeBodyLabels) { return problem }
                 return nil
             }
-            switch Self.maskLabels(buffer, media: media, plan: plan, scratch: scratch) {
+            switch Self.maskLabels(buffer, media: media, plan: plan, scratch: scratch, noting: &wholeBodyLabels) {
             case .failure(let problem): return problem
             case .success(let masked): out.append(contentsOf: masked ?? buffer)
             }
@@ -222,7 +229,7 @@ public final class ResponseBodyMasker {
         var contentHeaders = HTTPHeaders()
         if let contentType { contentHeaders.append(name: "Content-Type", value: contentType) }
         switch PolicyMasking.mask(buffer, headers: contentHeaders, masks: plan.masks, policy: plan.policy,
-                                  scratch: scratch, hashKey: plan.hashKey) {
+                                  scratch: scratch, hashKey: plan.hashKey, noting: &wholeBodyLabels) {
         case .failure(let problem): return ResponseMaskProblem(problem)
         case .success(let masked): out.append(contentsOf: masked ?? buffer)
         }
@@ -233,13 +240,15 @@ public final class ResponseBodyMasker {
     /// appended to `out`; `body` is moved into an empty `out` when nothing
     /// changed. Returns why the body cannot be masked, or nil.
     static func maskJSONLabels(_ body: inout [UInt8], plan: ResponseMaskingPlan, scratch: PatternScratch,
-                               into out: inout [UInt8]) -> ResponseMaskProblem? {
+                               into out: inout [UInt8], noting labels: inout MaskedLabels) -> ResponseMaskProblem? {
         if body.isEmpty { return nil }
         let inspector = plan.policy.inspector
         let masked = body.withUnsafeBytes { raw -> Result<Bool, ResponseMaskProblem> in
             do throws(InspectionError) {
                 let findings = try inspector.scanJSON(raw, scratch: scratch, pointers: false)
-                return .success(!findings.isEmpty && Masker.maskJSON(raw, findings: findings, plan: plan.preparedLabelPlan, into: &out))
+                if findings.isEmpty { return .success(false) }
+                labels.note(findings, plan: plan.labelPlan)
+                return .success(Masker.maskJSON(raw, findings: findings, plan: plan.preparedLabelPlan, into: &out))
             } catch {
                 if case .malformedJSON(let offset, let reason) = error { return .failure(.malformed("byte \(offset): \(reason)")) }
                 return .failure(.uninspectable(error.description))
@@ -256,7 +265,7 @@ public final class ResponseBodyMasker {
 
     /// Whole-body masking by detector and pattern labels: nil when nothing changed.
     static func maskLabels(_ body: [UInt8], media: ResponseMediaType, plan: ResponseMaskingPlan,
-                           scratch: PatternScratch) -> Result<[UInt8]?, ResponseMaskProblem> {
+                           scratch: PatternScratch, noting labels: inout MaskedLabels) -> Result<[UInt8]?, ResponseMaskProblem> {
         if body.isEmpty { return .success(nil) }
         let inspector = plan.policy.inspector
         return body.withUnsafeBytes { raw -> Result<[UInt8]?, ResponseMaskProblem> in
@@ -264,6 +273,7 @@ public final class ResponseBodyMasker {
                 switch media {
                 case .json:
                     let findings = try inspector.scanJSON(raw, scratch: scratch, pointers: false)
+                    labels.note(findings, plan: plan.labelPlan)
                     return .success(findings.isEmpty ? nil : Masker.maskJSON(raw, findings: findings, plan: plan.labelPlan))
                 case .form, .text, .eventStream:
                     let findings: [Finding]
@@ -273,6 +283,7 @@ public final class ResponseBodyMasker {
                         return .failure(.uninspectable(error.description))
                     }
                     if findings.isEmpty { return .success(nil) }
+                    labels.note(findings, plan: plan.labelPlan)
                     return .success(media == .form ? Masker.maskForm(raw, findings: findings, plan: plan.labelPlan)
                                                   : Masker.maskText(raw, findings: findings, plan: plan.labelPlan))
                 }
