@@ -6,7 +6,7 @@ import XCTest
 /// and control items are taken at once.
 final class RecordQueueTests: XCTestCase {
     private func record(_ id: String, _ durability: DurabilityMode) -> QueueItem {
-        .record(.start(makeStart(id, durability: durability)), nil)
+        .record(QueuedRecord(.start(makeStart(id, durability: durability)), nil))
     }
 
     /// Takes from `queue` on another thread; returns what it got and how
@@ -35,7 +35,7 @@ final class RecordQueueTests: XCTestCase {
         XCTAssertFalse(queue.push(record("a4", .async), durability: .async), "async records may not use the strict reserve")
         XCTAssertTrue(queue.push(record("s", .strict), durability: .strict))
         func ids(_ items: [QueueItem]) -> [String] {
-            items.map { if case .record(let r, _) = $0 { return r.requestID } else { return "control" } }
+            items.map { if case .record(let r) = $0 { return r.requestID ?? "taken" } else { return "control" } }
         }
         XCTAssertEqual(ids(queue.take(max: 2, timeoutMs: 0).items), ["a0", "a1"])
         XCTAssertEqual(queue.count, 3)

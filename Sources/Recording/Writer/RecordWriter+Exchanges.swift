@@ -4,8 +4,9 @@
 /// Runs inside the batch transaction; every change to the writer's own
 /// state is undone if the batch is rolled back (`BatchUndo`).
 extension RecordWriter {
-    func apply(_ record: AuditRecord) throws(SQLiteError) -> Result<Void, RecordingError> {
-        switch record {
+    func apply(_ record: consuming AuditRecord) throws(SQLiteError) -> Result<Void, RecordingError> {
+        // Consumed: the cases' payloads are moved out, not copied.
+        switch consume record {
         case .start(let s):
             if inFlight.lookup(s.requestID) != nil { return .failure(.duplicateStart(requestID: s.requestID)) }
             if inFlight.isFull { return .failure(.invalidRecord("more than \(inFlight.limit) exchanges in flight")) }

@@ -165,7 +165,7 @@ final class RecordWriter: @unchecked Sendable {
         var waiting: [WALSyncer.Pending] = []
         for (i, r) in zip(batch.indices, results) {
             if case .success = r { committed += 1 } else { rejected += 1 }
-            if case .record(_, let completion?) = batch[i] { waiting.append((completion, r)) }
+            if case .record(let queued) = batch[i], let completion = queued.completion { waiting.append((completion, r)) }
         }
         if let syncer, hasStrict {
             syncer.enqueue(waiting)
@@ -194,8 +194,14 @@ final class RecordWriter: @unchecked Sendable {
         batchFirstBlockID = block.id
         try WriterStatements.run(statements.begin)
         for i in batch.indices {
-            guard case .record(let record, _) = batch[i] else { continue }
-            if record.durability == .strict { hasStrict = true }
+            guard case .record(let queued) = batch[i] else { continue }
+            if queued.durability == .strict { hasStrict = true }
+            // Moved out, not copied: a batch is written once (a failed one
+            // fails as a whole and is not retried).
+            guard let record = queued.take() else {
+                results.append(.failure(.invalidRecord("record \(i) of the batch was already written")))
+                continue
+            }
             results.append(try apply(record))
         }
         try flushBlock()
@@ -227,7 +233,7 @@ final class RecordWriter: @unchecked Sendable {
                      fields: [("error", error.description), ("sqlite_code", String(error.extendedCode)),
                               ("records", String(batch.count))])
         for i in batch.indices {
-            if case .record(_, let completion?) = batch[i] { completion(.failure(.storage(error))) }
+            if case .record(let queued) = batch[i], let completion = queued.completion { completion(.failure(.storage(error))) }
         }
     }
 

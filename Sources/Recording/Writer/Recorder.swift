@@ -55,7 +55,7 @@ public final class Recorder: Sendable {
         // Moved, not copied, into the queue: a copy would retain (and the
         // caller's copy later release) every string and array of the record.
         let (moved, durability, bytes) = AuditRecord.withQueueAttributes(record)
-        let ok = queue.push(.record(moved, completion), bytes: bytes, durability: durability)
+        let ok = queue.push(.record(QueuedRecord(moved, completion, durability: durability)), bytes: bytes, durability: durability)
         if !ok { stats.update { $0.refusedSubmits += 1 } }
         return ok
     }
