@@ -132,6 +132,32 @@ final class RecordingIntegrationTests: XCTestCase {
         XCTAssertEqual(r.body, body)
     }
 
+    /// Pipelined requests under strict recording: the connection keeps
+    /// reading while it waits for each commit, and answers them in order,
+    /// each recorded.
+    func testPipelinedRequestsAreAnsweredInOrderWhileCommitsAreAwaited() throws {
+        let upstream = try StubUpstream { request, conn in
+            try conn.respond(status: 200, body: Array(request.target.utf8))
+        }
+        defer { upstream.stop() }
+        let (server, port, db) = try startGateway(upstream: upstream)
+        let sock = try BlockingSocket.connect(port: port)
+        var batch = ""
+        for i in 0..<5 { batch += "GET /p/\(i) HTTP/1.1\r\nHost: api.test\r\n\r\n" }
+        try sock.send(batch)
+        for i in 0..<5 {
+            let r = try XCTUnwrap(try TestHTTP.read(from: sock, isResponse: true))
+            XCTAssertEqual(r.status, 200)
+            XCTAssertEqual(r.bodyString, "/p/\(i)")
+        }
+        sock.close()
+        server.drain()
+        server.waitUntilStopped()
+        let rows = try allExchanges(db)
+        XCTAssertEqual(Set(rows.map(\.target)), Set((0..<5).map { "/p/\($0)" }))
+        XCTAssertEqual(Set(rows.map(\.outcome)), ["completed"])
+    }
+
     func testDeniedExchangeIsRecordedAndSecretsNeverReachTheDatabase() throws {
         let upstream = try StubUpstream()
         defer { upstream.stop() }
