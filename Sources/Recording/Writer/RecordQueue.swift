@@ -74,6 +74,8 @@ enum QueueItem {
 /// for up to `asyncDelayMs` before it writes them. Without that, a writer
 /// that keeps up is woken (a futex wake on the event loop, a context switch
 /// on the writer) and commits a transaction for every record or two.
+/// Strict records are gathered only when the writer asks (the group-commit
+/// delay, `RecorderConfiguration.strictDelayUs`; see `take`).
 final class RecordQueue: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -195,32 +197,17 @@ final class RecordQueue: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         if items.isEmpty && !closed && timeoutMs > 0 {
-            var ts = Self.deadline(afterMs: timeoutMs)
-            writerWaiting = true
-            while items.isEmpty && !closed {
-                if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
-            }
-            writerWaiting = false
+            wait(until: Self.deadline(afterMs: timeoutMs)) { items.isEmpty }
         }
         if asyncDelayMs > 0 && !items.isEmpty && urgentQueued == 0 && items.count < asyncWakeRecords {
-            var ts = Self.deadline(afterMs: asyncDelayMs)
-            writerWaiting = true
             coalescing = true
-            while urgentQueued == 0 && items.count < asyncWakeRecords && !closed {
-                if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
-            }
+            wait(until: Self.deadline(afterMs: asyncDelayMs)) { urgentQueued == 0 && items.count < asyncWakeRecords }
             coalescing = false
-            writerWaiting = false
         }
         if gatherStrict && strictDelayUs > 0 && urgentQueued > 0 && controlQueued == 0 && items.count < strictWakeRecords {
-            var ts = Self.deadline(afterNs: strictDelayUs * 1000)
-            writerWaiting = true
             lingering = true
-            while controlQueued == 0 && items.count < strictWakeRecords && !closed {
-                if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
-            }
+            wait(until: Self.deadline(afterNs: strictDelayUs * 1000)) { controlQueued == 0 && items.count < strictWakeRecords }
             lingering = false
-            writerWaiting = false
         }
         let n = min(items.count, max)
         if n == 0 { return ([], closed) }
@@ -247,6 +234,17 @@ final class RecordQueue: @unchecked Sendable {
         sizes.removeFirst(n)
         urgency.removeFirst(n)
         return (batch, false)
+    }
+
+    /// Sleeps on the condition (the mutex held) while `keepWaiting` holds
+    /// and the queue is open, until `deadline`; pushes see `writerWaiting`.
+    private func wait(until deadline: timespec, while keepWaiting: () -> Bool) {
+        var ts = deadline
+        writerWaiting = true
+        while keepWaiting() && !closed {
+            if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
+        }
+        writerWaiting = false
     }
 
     /// `ms` from now on the clock `pthread_cond_timedwait` uses (monotonic).
