@@ -83,7 +83,9 @@ if [ "$NO_BUILD" = 0 ]; then
 fi
 GH_BIN="$ROOT/.build/release/gatehouse"
 
-python3 -c 'import json; print(json.dumps({"items":[{"id":i,"name":"item-%04d"%i,"ok":True} for i in range(26)]})[:1024].ljust(1024))' > "$WORK/body.json"
+# shellcheck source=lib/upstream.sh
+. "$ROOT/Benchmarks/lib/upstream.sh"
+write_bench_body "$WORK/body.json"
 truncate -s 1G "$WORK/big.bin"
 # One throwaway certificate for both TLS listeners (never a real credential).
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/tls.key" \
@@ -93,24 +95,10 @@ chmod 644 "$WORK/tls.key"
 mkdir -p "$WORK/policies"
 python3 "$ROOT/Benchmarks/mask_fixtures.py" "$WORK/pii.json" "$WORK/policies/10-bench.json"
 
-cat > "$WORK/upstream.conf" <<NGX
-worker_processes 1;
-pid $WORK/up.pid;
-error_log $WORK/up-error.log;
-events { worker_connections 20000; }
-http {
-  access_log off;
-  client_max_body_size 0;
-  server {
-    listen 127.0.0.1:$UP_PORT backlog=4096;
-    keepalive_requests 1000000;
-    location = /big { alias $WORK/big.bin; }
-    location = /pii { default_type application/json; alias $WORK/pii.json; }
-    location / { default_type application/json; root $WORK; try_files /body.json =404; }
-    location = /ok { return 204; }
-  }
-}
-NGX
+write_upstream_conf "$WORK/upstream.conf" "$WORK" "$UP_PORT" \
+  "location = /big { alias $WORK/big.bin; }" \
+  "location = /pii { default_type application/json; alias $WORK/pii.json; }" \
+  "location = /ok { return 204; }"
 
 cat > "$WORK/proxy.conf" <<NGX
 worker_processes 2;

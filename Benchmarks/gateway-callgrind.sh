@@ -42,17 +42,11 @@ mkdir -p "$W/policies" "$W/policies-req"
 objcopy --strip-debug "$BIN" "$W/gatehouse"
 python3 "$ROOT/Benchmarks/mask_fixtures.py" "$W/pii.json" "$W/policies/10-bench.json"
 sed 's/"direction": "response"/"direction": "request"/' "$W/policies/10-bench.json" > "$W/policies-req/10-bench.json"
-python3 -c 'import json; print(json.dumps({"items":[{"id":i,"name":"item-%04d"%i,"ok":True} for i in range(26)]})[:1024].ljust(1024))' > "$W/body.json"
-cat > "$W/up.conf" <<NGX
-worker_processes 1;
-pid $W/up.pid;
-error_log $W/up-error.log;
-events { worker_connections 2000; }
-http { access_log off;
-  server { listen 127.0.0.1:$UP; keepalive_requests 1000000;
-    location = /pii { default_type application/json; alias $W/pii.json; }
-    location / { default_type application/json; root $W; try_files /body.json =404; } } }
-NGX
+# shellcheck source=lib/upstream.sh
+. "$ROOT/Benchmarks/lib/upstream.sh"
+write_bench_body "$W/body.json"
+write_upstream_conf "$W/up.conf" "$W" "$UP" \
+  "location = /pii { default_type application/json; alias $W/pii.json; }"
 nginx -c "$W/up.conf"
 trap 'kill "$(cat "$W/up.pid")" 2>/dev/null || true' EXIT
 for mode in "${MODES[@]}"; do

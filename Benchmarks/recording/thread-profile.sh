@@ -31,16 +31,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-python3 -c 'import json; print(json.dumps({"items":[{"id":i,"name":"item-%04d"%i,"ok":True} for i in range(26)]})[:1024].ljust(1024))' > "$WORK/body.json"
-cat > "$WORK/up.conf" <<NGX
-worker_processes 1;
-pid $WORK/up.pid;
-error_log $WORK/up-error.log;
-events { worker_connections 20000; }
-http { access_log off;
-  server { listen 127.0.0.1:$UP_PORT backlog=4096; keepalive_requests 1000000;
-    location / { default_type application/json; root $WORK; try_files /body.json =404; } } }
-NGX
+# shellcheck source=../lib/upstream.sh
+. "$ROOT/Benchmarks/lib/upstream.sh"
+write_bench_body "$WORK/body.json"
+write_upstream_conf "$WORK/up.conf" "$WORK" "$UP_PORT"
 RECORDING=""
 if [ "$MODE" != off ]; then
   RECORDING=", \"recording\": { \"path\": \"$WORK/audit.db\", \"durability\": \"$MODE\"${RECORDING_JSON:+, $RECORDING_JSON} }"
