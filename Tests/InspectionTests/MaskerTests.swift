@@ -139,4 +139,25 @@ final class MaskerTests: XCTestCase {
             }
         }
     }
+
+    /// Every built-in detector has a bit; labels are reported sorted,
+    /// each once, and only for findings the plan masks.
+    func testMaskedLabelsNoteOnlyMaskedKindsOnce() {
+        XCTAssertLessThanOrEqual(Detector.allCases.count, 64, "MaskedLabels keeps detectors in a 64-bit set")
+        let plan = MaskPlan(strategies: [.detector(.email): .redact, .detector(.ssn): .redact, .custom("order_ref"): .redact])
+        let findings = [Finding(kind: .detector(.email), range: 0..<5), Finding(kind: .detector(.phone), range: 6..<9),
+                        Finding(kind: .custom("order_ref"), range: 10..<12), Finding(kind: .detector(.email), range: 13..<20)]
+        var a = MaskedLabels()
+        XCTAssertTrue(a.isEmpty)
+        a.note(findings, plan: plan)
+        XCTAssertEqual(a.names, ["email", "order_ref"], "phone has no strategy: not masked")
+        var b = MaskedLabels()
+        b.note(findings, plan: PreparedMaskPlan(plan))
+        XCTAssertEqual(a, b)
+        b.insert(.detector(.ssn))
+        b.insert(.custom("order_ref"))
+        a.formUnion(b)
+        XCTAssertEqual(a.names, ["email", "order_ref", "us_ssn"])
+        XCTAssertEqual(MaskedLabels().names, [])
+    }
 }

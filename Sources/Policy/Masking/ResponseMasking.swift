@@ -247,7 +247,7 @@ public final class ResponseBodyMasker {
             do throws(InspectionError) {
                 let findings = try inspector.scanJSON(raw, scratch: scratch, pointers: false)
                 if findings.isEmpty { return .success(false) }
-                labels.note(findings, plan: plan.labelPlan)
+                labels.note(findings, plan: plan.preparedLabelPlan)
                 return .success(Masker.maskJSON(raw, findings: findings, plan: plan.preparedLabelPlan, into: &out))
             } catch {
                 if case .malformedJSON(let offset, let reason) = error { return .failure(.malformed("byte \(offset): \(reason)")) }
