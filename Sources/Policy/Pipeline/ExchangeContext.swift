@@ -22,6 +22,21 @@ public struct ExchangeContext: Sendable {
     /// what the recorder stores as the exchange's request-side decisions.
     /// Names only, never matched values.
     public var decisions: [RuleRecord] = []
+    /// What `PolicyStage` decided; nil before it ran (or without a policy).
+    /// Its summary under the `PolicyAttributes` keys is built from this only
+    /// when asked (`policyAttributes`): no production path reads it, and
+    /// writing it into `attributes` cost every request a dictionary.
+    public var policyDecision: PolicyDecision? {
+        get { policyDecisionBox?.decision }
+        set { policyDecisionBox = newValue.map(PolicyDecisionBox.init) }
+    }
+    /// The decision behind one reference: inline, it made every context
+    /// (and the exchange object holding it) several hundred bytes larger.
+    private var policyDecisionBox: PolicyDecisionBox?
+    /// Set by `PolicyStage` when the decision allowed the request but its
+    /// request masks could not rewrite the body: the refusal's code
+    /// (`body_malformed`, …), the exchange's outcome instead of `allow`.
+    public var policyRefusal: String?
 
     public init(requestID: String, routeName: String, clientAddress: String, head: RequestHead,
                 body: [UInt8]? = nil, attributes: [String: String] = [:]) {
@@ -32,6 +47,12 @@ public struct ExchangeContext: Sendable {
         self.body = body
         self.attributes = attributes
     }
+}
+
+/// An immutable holder of one decision (see `ExchangeContext.policyDecision`).
+private final class PolicyDecisionBox: Sendable {
+    let decision: PolicyDecision
+    init(_ decision: PolicyDecision) { self.decision = decision }
 }
 
 /// One request-side policy stage. Stages are shared by all loops, so they
