@@ -24,7 +24,9 @@ extension DownstreamConnection {
         ex.status = head.status
         if ex.durability != nil {
             ex.responseHeadNs = ctx.loop.now
-            ex.responseHeaders = ExchangeRecording.headerList(head.headers)
+            ex.responseHeaders = ex.dropsMaskedResponseFields
+                ? ExchangeRecording.headerList(head.headers, skipping: ResponseBodyMasker.isDroppedFromMaskedResponse)
+                : ExchangeRecording.headerList(head.headers)
             ex.responseBody = CapturedBody(cap: ex.config.recordingBodyCap)
         }
         let clientHTTP11 = ex.context.head.version == .http1_1
@@ -63,7 +65,8 @@ extension DownstreamConnection {
         let before = output.count
         output.withAppendableArray {
             HeaderShaping.writeClientResponse(head, framing: framing, close: ex.closeAfter,
-                                              keepAliveHTTP10: !clientHTTP11, config: ex.config,
+                                              keepAliveHTTP10: !clientHTTP11,
+                                              dropMaskedFields: ex.dropsMaskedResponseFields, config: ex.config,
                                               requestID: ex.requestID, into: &$0)
         }
         ex.bytesOut &+= UInt64(output.count - before)

@@ -32,15 +32,16 @@ extension DownstreamConnection {
             return nil
         case .success(let masker):
             ex.responseMasker = masker
-            var shaped = head
-            // The body digests, and the length (the writer sets the new framing).
-            shaped.headers.removeAll(whereNameBytes: ResponseBodyMasker.isDroppedFromMaskedResponse)
+            // The body digests, and the length (the writer sets the new
+            // framing): skipped when the head is written and recorded.
+            ex.dropsMaskedResponseFields = true
             if masker.mode == .wholeBody {
-                ex.heldResponseHead = shaped
+                ex.heldResponseHead = head
                 return nil
             }
-            shaped.framing = .chunked
-            return shaped
+            var streamed = head
+            streamed.framing = .chunked
+            return streamed
         }
     }
 

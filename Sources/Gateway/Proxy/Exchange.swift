@@ -49,6 +49,11 @@ final class Exchange {
     var maskProblem: ResponseMaskProblem?
     /// Whole-body masking: the head waits for the masked body.
     var heldResponseHead: ResponseHead?
+    /// The response is masked: its head is written and recorded without the
+    /// fields `ResponseBodyMasker.isDroppedFromMaskedResponse` names (body
+    /// digests, length). Skipped while writing, not removed from a copy of
+    /// the head (which copied its field list).
+    var dropsMaskedResponseFields = false
 
     // recording (nil durability: this route is not recorded)
     let durability: DurabilityMode?

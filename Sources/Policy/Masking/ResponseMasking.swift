@@ -145,14 +145,25 @@ public final class ResponseBodyMasker {
     /// `identity`, field masks on an event stream, a Content-Length over the bound.
     public static func begin(_ plan: ResponseMaskingPlan, headers: HTTPHeaders,
                              framing: BodyFraming) -> Result<ResponseBodyMasker, ResponseMaskProblem> {
-        if headers.contains("content-encoding") {
+        // One pass over the fields for both (by name length, then bytes).
+        var media = ResponseMediaType.text, typed = false, encoded = false
+        headers.forEachField { name, value in
+            switch name.count {
+            case 12 where !typed && HeaderNameMatch.equals(name, "content-type"):
+                typed = true
+                media = ResponseMediaType.classify(value)
+            case 16 where HeaderNameMatch.equals(name, "content-encoding"):
+                encoded = true
+            default: break
+            }
+        }
+        if encoded {
             for encoding in headers.values("content-encoding") {
                 for token in encoding.split(separator: ",") where token.trimmingSpaces.lowercased() != "identity" {
                     return .failure(.uninspectable("Content-Encoding \"\(token.trimmingSpaces)\" is not decoded by the gateway"))
                 }
             }
         }
-        let media = ResponseMediaType(headers)
         let eventStream = media == .eventStream
         let contentType = plan.masks.fields.isEmpty ? nil : headers.firstValue("content-type")
         if eventStream && !plan.masks.fields.isEmpty {

@@ -2,14 +2,10 @@ import HTTP1
 
 /// What a response's `Content-Type` makes of its body, for masking: read
 /// from the header's bytes (ASCII case-insensitive, parameters ignored),
-/// without building strings, since it runs once per masked response.
+/// without building strings, since it runs once per masked response
+/// (`ResponseBodyMasker.begin` finds the first `Content-Type` field).
 enum ResponseMediaType: Equatable {
     case json, form, eventStream, text
-
-    init(_ headers: HTTPHeaders) {
-        guard let i = headers.firstIndex("content-type") else { self = .text; return }
-        self = headers.withField(at: i) { _, value in Self.classify(value) }
-    }
 
     /// `application/json` and `*+json` are JSON, `application/x-www-form-urlencoded`
     /// a form, `text/event-stream` an event stream; anything else is text
