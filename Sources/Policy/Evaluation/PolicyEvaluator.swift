@@ -45,8 +45,9 @@ public struct PolicyEvaluator: Sendable {
     }
 
     /// Decides about `request`. With `trace`, every condition of every rule
-    /// is evaluated and recorded in `PolicyDecision.trace`.
-    public func evaluate(_ request: PolicyRequest, scratch: PatternScratch, trace: Bool = false) -> PolicyDecision {
+    /// is evaluated and recorded in `PolicyDecision.trace`. The request is
+    /// taken, not copied (a copy retained each of its strings and arrays).
+    public func evaluate(_ request: consuming PolicyRequest, scratch: PatternScratch, trace: Bool = false) -> PolicyDecision {
         let inspection = RequestInspection(request: request, policy: policy, scratch: scratch, bodyLimit: bodyLimit)
         let conditions = ConditionEvaluator(inspection: inspection)
         var enforced = Tally()
@@ -92,9 +93,9 @@ public struct PolicyEvaluator: Sendable {
             for k in rules.indices { consider(k) }  // a trace records every rule
         } else {
             // Only rules whose route and method conditions can hold (see `RulePrefilter`).
-            policy.prefilter.forEachCandidate(route: request.routeName, method: request.method, consider)
+            policy.prefilter.forEachCandidate(route: inspection.request.routeName, method: inspection.request.method, consider)
         }
-        let outcome = enforced.outcome(policy: policy, route: request.routeName)
+        let outcome = enforced.outcome(policy: policy, route: inspection.request.routeName)
         let decider = enforced.decidedBy(rules)
         if let decider, let k = records.firstIndex(where: { $0.ruleID == decider && !$0.dryRun }) {
             records[k].decided = true
@@ -104,7 +105,7 @@ public struct PolicyEvaluator: Sendable {
         // Without dry-run rules the shadow decision is the enforced one and is never reported.
         var dryRunReport: DryRunReport?
         if let shadow, !shadow.dryRunMatched.isEmpty || shadow.dryRunProblem {
-            let shadowOutcome = shadow.outcome(policy: policy, route: request.routeName)
+            let shadowOutcome = shadow.outcome(policy: policy, route: inspection.request.routeName)
             dryRunReport = DryRunReport(matchedRules: shadow.dryRunMatched, outcome: shadowOutcome,
                                         wouldChangeOutcome: shadowOutcome != outcome,
                                         requestMasks: shadow.requestMasks, responseMasks: shadow.responseMasks)

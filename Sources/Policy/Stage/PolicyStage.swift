@@ -60,7 +60,7 @@ public struct PolicyStage: RequestStage {
         if request.body == .unavailable, evaluator.needsBody(request, scratch: scratch) {
             return .needBody(limit: evaluator.bodyLimit)
         }
-        let decision = evaluator.evaluate(request, scratch: scratch)
+        let decision = evaluator.evaluate(consume request, scratch: scratch)
         let verdict = apply(decision, to: &context, scratch: scratch)
         // Moved, not copied (a copy retained each of its arrays): the decision's last use.
         context.policyDecision = consume decision
