@@ -48,8 +48,20 @@ public struct PolicyEvaluator: Sendable {
     /// is evaluated and recorded in `PolicyDecision.trace`. The request is
     /// taken, not copied (a copy retained each of its strings and arrays).
     public func evaluate(_ request: consuming PolicyRequest, scratch: PatternScratch, trace: Bool = false) -> PolicyDecision {
-        let inspection = RequestInspection(request: request, policy: policy, scratch: scratch, bodyLimit: bodyLimit)
-        let conditions = ConditionEvaluator(inspection: inspection)
+        let route = request.routeName, method = request.method
+        // The request's facts (`RequestInspection`, a class) are made only
+        // when a rule needs more than its route and method: a candidate
+        // rule without other conditions matches without them (see
+        // `RulePrefilter.isSettled`), and making and freeing them was a
+        // tenth of an evaluation.
+        var pending: PolicyRequest? = consume request
+        var made: RequestInspection?
+        func inspection() -> RequestInspection {
+            if let made { return made }
+            let i = RequestInspection(request: pending.take()!, policy: policy, scratch: scratch, bodyLimit: bodyLimit)
+            made = i
+            return i
+        }
         var enforced = Tally()
         // Without dry-run rules the shadow decision is the enforced one and
         // is never reported: it is not tallied.
@@ -62,7 +74,8 @@ public struct PolicyEvaluator: Sendable {
         // One rule: evaluated, and recorded when it matched or could not be checked.
         func consider(_ k: Int) {
             var ct: [ConditionTrace]? = trace ? [] : nil
-            let result = conditions.evaluate(matches[k], trace: &ct)
+            let result = !trace && policy.prefilter.isSettled(k)
+                ? .success(true) : ConditionEvaluator(inspection: inspection()).evaluate(matches[k], trace: &ct)
             if case .success(false) = result, !trace { return }  // the common case: nothing to record
             // Fields are read from the array in place: a copy of the rule
             // would retain and release its match's dozen arrays.
@@ -80,8 +93,9 @@ public struct PolicyEvaluator: Sendable {
             if matched {
                 if !dryRun { enforced.add(k, in: rules, masks: policy.ruleMasks) }
                 shadow?.add(k, in: rules, masks: policy.ruleMasks)
+                let detectors = matches[k].match.detected.isEmpty ? [] : Self.fired(matches[k], inspection())
                 records.append(RuleRecord(ruleID: rules[k].id, action: rules[k].action.ruleClass.rawValue,
-                                          detectors: Self.fired(matches[k], inspection), dryRun: dryRun, decided: false))
+                                          detectors: detectors, dryRun: dryRun, decided: false))
             }
             if trace {
                 traces.append(RuleTrace(ruleID: rules[k].id, ruleClass: rules[k].action.ruleClass, dryRun: dryRun,
@@ -93,9 +107,9 @@ public struct PolicyEvaluator: Sendable {
             for k in rules.indices { consider(k) }  // a trace records every rule
         } else {
             // Only rules whose route and method conditions can hold (see `RulePrefilter`).
-            policy.prefilter.forEachCandidate(route: inspection.request.routeName, method: inspection.request.method, consider)
+            policy.prefilter.forEachCandidate(route: route, method: method, consider)
         }
-        let outcome = enforced.outcome(policy: policy, route: inspection.request.routeName)
+        let outcome = enforced.outcome(policy: policy, route: route)
         let decider = enforced.decidedBy(rules)
         if let decider, let k = records.firstIndex(where: { $0.ruleID == decider && !$0.dryRun }) {
             records[k].decided = true
@@ -105,7 +119,7 @@ public struct PolicyEvaluator: Sendable {
         // Without dry-run rules the shadow decision is the enforced one and is never reported.
         var dryRunReport: DryRunReport?
         if let shadow, !shadow.dryRunMatched.isEmpty || shadow.dryRunProblem {
-            let shadowOutcome = shadow.outcome(policy: policy, route: inspection.request.routeName)
+            let shadowOutcome = shadow.outcome(policy: policy, route: route)
             dryRunReport = DryRunReport(matchedRules: shadow.dryRunMatched, outcome: shadowOutcome,
                                         wouldChangeOutcome: shadowOutcome != outcome,
                                         requestMasks: shadow.requestMasks, responseMasks: shadow.responseMasks)
@@ -117,7 +131,7 @@ public struct PolicyEvaluator: Sendable {
             }
         }
         return PolicyDecision(outcome: outcome, matchedRules: enforced.matched, auditRules: enforced.audits,
-                              detections: inspection.detectionCounts(), requestMasks: enforced.requestMasks,
+                              detections: made?.detectionCounts() ?? [], requestMasks: enforced.requestMasks,
                               responseMasks: enforced.responseMasks, dryRun: dryRunReport, records: records,
                               trace: trace ? traces : nil)
     }
