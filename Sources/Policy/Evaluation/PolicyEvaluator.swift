@@ -49,16 +49,26 @@ public struct PolicyEvaluator: Sendable {
     /// taken, not copied (a copy retained each of its strings and arrays).
     public func evaluate(_ request: consuming PolicyRequest, scratch: PatternScratch, trace: Bool = false) -> PolicyDecision {
         let route = request.routeName, method = request.method
+        var pending: PolicyRequest? = consume request
+        return evaluate(route: route, method: method, scratch: scratch, trace: trace) { pending.take()! }
+    }
+
+    /// As `evaluate(_:scratch:trace:)` for a request on `route` with
+    /// `method`, whose whole `PolicyRequest` is asked of `request` (at most
+    /// once) only when some rule needs more than the route and method.
+    /// `PolicyStage` builds it from the exchange context then: copying the
+    /// context's fields into it cost more than most evaluations.
+    func evaluate(route: String, method: String, scratch: PatternScratch, trace: Bool = false,
+                  request: () -> PolicyRequest) -> PolicyDecision {
         // The request's facts (`RequestInspection`, a class) are made only
         // when a rule needs more than its route and method: a candidate
         // rule without other conditions matches without them (see
         // `RulePrefilter.isSettled`), and making and freeing them was a
         // tenth of an evaluation.
-        var pending: PolicyRequest? = consume request
         var made: RequestInspection?
         func inspection() -> RequestInspection {
             if let made { return made }
-            let i = RequestInspection(request: pending.take()!, policy: policy, scratch: scratch, bodyLimit: bodyLimit)
+            let i = RequestInspection(request: request(), policy: policy, scratch: scratch, bodyLimit: bodyLimit)
             made = i
             return i
         }

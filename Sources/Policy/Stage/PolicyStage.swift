@@ -56,11 +56,15 @@ public struct PolicyStage: RequestStage {
             return .respond(BodyProblem.uninspectable("no pattern-engine scratch could be allocated").response)
         }
         defer { scratches.give(scratch) }
-        let request = PolicyRequest(reading: context)
-        if request.body == .unavailable, evaluator.needsBody(request, scratch: scratch) {
+        // A body that is framed but not buffered yet (`RequestBody.unavailable`).
+        if context.body == nil, context.head.framing != .none,
+           evaluator.needsBody(PolicyRequest(reading: context), scratch: scratch) {
             return .needBody(limit: evaluator.bodyLimit)
         }
-        let decision = evaluator.evaluate(consume request, scratch: scratch)
+        // The whole request is built from the context only if a rule needs more than the route and method.
+        let decision = evaluator.evaluate(route: context.routeName, method: context.head.method, scratch: scratch) {
+            PolicyRequest(reading: context)
+        }
         let verdict = apply(decision, to: &context, scratch: scratch)
         // Moved, not copied (a copy retained each of its arrays): the decision's last use.
         context.policyDecision = consume decision
