@@ -108,11 +108,15 @@ enum HeaderShaping {
         HTTPSerializer.writeStatusLine(status: head.status, reason: head.reason, into: &out)
         let named = connectionNamed(head.connectionTokens)
         let idHeader = config.requestIDHeaderBytes
-        head.headers.write(into: &out, skippingNames: { name in
-            hopByHop.contains(name) || HeaderNameSet.equalsLowercase(name, idHeader)
-                || (named?.contains(name) ?? false)
-                || (dropMaskedFields && ResponseBodyMasker.isDroppedFromMaskedResponse(name))
-        })
+        @inline(__always) func skipped(_ name: UnsafeRawBufferPointer) -> Bool {
+            hopByHop.contains(name) || HeaderNameSet.equalsLowercase(name, idHeader) || (named?.contains(name) ?? false)
+        }
+        // Two closures: the pass-through one keeps no test of the flag per field.
+        if dropMaskedFields {
+            head.headers.write(into: &out, skippingNames: { skipped($0) || ResponseBodyMasker.isDroppedFromMaskedResponse($0) })
+        } else {
+            head.headers.write(into: &out, skippingNames: { skipped($0) })
+        }
         writeVia(head.version, config, into: &out)
         out.append(contentsOf: config.requestIDPrefix)
         HTTPSerializer.appendValidatedFieldValue(requestID, into: &out)

@@ -65,15 +65,17 @@ public struct PolicyStage: RequestStage {
         let decision = evaluator.evaluate(route: context.routeName, method: context.head.method, scratch: scratch) {
             PolicyRequest(reading: context)
         }
-        let verdict = apply(decision, to: &context, scratch: scratch)
+        var refusal: String?
+        let verdict = apply(decision, to: &context, scratch: scratch, refusal: &refusal)
         // Moved, not copied (a copy retained each of its arrays): the decision's last use.
-        context.policyDecision = consume decision
+        context.keepPolicyDecision(consume decision, refusal: refusal)
         return verdict
     }
 
-    /// Acts on `decision`: the verdict, the records, the response plan and the request masks.
+    /// Acts on `decision`: the verdict, the records, the response plan and
+    /// the request masks; `refusal` gets the code of a body the masks could not rewrite.
     private func apply(_ decision: borrowing PolicyDecision, to context: inout ExchangeContext,
-                       scratch: PatternScratch) -> StageVerdict {
+                       scratch: PatternScratch, refusal: inout String?) -> StageVerdict {
         // Shared, not copied, in the usual case (no decisions yet).
         if context.decisions.isEmpty { context.decisions = decision.records } else { context.decisions += decision.records }
         switch decision.outcome {
@@ -96,7 +98,7 @@ public struct PolicyStage: RequestStage {
             switch PolicyMasking.mask(body, headers: context.head.headers, masks: decision.requestMasks,
                                       policy: evaluator.policy, scratch: scratch, hashKey: hashKey) {
             case .failure(let problem):
-                context.policyRefusal = problem.code
+                refusal = problem.code
                 context.decisions.append(RuleRecord(ruleID: nil, action: problem.code, detectors: [], dryRun: false,
                                                     decided: true))
                 return .respond(problem.response)
