@@ -74,7 +74,7 @@ final class Exchange {
     /// Connection: close, HTTP/1.0, close-delimited response).
     var closeAfter: Bool
 
-    init(requestID: String, route: RuntimeRoute, config: RuntimeConfig, head: RequestHead,
+    init(requestID: String, route: RuntimeRoute, config: RuntimeConfig, head: consuming RequestHead,
          clientAddress: String, startNs: UInt64) {
         self.requestID = requestID
         self.route = route
@@ -85,7 +85,7 @@ final class Exchange {
         startedAtMs = route.durability == nil ? 0 : RecordingClock.nowMillis()
         requestBody = BodyReader(framing: head.framing)
         closeAfter = !head.keepAlive
-        context = ExchangeContext(requestID: requestID, routeName: route.name, clientAddress: clientAddress, head: head)
+        context = ExchangeContext(requestID: requestID, routeName: route.name, clientAddress: clientAddress, head: consume head)
         runner = PipelineRunner(stageCount: config.stages.count)
     }
 
