@@ -6,11 +6,12 @@ import Recording
 /// Response side of an exchange: callbacks from the upstream connection.
 extension DownstreamConnection {
     /// The upstream's response head arrived: rewrite it and queue it (or,
-    /// when the response must be masked, hand it to the masking phase).
-    func upstreamResponseHead(_ head: ResponseHead) {
+    /// when the response must be masked, hand it to the masking phase, which
+    /// keeps it without a copy).
+    func upstreamResponseHead(_ head: consuming ResponseHead) {
         guard let ex = exchange else { return }
         if let plan = ex.context.responseMasking, !ex.isHead, head.framing != .none {
-            if let streamed = beginResponseMasking(ex, head, plan) { writeResponseHead(ex, streamed) }
+            if let streamed = beginResponseMasking(ex, consume head, plan) { writeResponseHead(ex, streamed) }
             return
         }
         writeResponseHead(ex, head)

@@ -22,7 +22,7 @@ extension DownstreamConnection {
 
     /// Starts masking `head`'s body. Returns the head to send now
     /// (streaming), or nil when it is held (whole body) or refused.
-    func beginResponseMasking(_ ex: Exchange, _ head: ResponseHead, _ plan: ResponseMaskingPlan) -> ResponseHead? {
+    func beginResponseMasking(_ ex: Exchange, _ head: consuming ResponseHead, _ plan: ResponseMaskingPlan) -> ResponseHead? {
         ex.canRetry = false
         ex.bufferedBody = nil
         ex.status = head.status
@@ -36,10 +36,10 @@ extension DownstreamConnection {
             // framing): skipped when the head is written and recorded.
             ex.dropsMaskedResponseFields = true
             if masker.mode == .wholeBody {
-                ex.heldResponseHead = head
+                ex.heldResponseHead = consume head
                 return nil
             }
-            var streamed = head
+            var streamed = consume head
             streamed.framing = .chunked
             return streamed
         }
@@ -75,8 +75,7 @@ extension DownstreamConnection {
             }
             return false
         }
-        if var head = ex.heldResponseHead {
-            ex.heldResponseHead = nil
+        if var head = ex.heldResponseHead.take() {
             head.framing = .contentLength(UInt64(out.count))
             writeResponseHead(ex, head)
         }
