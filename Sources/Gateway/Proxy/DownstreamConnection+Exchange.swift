@@ -84,7 +84,7 @@ extension DownstreamConnection {
             case .evaluate(let index):
                 let verdict = ex.config.stages[index].evaluate(&ex.context)
                 if case .hold(let ticket, _, _) = verdict { ex.holdTicket = ticket }
-                action = ex.runner.event(.verdict(verdict))
+                action = ex.runner.event(.verdict(consume verdict))
             case .forward:
                 forward(ex)
                 return
