@@ -96,13 +96,13 @@ public struct PolicyEvaluator: Sendable {
             case .success(let ok): matched = ok
             case .failure(let p):
                 problem = p
-                if !dryRun { enforced.problem(p, rule: k, in: rules) }
-                shadow?.problem(p, rule: k, in: rules)
+                if !dryRun { enforced.problem(p, rule: k, in: rules, ids: policy.ruleIDLists) }
+                shadow?.problem(p, rule: k, in: rules, ids: policy.ruleIDLists)
                 records.append(RuleRecord(ruleID: rules[k].id, action: p.code, detectors: [], dryRun: dryRun, decided: false))
             }
             if matched {
-                if !dryRun { enforced.add(k, in: rules, masks: policy.ruleMasks) }
-                shadow?.add(k, in: rules, masks: policy.ruleMasks)
+                if !dryRun { enforced.add(k, in: rules, masks: policy.ruleMasks, ids: policy.ruleIDLists) }
+                shadow?.add(k, in: rules, masks: policy.ruleMasks, ids: policy.ruleIDLists)
                 let detectors = matches[k].match.detected.isEmpty ? [] : Self.fired(matches[k], inspection())
                 records.append(RuleRecord(ruleID: rules[k].id, action: rules[k].action.ruleClass.rawValue,
                                           detectors: detectors, dryRun: dryRun, decided: false))
@@ -187,10 +187,11 @@ public struct PolicyEvaluator: Sendable {
         var requestMasks = MaskSet()
         var responseMasks = MaskSet()
 
-        /// Adds the matching rule `rules[k]`; `masks[k]` are its mask sets, precomputed by `CompiledPolicy`.
-        mutating func add(_ k: Int, in rules: [PolicyRule], masks: [RuleMasks]) {
-            matched.append(rules[k].id)
-            if rules[k].dryRun { dryRunMatched.append(rules[k].id) }
+        /// Adds the matching rule `rules[k]`; `masks[k]` are its mask sets
+        /// and `ids[k]` the list of its ID alone, precomputed by `CompiledPolicy`.
+        mutating func add(_ k: Int, in rules: [PolicyRule], masks: [RuleMasks], ids: [[String]]) {
+            Self.append(k, to: &matched, rules, ids)
+            if rules[k].dryRun { Self.append(k, to: &dryRunMatched, rules, ids) }
             switch rules[k].action {
             case .deny(let status, let message):
                 if firstDeny == nil { firstDeny = (k, LocalResponse(status: status, code: "policy_denied", message: message)) }
@@ -205,15 +206,22 @@ public struct PolicyEvaluator: Sendable {
                 if masks[k].request != nil { requestMasks.add(masks[k].request!) }
                 if masks[k].response != nil { responseMasks.add(masks[k].response!) }
             case .audit:
-                audits.append(rules[k].id)
+                Self.append(k, to: &audits, rules, ids)
             }
+        }
+
+        /// Appends `rules[k].id` to `list`; an empty list becomes the
+        /// shared `ids[k]` (one rule matching is the usual case: no allocation).
+        @inline(__always)
+        static func append(_ k: Int, to list: inout [String], _ rules: [PolicyRule], _ ids: [[String]]) {
+            if list.isEmpty { list = ids[k] } else { list.append(rules[k].id) }
         }
 
         /// The rule `rules[k]` needed the body and could not read it: a deny
         /// in the class of the rule (an allow rule that cannot be checked
         /// cannot allow; any other rule refuses).
-        mutating func problem(_ p: BodyProblem, rule k: Int, in rules: [PolicyRule]) {
-            if rules[k].dryRun { dryRunProblem = true; dryRunMatched.append(rules[k].id) }
+        mutating func problem(_ p: BodyProblem, rule k: Int, in rules: [PolicyRule], ids: [[String]]) {
+            if rules[k].dryRun { dryRunProblem = true; Self.append(k, to: &dryRunMatched, rules, ids) }
             if case .allow = rules[k].action { return }
             if firstDeny == nil { firstDeny = (k, p.response) }
         }
