@@ -140,10 +140,27 @@ public struct PolicyEvaluator: Sendable {
                 traces[k].effect = Self.effect(of: traces[k], enforced: decider, shadow: shadowDecider)
             }
         }
-        return PolicyDecision(outcome: outcome, matchedRules: enforced.matched, auditRules: enforced.audits,
-                              detections: made?.detectionCounts() ?? [], requestMasks: enforced.requestMasks,
-                              responseMasks: enforced.responseMasks, dryRun: dryRunReport, records: records,
+        // The tally's lists are moved out, not copied (a copy retained each,
+        // and destroying the tally released them again).
+        return PolicyDecision(outcome: outcome, matchedRules: Self.take(&enforced.matched), auditRules: Self.take(&enforced.audits),
+                              detections: made?.detectionCounts() ?? [], requestMasks: Self.take(&enforced.requestMasks),
+                              responseMasks: Self.take(&enforced.responseMasks), dryRun: dryRunReport, records: records,
                               trace: trace ? traces : nil)
+    }
+
+    /// `value`, leaving an empty one in its place (a move out of a struct field).
+    @inline(__always)
+    static func take<T: RangeReplaceableCollection>(_ value: inout T) -> T {
+        var out = T()
+        swap(&out, &value)
+        return out
+    }
+
+    @inline(__always)
+    static func take(_ value: inout MaskSet) -> MaskSet {
+        var out = MaskSet()
+        swap(&out, &value)
+        return out
     }
 
     /// Labels of `rule`'s detection conditions that found something (already scanned).
