@@ -112,7 +112,7 @@ public final class ResponseBodyMasker {
     private let media: ResponseMediaType
     private let contentType: String?
     private var buffer: [UInt8] = []
-    private var stream: StreamMasker?
+    private var stream: StreamMasker? = nil
 
     /// Headers that describe the exact body bytes: dropped from a masked response.
     public static let bodyDigestHeaders = ["etag", "content-md5", "digest", "content-digest", "repr-digest"]
@@ -131,13 +131,13 @@ public final class ResponseBodyMasker {
         }
     }
 
-    private init(mode: Mode, plan: ResponseMaskingPlan, media: ResponseMediaType, contentType: String?,
-                 stream: StreamMasker?) {
+    /// `stream` starts nil; the streaming mode sets it after (passing a
+    /// nil `StreamMasker?`, a large value, copied it twice per response).
+    private init(mode: Mode, plan: ResponseMaskingPlan, media: ResponseMediaType, contentType: String?) {
         self.mode = mode
         self.plan = plan
         self.media = media
         self.contentType = contentType
-        self.stream = stream
     }
 
     /// Decides how the response with `headers` and `framing` (which has a
@@ -179,10 +179,11 @@ public final class ResponseBodyMasker {
         default: whole = !plan.masks.fields.isEmpty
         }
         if whole {
-            return .success(ResponseBodyMasker(mode: .wholeBody, plan: plan, media: media, contentType: contentType, stream: nil))
+            return .success(ResponseBodyMasker(mode: .wholeBody, plan: plan, media: media, contentType: contentType))
         }
-        let masker = StreamMasker(format: format, inspector: plan.policy.inspector, plan: plan.labelPlan, limits: plan.streamLimits)
-        return .success(ResponseBodyMasker(mode: .streaming, plan: plan, media: media, contentType: contentType, stream: masker))
+        let masker = ResponseBodyMasker(mode: .streaming, plan: plan, media: media, contentType: contentType)
+        masker.stream = StreamMasker(format: format, inspector: plan.policy.inspector, plan: plan.labelPlan, limits: plan.streamLimits)
+        return .success(masker)
     }
 
     /// Consumes the next decoded body bytes. Streaming: appends what may be
