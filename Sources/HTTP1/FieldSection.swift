@@ -34,7 +34,8 @@ struct FieldSection: Sendable {
     init(_ p: UnsafeRawBufferPointer, _ head: HeadScanner.Head, role: MessageRole) throws(HTTPParseError) {
         base = head.fieldsStart
         fields = []
-        fields.reserveCapacity(head.fieldLineCount)
+        // Requests: room for two fields that stages add (see `makeHeaders`).
+        fields.reserveCapacity(head.fieldLineCount + (role == .request ? 2 : 0))
         let end = head.fieldsEnd
         guard let raw = p.baseAddress else { return }
         var lineStart = base
@@ -81,11 +82,13 @@ struct FieldSection: Sendable {
         matches(p, fields[i].nameStart + base, fields[i].nameEnd + base, name)
     }
 
-    /// Copies the field bytes once into an `HTTPHeaders` value.
-    func makeHeaders(_ p: UnsafeRawBufferPointer, end: Int) -> HTTPHeaders {
+    /// Copies the field bytes once into an `HTTPHeaders` value, with room
+    /// for `headroom` more bytes (fields appended later, without growing).
+    func makeHeaders(_ p: UnsafeRawBufferPointer, end: Int, headroom: Int = 0) -> HTTPHeaders {
         // Through a typed buffer: Array(UnsafeRawBufferPointer) copies byte by byte.
         let bytes = UnsafeRawBufferPointer(rebasing: p[base..<end])
         var storage: [UInt8] = []
+        if headroom > 0 { storage.reserveCapacity(bytes.count + headroom) }
         storage.appendBytes(bytes)
         return HTTPHeaders(storage: storage, fields: fields)
     }

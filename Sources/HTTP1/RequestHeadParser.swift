@@ -135,7 +135,10 @@ public struct RequestHeadParser: Sendable {
         return RequestHead(method: method,
                            target: target,
                            version: version,
-                           headers: fs.makeHeaders(p, end: head.fieldsEnd),
+                           // Room for a field or two that stages add (policy's
+                           // `Accept-Encoding: identity`, identity headers):
+                           // growing the storage copied it whole.
+                           headers: fs.makeHeaders(p, end: head.fieldsEnd, headroom: 64),
                            host: host,
                            framing: framing,
                            keepAlive: MessageSemantics.keepAlive(version: version, tokens: tokens),

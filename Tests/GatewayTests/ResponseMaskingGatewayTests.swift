@@ -172,7 +172,8 @@ final class ResponseMaskingGatewayTests: XCTestCase {
         let json = #"{"card":"4111-1111-1111-1111"}"#
         let upstream = try StubUpstream { req, conn in
             if req.target == "/m/json" {
-                try conn.respond(status: 200, headers: [("Content-Type", "application/json")], body: Array(json.utf8))
+                try conn.respond(status: 200, headers: [("Content-Type", "application/json"), ("ETag", "\"v1\"")],
+                                 body: Array(json.utf8))
             } else if req.target == "/m/clean" {
                 try conn.respond(status: 200, headers: [("Content-Type", "text/plain")], body: Array("nothing to mask".utf8))
             } else {
@@ -203,6 +204,10 @@ final class ResponseMaskingGatewayTests: XCTestCase {
         XCTAssertEqual(rows.first { $0.target == "/m/json" }?.responseBody, a.body)
         XCTAssertEqual(rows.first { $0.target == "/m/sse" }?.responseBody, b.body)
         XCTAssertFalse(rows.contains { $0.responseHeaders.contains { $0.name.lowercased() == "content-length" && $0.value == String(json.utf8.count) } })
+        // The recorded head is the one sent: no upstream digest fields, the rest kept.
+        XCTAssertFalse(rows.contains { $0.responseHeaders.contains { $0.name.lowercased() == "etag" } })
+        XCTAssertEqual(rows.first { $0.target == "/m/json" }?.responseHeaders.first { $0.name.lowercased() == "content-type" }?.value,
+                       "application/json")
         // The decisions are recorded: the policy's matching rule and the
         // route default that allowed the request, then masking on the
         // response side with the detectors it masked; names, no values.

@@ -66,7 +66,7 @@ final class PolicyStageTests: XCTestCase {
         XCTAssertEqual(run(s, &get, body: nil).verdicts, ["proceed"], "GET without a body")
         var locked = context(route: "locked", method: "GET", body: nil)
         XCTAssertEqual(run(s, &locked, body: nil).verdicts, ["respond 403 policy_default_deny"])
-        XCTAssertEqual(locked.attributes[PolicyAttributes.outcome], "policy_default_deny")
+        XCTAssertEqual(locked.policyAttributes[PolicyAttributes.outcome], "policy_default_deny")
     }
 
     func testDenyAfterReadingTheBody() throws {
@@ -77,7 +77,7 @@ final class PolicyStageTests: XCTestCase {
         XCTAssertEqual(verdicts, ["needBody(4096)", "respond 403 policy_denied"])
         guard case .respond(let r) = final else { return XCTFail() }
         XCTAssertEqual(r.message, "destructive shell command")
-        XCTAssertEqual(ctx.attributes[PolicyAttributes.decidedBy], "no-rm")
+        XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.decidedBy], "no-rm")
         // What the recorder stores: the rule that decided, once (not again
         // for the run that only asked for the body).
         XCTAssertEqual(ctx.decisions.map(\.ruleID), ["no-rm"])
@@ -94,8 +94,8 @@ final class PolicyStageTests: XCTestCase {
         let body = #"{"query": "ALTER TABLE users ADD COLUMN x int"}"#
         var ctx = context(route: "db", body: body)
         XCTAssertEqual(run(s, &ctx, body: body).verdicts, ["needBody(4096)", "respond 403 approval_unavailable"])
-        XCTAssertEqual(ctx.attributes[PolicyAttributes.audit], "audit-db")
-        XCTAssertEqual(ctx.attributes[PolicyAttributes.matched], "ddl,audit-db")
+        XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.audit], "audit-db")
+        XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.matched], "ddl,audit-db")
     }
 
     func testFailClosedVerdicts() throws {
@@ -119,9 +119,35 @@ final class PolicyStageTests: XCTestCase {
         XCTAssertEqual(masked, #"{"customer": {"name": "Ann", "ssn": "***-**-8901", "card": "**** **** **** 1111"}, "n": "************1111"}"#)
         XCTAssertFalse(ctx.head.headers.contains("content-md5"))
         XCTAssertFalse(ctx.head.headers.contains("digest"))
-        XCTAssertEqual(ctx.attributes[PolicyAttributes.requestMaskRules], "mask-req")
-        XCTAssertEqual(ctx.attributes[PolicyAttributes.responseMaskRules], "mask-resp")
-        XCTAssertEqual(ctx.attributes[PolicyAttributes.outcome], "allow")
+        XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.requestMaskRules], "mask-req")
+        XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.responseMaskRules], "mask-resp")
+        XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.outcome], "allow")
+    }
+
+    func testRequestBodyTheMasksCannotRewriteIsRefused() throws {
+        let s = try stage()
+        let bad = #"{"customer": "#
+        var ctx = context(route: "crm", body: bad)
+        XCTAssertEqual(run(s, &ctx, body: bad).verdicts, ["needBody(4096)", "respond 400 body_malformed"])
+        // The decision allowed; the refusal replaces the outcome in the summary.
+        XCTAssertEqual(ctx.policyDecision?.outcome, .allow(ruleID: nil))
+        XCTAssertEqual(ctx.policyRefusal, "body_malformed")
+        XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.outcome], "body_malformed")
+        XCTAssertNil(ctx.policyAttributes[PolicyAttributes.decidedBy])
+        XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.requestMaskRules], "mask-req")
+        XCTAssertEqual(ctx.decisions.last?.action, "body_malformed")
+    }
+
+    func testSummaryIsBuiltOnDemandNotWrittenToAttributes() throws {
+        let s = try stage()
+        var ctx = context(route: "locked", method: "GET", body: nil)
+        XCTAssertTrue(ctx.policyAttributes.isEmpty, "no summary before the stage ran")
+        XCTAssertEqual(run(s, &ctx, body: nil).verdicts, ["respond 403 policy_default_deny"])
+        XCTAssertTrue(ctx.attributes.isEmpty, "the stage writes no attributes")
+        var expected: [String: String] = [:]
+        PolicyAttributes.record(try XCTUnwrap(ctx.policyDecision), into: &expected)
+        XCTAssertEqual(ctx.policyAttributes, expected)
+        XCTAssertEqual(expected, [PolicyAttributes.outcome: "policy_default_deny"])
     }
 
     func testConcurrentEvaluationsEachUseTheirOwnScratch() throws {

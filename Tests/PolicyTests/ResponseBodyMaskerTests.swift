@@ -173,4 +173,41 @@ final class ResponseBodyMaskerTests: XCTestCase {
             XCTAssertFalse(dropped(name), name)
         }
     }
+
+    /// The word-at-a-time comparison against a byte-wise reference: every
+    /// dropped name with each of its bytes replaced by every byte value
+    /// (in names of 4 to 14 bytes: the short loop, and whole and
+    /// overlapping words).
+    func testDroppedFieldsMatchByteWiseReference() {
+        let names = ResponseBodyMasker.bodyDigestHeaders + ["content-length"]
+        func reference(_ bytes: [UInt8]) -> Bool {
+            let lowered = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            return names.contains { Array($0.utf8) == lowered }
+        }
+        for name in names {
+            let base = Array(name.utf8)
+            for k in base.indices {
+                for v in 0...255 {
+                    var bytes = base
+                    bytes[k] = UInt8(v)
+                    let got = bytes.withUnsafeBytes { ResponseBodyMasker.isDroppedFromMaskedResponse($0) }
+                    XCTAssertEqual(got, reference(bytes), "\(name) with byte \(k) = \(v)")
+                }
+            }
+        }
+    }
+
+    /// `Content-Type` in any case, with parameters and spaces: JSON is
+    /// validated (a malformed body is refused), anything else is text.
+    func testMediaTypeInAnyCase() throws {
+        let p = try XCTUnwrap(try plan("crm").0)
+        let bad = #"{"card": "4111 1111 1111 1111""#
+        for type in ["APPLICATION/JSON", "Application/Json; charset=utf-8", " application/vnd.api+JSON ", "text/x+Json"] {
+            XCTAssertEqual(code(mask(p, [("Content-Type", type)], .contentLength(UInt64(bad.utf8.count)), [bad])),
+                           "response_malformed", type)
+        }
+        for type in ["application/jsonx", "application/json5", "json", "application/jso", "APPLICATION/JSON+X"] {
+            XCTAssertNil(code(mask(p, [("Content-Type", type)], .contentLength(UInt64(bad.utf8.count)), [bad])), type)
+        }
+    }
 }

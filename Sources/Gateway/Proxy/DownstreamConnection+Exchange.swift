@@ -8,7 +8,10 @@ import Recording
 /// Request side of an exchange: routing, the policy pipeline, holds, body
 /// buffering for stages, and forwarding.
 extension DownstreamConnection {
-    func beginExchange(head: RequestHead, headBytes: Int) {
+    /// Starts the exchange for `head`, which it takes: the exchange's
+    /// context then holds the head's storage alone, so a stage that edits
+    /// the fields (policy's `Accept-Encoding: identity`) does not copy them.
+    func beginExchange(head: consuming RequestHead, headBytes: Int) {
         let config = ctx.config
         var requestID = ""
         if config.trustIncomingRequestID, let incoming = head.headers.firstValue(config.requestIDHeaderLower),
@@ -33,20 +36,21 @@ extension DownstreamConnection {
             return
         }
         let route = config.routes[routeIndex]
-        let ex = Exchange(requestID: requestID, route: route, config: config, head: head,
+        let fieldCount = head.headers.count, framing = head.framing
+        let ex = Exchange(requestID: requestID, route: route, config: config, head: consume head,
                           clientAddress: peerDescription, startNs: ctx.loop.now)
         ex.bytesIn = UInt64(headBytes)
         exchange = ex
         if drainRequested { ex.closeAfter = true }
 
         // Route-specific head limits (parsing used the largest of all routes).
-        if headBytes > route.headLimits.maxHeaderBytes || head.headers.count > route.headLimits.maxHeaderCount {
+        if headBytes > route.headLimits.maxHeaderBytes || fieldCount > route.headLimits.maxHeaderCount {
             finishLocally(ex, response: LocalResponse(status: 431, code: "header_too_large",
                                                       message: "request header fields exceed the route's limit"),
                           outcome: "rejected", close: true)
             return
         }
-        if case .contentLength(let n) = head.framing, n > route.maxBodyBytes {
+        if case .contentLength(let n) = framing, n > route.maxBodyBytes {
             // Refused before any 100 Continue is sent.
             finishLocally(ex, response: GatewayError.bodyTooLarge, outcome: "rejected", close: true)
             return
@@ -80,7 +84,7 @@ extension DownstreamConnection {
             case .evaluate(let index):
                 let verdict = ex.config.stages[index].evaluate(&ex.context)
                 if case .hold(let ticket, _, _) = verdict { ex.holdTicket = ticket }
-                action = ex.runner.event(.verdict(verdict))
+                action = ex.runner.event(.verdict(consume verdict))
             case .forward:
                 forward(ex)
                 return

@@ -6,11 +6,12 @@ import Recording
 /// Response side of an exchange: callbacks from the upstream connection.
 extension DownstreamConnection {
     /// The upstream's response head arrived: rewrite it and queue it (or,
-    /// when the response must be masked, hand it to the masking phase).
-    func upstreamResponseHead(_ head: ResponseHead) {
+    /// when the response must be masked, hand it to the masking phase, which
+    /// keeps it without a copy).
+    func upstreamResponseHead(_ head: consuming ResponseHead) {
         guard let ex = exchange else { return }
         if let plan = ex.context.responseMasking, !ex.isHead, head.framing != .none {
-            if let streamed = beginResponseMasking(ex, head, plan) { writeResponseHead(ex, streamed) }
+            if let streamed = beginResponseMasking(ex, consume head, plan) { writeResponseHead(ex, streamed) }
             return
         }
         writeResponseHead(ex, head)
@@ -24,7 +25,9 @@ extension DownstreamConnection {
         ex.status = head.status
         if ex.durability != nil {
             ex.responseHeadNs = ctx.loop.now
-            ex.responseHeaders = ExchangeRecording.headerList(head.headers)
+            ex.responseHeaders = ex.dropsMaskedResponseFields
+                ? ExchangeRecording.headerList(head.headers, skipping: ResponseBodyMasker.isDroppedFromMaskedResponse)
+                : ExchangeRecording.headerList(head.headers)
             ex.responseBody = CapturedBody(cap: ex.config.recordingBodyCap)
         }
         let clientHTTP11 = ex.context.head.version == .http1_1
@@ -63,7 +66,8 @@ extension DownstreamConnection {
         let before = output.count
         output.withAppendableArray {
             HeaderShaping.writeClientResponse(head, framing: framing, close: ex.closeAfter,
-                                              keepAliveHTTP10: !clientHTTP11, config: ex.config,
+                                              keepAliveHTTP10: !clientHTTP11,
+                                              dropMaskedFields: ex.dropsMaskedResponseFields, config: ex.config,
                                               requestID: ex.requestID, into: &$0)
         }
         ex.bytesOut &+= UInt64(output.count - before)

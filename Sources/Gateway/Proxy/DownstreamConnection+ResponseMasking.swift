@@ -22,7 +22,7 @@ extension DownstreamConnection {
 
     /// Starts masking `head`'s body. Returns the head to send now
     /// (streaming), or nil when it is held (whole body) or refused.
-    func beginResponseMasking(_ ex: Exchange, _ head: ResponseHead, _ plan: ResponseMaskingPlan) -> ResponseHead? {
+    func beginResponseMasking(_ ex: Exchange, _ head: consuming ResponseHead, _ plan: ResponseMaskingPlan) -> ResponseHead? {
         ex.canRetry = false
         ex.bufferedBody = nil
         ex.status = head.status
@@ -32,15 +32,16 @@ extension DownstreamConnection {
             return nil
         case .success(let masker):
             ex.responseMasker = masker
-            var shaped = head
-            // The body digests, and the length (the writer sets the new framing).
-            shaped.headers.removeAll(whereNameBytes: ResponseBodyMasker.isDroppedFromMaskedResponse)
+            // The body digests, and the length (the writer sets the new
+            // framing): skipped when the head is written and recorded.
+            ex.dropsMaskedResponseFields = true
             if masker.mode == .wholeBody {
-                ex.heldResponseHead = shaped
+                ex.heldResponseHead = consume head
                 return nil
             }
-            shaped.framing = .chunked
-            return shaped
+            var streamed = consume head
+            streamed.framing = .chunked
+            return streamed
         }
     }
 
@@ -74,8 +75,7 @@ extension DownstreamConnection {
             }
             return false
         }
-        if var head = ex.heldResponseHead {
-            ex.heldResponseHead = nil
+        if var head = ex.heldResponseHead.take() {
             head.framing = .contentLength(UInt64(out.count))
             writeResponseHead(ex, head)
         }

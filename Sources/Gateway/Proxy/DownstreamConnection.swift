@@ -216,7 +216,8 @@ final class DownstreamConnection: LoopHandler {
                     rearmTimer()
                 }
                 let result = input.withReadable { parser.parse($0) }
-                switch result {
+                // Consumed: the head moves into the exchange (see `beginExchange`).
+                switch consume result {
                 case .needMore:
                     updateInterest()
                     return
@@ -226,7 +227,7 @@ final class DownstreamConnection: LoopHandler {
                 case .complete(let head, let consumed):
                     input.consume(consumed)
                     headerDeadline = 0
-                    beginExchange(head: head, headBytes: consumed)
+                    beginExchange(head: consume head, headBytes: consumed)
                 }
             case .bufferingBody:
                 if !bufferBody() { updateInterest(); return }

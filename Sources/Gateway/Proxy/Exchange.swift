@@ -49,6 +49,11 @@ final class Exchange {
     var maskProblem: ResponseMaskProblem?
     /// Whole-body masking: the head waits for the masked body.
     var heldResponseHead: ResponseHead?
+    /// The response is masked: its head is written and recorded without the
+    /// fields `ResponseBodyMasker.isDroppedFromMaskedResponse` names (body
+    /// digests, length). Skipped while writing, not removed from a copy of
+    /// the head (which copied its field list).
+    var dropsMaskedResponseFields = false
 
     // recording (nil durability: this route is not recorded)
     let durability: DurabilityMode?
@@ -69,7 +74,7 @@ final class Exchange {
     /// Connection: close, HTTP/1.0, close-delimited response).
     var closeAfter: Bool
 
-    init(requestID: String, route: RuntimeRoute, config: RuntimeConfig, head: RequestHead,
+    init(requestID: String, route: RuntimeRoute, config: RuntimeConfig, head: consuming RequestHead,
          clientAddress: String, startNs: UInt64) {
         self.requestID = requestID
         self.route = route
@@ -80,7 +85,7 @@ final class Exchange {
         startedAtMs = route.durability == nil ? 0 : RecordingClock.nowMillis()
         requestBody = BodyReader(framing: head.framing)
         closeAfter = !head.keepAlive
-        context = ExchangeContext(requestID: requestID, routeName: route.name, clientAddress: clientAddress, head: head)
+        context = ExchangeContext(requestID: requestID, routeName: route.name, clientAddress: clientAddress, head: consume head)
         runner = PipelineRunner(stageCount: config.stages.count)
     }
 

@@ -1,4 +1,5 @@
 import HTTP1
+import Policy
 
 /// Writes the heads the gateway forwards, straight into the output buffer:
 /// the received fields minus the hop-by-hop ones (RFC 9110 §7.6.1) and those
@@ -98,16 +99,24 @@ enum HeaderShaping {
         HTTPSerializer.endHead(into: &out)
     }
 
-    /// Writes the client response head.
+    /// Writes the client response head. `dropMaskedFields`: a masked body
+    /// follows, so the fields describing the upstream's bytes are left out
+    /// (`ResponseBodyMasker.isDroppedFromMaskedResponse`).
     static func writeClientResponse(_ head: ResponseHead, framing: Framing, close: Bool, keepAliveHTTP10: Bool,
-                                    config: RuntimeConfig, requestID: String, into out: inout [UInt8]) {
+                                    dropMaskedFields: Bool = false, config: RuntimeConfig, requestID: String,
+                                    into out: inout [UInt8]) {
         HTTPSerializer.writeStatusLine(status: head.status, reason: head.reason, into: &out)
         let named = connectionNamed(head.connectionTokens)
         let idHeader = config.requestIDHeaderBytes
-        head.headers.write(into: &out, skippingNames: { name in
-            hopByHop.contains(name) || HeaderNameSet.equalsLowercase(name, idHeader)
-                || (named?.contains(name) ?? false)
-        })
+        @inline(__always) func skipped(_ name: UnsafeRawBufferPointer) -> Bool {
+            hopByHop.contains(name) || HeaderNameSet.equalsLowercase(name, idHeader) || (named?.contains(name) ?? false)
+        }
+        // Two closures: the pass-through one keeps no test of the flag per field.
+        if dropMaskedFields {
+            head.headers.write(into: &out, skippingNames: { skipped($0) || ResponseBodyMasker.isDroppedFromMaskedResponse($0) })
+        } else {
+            head.headers.write(into: &out, skippingNames: { skipped($0) })
+        }
         writeVia(head.version, config, into: &out)
         out.append(contentsOf: config.requestIDPrefix)
         HTTPSerializer.appendValidatedFieldValue(requestID, into: &out)

@@ -221,7 +221,8 @@ final class UpstreamConnection: LoopHandler {
             if !haveHead {
                 if input.isEmpty { break }
                 let result = input.withReadable { parser.parse($0, requestMethod: method) }
-                switch result {
+                // Consumed: the head moves to the client side (see `upstreamResponseHead`).
+                switch consume result {
                 case .needMore:
                     updateInterest()
                     return
@@ -243,7 +244,7 @@ final class UpstreamConnection: LoopHandler {
                     responseKeepAlive = h.keepAlive
                     responseCloseDelimited = h.framing == .untilClose
                     body = BodyReader(framing: h.framing, forResponse: true)
-                    owner.upstreamResponseHead(h)
+                    owner.upstreamResponseHead(consume h)
                     if let p = owner.responseMaskProblem { fail(p.response, outcome: "response_refused"); return }
                     if body.finished { finishResponse(); return }
                 }

@@ -12,6 +12,13 @@ enum ExchangeRecording {
         HeaderList.copying(fields: h.count, bytes: h.fieldBytes) { add in h.forEachField(add) }
     }
 
+    /// `h` without the fields whose name `skip` returns true for.
+    static func headerList(_ h: HTTPHeaders, skipping skip: (UnsafeRawBufferPointer) -> Bool) -> HeaderList {
+        HeaderList.copying(fields: h.count, bytes: h.fieldBytes) { add in
+            h.forEachField { name, value in if !skip(name) { add(name, value) } }
+        }
+    }
+
     /// The identity the identity stage verified (`IdentityAttributes`), nil when none ran or it refused.
     static func identity(_ attributes: [String: String]) -> RecordedIdentity? {
         let id = RequestIdentity(attributes: attributes)

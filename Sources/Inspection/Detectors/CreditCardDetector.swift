@@ -19,32 +19,36 @@ enum CreditCardDetector {
 
     static func validate(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Range<Int>? {
         guard Boundary.isNumericTokenEdge(b, start: start, end: end) else { return nil }
+        // One pass from the right: the digits, the separators (all the
+        // same), and Luhn (mod 10: every second digit from the right doubled).
+        // Offsets lie inside the buffer, counts below 20: wrapping arithmetic.
         var count = 0
         var separator: UInt8 = 0
-        var leading = 0  // first six digits as a number
-        for i in start..<end {
-            let c = b[i]
-            if ByteClass.isDigit(c) {
-                if count < 6 { leading = leading * 10 + ByteClass.digitValue(c) }
-                count += 1
-                continue
-            }
-            if separator == 0 { separator = c } else if c != separator { return nil }
-        }
-        guard count >= 13, count <= 19, network(leading: leading, length: count) != nil else { return nil }
-        // Luhn (mod 10): double every second digit from the right.
         var sum = 0
-        var double = false
         var i = end
         while i > start {
-            i -= 1
+            i &-= 1
             let c = b[i]
-            guard ByteClass.isDigit(c) else { continue }
-            var v = ByteClass.digitValue(c)
-            if double { v *= 2; if v > 9 { v -= 9 } }
-            sum += v
-            double.toggle()
+            if ByteClass.isDigit(c) {
+                var v = ByteClass.digitValue(c)
+                if count & 1 == 1 { v &*= 2; if v > 9 { v &-= 9 } }
+                sum &+= v
+                count &+= 1
+            } else if separator == 0 {
+                separator = c
+            } else if c != separator {
+                return nil
+            }
         }
+        guard count >= 13, count <= 19 else { return nil }
+        // The first six digits, as a number, for the network.
+        var leading = 0, taken = 0, k = start
+        while taken < 6 {
+            let c = b[k]
+            if ByteClass.isDigit(c) { leading = leading &* 10 &+ ByteClass.digitValue(c); taken &+= 1 }
+            k &+= 1
+        }
+        guard network(leading: leading, length: count) != nil else { return nil }
         return sum % 10 == 0 ? start..<end : nil
     }
 

@@ -51,7 +51,9 @@ struct NumericMatcher {
     /// (`gh_digits_colons64`, or `gh_digits_lower64` without IPv6; SSE2),
     /// each block classified once: its bitmask
     /// of run starts (a digit whose previous byte is not one) and colons is
-    /// visited bit by bit.
+    /// visited bit by bit. Offsets in this loop and in `run(at:length:_:)`
+    /// use wrapping arithmetic: they stay within the buffer's count, so
+    /// the overflow checks only cost (spills and branches per digit run).
     func run(_ found: inout [Finding]) {
         let colons = enabled.ipv6
         var i = 0
@@ -60,12 +62,12 @@ struct NumericMatcher {
         var tail = (SIMD32<UInt8>(), SIMD32<UInt8>())  // the last, partial block, zero-padded
         while i < n {
             let m: gh_masks64
-            if i + 64 <= n {
+            if i &+ 64 <= n {
                 m = colons ? gh_digits_colons64(p + i) : gh_digits_lower64(p + i)
             } else {
                 tail = (SIMD32<UInt8>(), SIMD32<UInt8>())
                 m = withUnsafeMutableBytes(of: &tail) { t in
-                    t.baseAddress!.copyMemory(from: p + i, byteCount: n - i)
+                    t.baseAddress!.copyMemory(from: p + i, byteCount: n &- i)
                     let t = t.baseAddress!.assumingMemoryBound(to: UInt8.self)
                     return colons ? gh_digits_colons64(t) : gh_digits_lower64(t)
                 }
@@ -87,15 +89,15 @@ struct NumericMatcher {
                 let k = flagged.trailingZeroBitCount
                 flagged &= flagged &- 1
                 if digits & (1 << UInt64(k)) == 0 {
-                    colon(at: i + k, &found)
+                    colon(at: i &+ k, &found)
                     continue
                 }
                 // The run's length from the mask when it ends in this block.
                 let ends = ~digits & (UInt64.max << UInt64(k))
-                let length = ends != 0 ? ends.trailingZeroBitCount - k : 64 - k + self.digits(i + 64)
-                run(at: i + k, length: length, &found)
+                let length = ends != 0 ? ends.trailingZeroBitCount &- k : 64 &- k &+ self.digits(i &+ 64)
+                run(at: i &+ k, length: length, &found)
             }
-            i += 64
+            i &+= 64
         }
     }
 
@@ -137,7 +139,7 @@ struct NumericMatcher {
     /// 1 KiB body, in spills around the call).
     @_transparent
     func run(at q: Int, length l: Int, _ found: inout [Finding]) {
-        let before = at(q - 1)
+        let before = at(q &- 1)
         if ByteClass.isWord(before) {
             // Glued to a letter or `_` (hex IDs, hashes, `v2`): only an IBAN (`DE89…`) can start here.
             if enabled.iban, l >= 2, ByteClass.isUpper(before) { iban(at: q, &found) }
@@ -145,7 +147,7 @@ struct NumericMatcher {
         }
         // At a word edge: each family is called only when its first shape
         // test passes (most runs match none).
-        let next = at(q + l), first = p[q]
+        let next = at(q &+ l), first = p[q]
         if enabled.card, l >= 13 || (l == 4 && (next == 0x20 || next == 0x2D)) { card(q, l, next, &found) }
         if enabled.ssn, l == 3, next == 0x2D || next == 0x20 { ssn(q, next, &found) }
         if enabled.phone, phoneMayStart(q, l, before, first, next) { phone(q, l, first, next, true, &found) }
@@ -162,7 +164,7 @@ struct NumericMatcher {
         (before == 0x2B && first != 0x30)
             || (l == 3 && isDigit2to9(first) && (before == 0x28 || isSep3(next)))
             || (l == 1 && first == 0x31 && isSep3(next))
-            || (first == 0x30 && l >= 2 && l <= 6 && p[q + 1] != 0x30)
+            || (first == 0x30 && l >= 2 && l <= 6 && p[q &+ 1] != 0x30)
     }
 
     /// `\b[0-9]{3}S[0-9]{2}S[0-9]{4}\b` with S a space or a dash, the same twice.

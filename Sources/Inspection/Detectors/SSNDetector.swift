@@ -11,7 +11,15 @@ enum SSNDetector {
         #"\b[0-9]{3} [0-9]{2} [0-9]{4}\b"#,
     ]
 
-    static let knownInvalid: Set<Int> = [78_05_1120, 219_09_9999, 123_45_6789, 457_55_5462]
+    /// The well-known invalid numbers, as `AAAGGSSSS`. A switch, not a
+    /// `Set`: hashing the number cost more than the rest of the validation.
+    @inline(__always)
+    static func isKnownInvalid(_ n: Int) -> Bool {
+        switch n {
+        case 78_05_1120, 219_09_9999, 123_45_6789, 457_55_5462: true
+        default: false
+        }
+    }
 
     static func validate(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Range<Int>? {
         guard end - start == 11, b[start + 3] == b[start + 6] else { return nil }
@@ -23,7 +31,7 @@ enum SSNDetector {
         }
         let area = number(start, 3), group = number(start + 4, 2), serial = number(start + 7, 4)
         if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 { return nil }
-        if knownInvalid.contains(area * 1_000_000 + group * 10_000 + serial) { return nil }
+        if isKnownInvalid(area * 1_000_000 + group * 10_000 + serial) { return nil }
         let first = b[start]
         var allSame = true
         for i in start..<end where ByteClass.isDigit(b[i]) && b[i] != first { allSame = false }

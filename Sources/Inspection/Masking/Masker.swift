@@ -41,8 +41,10 @@ public enum Masker {
         let sorted = inOrder(findings) ? findings : findings.sorted(by: before)
         // Starts of JSON numbers: a span starting at one is replaced by a
         // JSON string (quotes added). Usually none.
+        // Findings are read field by field in place here and below: a copy
+        // of a whole finding (`for f in`, `let f = sorted[k]`) copied its kind.
         var numberStarts: [Int] = []
-        for f in sorted where f.inJSONNumber { numberStarts.append(f.range.lowerBound) }
+        for k in sorted.indices where sorted[k].inJSONNumber { numberStarts.append(sorted[k].range.lowerBound) }
         var started = false
         var at = 0
         // The span being merged: its range and its first finding (label and strategy).
@@ -55,26 +57,26 @@ public enum Masker {
             copy(raw, at..<span.range.lowerBound, to: &out)
             let quote = !numberStarts.isEmpty && numberStarts.contains(span.range.lowerBound)
             if quote { out.append(UInt8(ascii: "\"")) }
-            let kind = sorted[span.finding].kind
             if case .redact = span.strategy {
-                PreparedMaskPlan.appendJSONRedaction(kind, to: &out)
+                PreparedMaskPlan.appendJSONRedaction(sorted[span.finding].kind, to: &out)
             } else {
-                JSONEscape.append(plan.replacement(for: kind, value: JSONUnescape.decode(raw, span.range), strategy: span.strategy),
+                JSONEscape.append(plan.replacement(for: sorted[span.finding].kind, value: JSONUnescape.decode(raw, span.range),
+                                                   strategy: span.strategy),
                                   to: &out)
             }
             if quote { out.append(UInt8(ascii: "\"")) }
             at = span.range.upperBound
         }
         for k in sorted.indices {
-            let f = sorted[k]
             // Findings without a strategy are left alone (and do not widen a span).
-            guard let s = strategy(f.kind) else { continue }
-            if let c = current, f.range.lowerBound < c.range.upperBound {
-                current!.range = c.range.lowerBound..<Swift.max(c.range.upperBound, f.range.upperBound)
+            guard let s = strategy(sorted[k].kind) else { continue }
+            let range = sorted[k].range
+            if let c = current, range.lowerBound < c.range.upperBound {
+                current!.range = c.range.lowerBound..<Swift.max(c.range.upperBound, range.upperBound)
                 continue
             }
             if let c = current { flush(c, &out) }
-            current = (f.range, k, s)
+            current = (range, k, s)
         }
         guard let last = current else { return false }
         flush(last, &out)

@@ -42,18 +42,22 @@ extension Inspector {
         } catch {
             throw .engine(error)
         }
-        var kept = 0
-        for r in out.indices {
-            guard let k = JSONSpan.index(containing: out[r].range, in: spans) else { continue }
-            switch spans[k].kind {
-            case .plainString: break
-            case .number:
-                out[r].range = spans[k].range
-                out[r].inJSONNumber = true
-            case .escapedString: continue
+        // Swaps through the buffer: moves, no retain and release of labels.
+        let kept = out.withUnsafeMutableBufferPointer { f -> Int in
+            var kept = 0
+            for r in f.indices {
+                guard let k = JSONSpan.index(containing: f[r].range, in: spans) else { continue }
+                switch spans[k].kind {
+                case .plainString: break
+                case .number:
+                    f[r].range = spans[k].range
+                    f[r].inJSONNumber = true
+                case .escapedString: continue
+                }
+                if r != kept { f.swapAt(r, kept) }
+                kept += 1
             }
-            if r != kept { out.swapAt(r, kept) }
-            kept += 1
+            return kept
         }
         out.removeLast(out.count - kept)
         // Strings the raw scan cannot see as decoded text: those with

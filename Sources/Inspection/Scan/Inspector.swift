@@ -104,31 +104,34 @@ public final class Inspector: Sendable {
     }
 
     /// `resolve` in place: a few findings, mostly in order already, are
-    /// sorted by insertion (moves, no copies of their labels) and
-    /// compacted without a second array.
+    /// sorted by insertion and compacted without a second array. Swaps go
+    /// through the buffer (`UnsafeMutableBufferPointer.swapAt` moves the
+    /// values; the array's copies retained and released each label).
     static func resolve(_ findings: inout [Finding]) {
         let n = findings.count
         if n < 2 { return }
         func before(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
             a.lowerBound != b.lowerBound ? a.lowerBound < b.lowerBound : a.upperBound > b.upperBound
         }
-        if n <= 32 {
-            for i in 1..<n {
-                var j = i
-                while j > 0, before(findings[j].range, findings[j - 1].range) {
-                    findings.swapAt(j, j - 1)
-                    j -= 1
+        if n > 32 { findings.sort { before($0.range, $1.range) } }
+        let kept = findings.withUnsafeMutableBufferPointer { f -> Int in
+            if n <= 32 {
+                for i in 1..<n {
+                    var j = i
+                    while j > 0, before(f[j].range, f[j - 1].range) {
+                        f.swapAt(j, j - 1)
+                        j -= 1
+                    }
                 }
             }
-        } else {
-            findings.sort { before($0.range, $1.range) }
-        }
-        var kept = 0
-        var maxEnd = -1
-        for k in 0..<n where findings[k].range.upperBound > maxEnd {
-            maxEnd = findings[k].range.upperBound
-            if k != kept { findings.swapAt(k, kept) }
-            kept += 1
+            var kept = 0
+            var maxEnd = -1
+            for k in 0..<n where f[k].range.upperBound > maxEnd {
+                maxEnd = f[k].range.upperBound
+                if k != kept { f.swapAt(k, kept) }
+                kept += 1
+            }
+            return kept
         }
         if kept < n { findings.removeLast(n - kept) }
     }

@@ -23,7 +23,8 @@ public enum PolicyOutcome: Sendable, Equatable {
 /// strategy that reveals least wins (redact, then hash, then partial).
 public struct MaskSet: Sendable, Equatable {
     /// Detector or pattern label → strategy.
-    public var labels: [String: MaskStrategyName] = [:]
+    /// (`Dictionary()`, not `[:]`: the literal called the literal initializer per set made.)
+    public var labels: [String: MaskStrategyName] = Dictionary()
     /// Field paths (by text) → path and strategy, in first-seen order.
     public var fields: [FieldMask] = []
     /// The mask rules that contributed, in evaluation order.

@@ -45,10 +45,33 @@ public struct PolicyEvaluator: Sendable {
     }
 
     /// Decides about `request`. With `trace`, every condition of every rule
-    /// is evaluated and recorded in `PolicyDecision.trace`.
-    public func evaluate(_ request: PolicyRequest, scratch: PatternScratch, trace: Bool = false) -> PolicyDecision {
-        let inspection = RequestInspection(request: request, policy: policy, scratch: scratch, bodyLimit: bodyLimit)
-        let conditions = ConditionEvaluator(inspection: inspection)
+    /// is evaluated and recorded in `PolicyDecision.trace`. The request is
+    /// taken, not copied (a copy retained each of its strings and arrays).
+    public func evaluate(_ request: consuming PolicyRequest, scratch: PatternScratch, trace: Bool = false) -> PolicyDecision {
+        let route = request.routeName, method = request.method
+        var pending: PolicyRequest? = consume request
+        return evaluate(route: route, method: method, scratch: scratch, trace: trace) { pending.take()! }
+    }
+
+    /// As `evaluate(_:scratch:trace:)` for a request on `route` with
+    /// `method`, whose whole `PolicyRequest` is asked of `request` (at most
+    /// once) only when some rule needs more than the route and method.
+    /// `PolicyStage` builds it from the exchange context then: copying the
+    /// context's fields into it cost more than most evaluations.
+    func evaluate(route: String, method: String, scratch: PatternScratch, trace: Bool = false,
+                  request: () -> PolicyRequest) -> PolicyDecision {
+        // The request's facts (`RequestInspection`, a class) are made only
+        // when a rule needs more than its route and method: a candidate
+        // rule without other conditions matches without them (see
+        // `RulePrefilter.isSettled`), and making and freeing them was a
+        // tenth of an evaluation.
+        var made: RequestInspection?
+        func inspection() -> RequestInspection {
+            if let made { return made }
+            let i = RequestInspection(request: request(), policy: policy, scratch: scratch, bodyLimit: bodyLimit)
+            made = i
+            return i
+        }
         var enforced = Tally()
         // Without dry-run rules the shadow decision is the enforced one and
         // is never reported: it is not tallied.
@@ -61,7 +84,8 @@ public struct PolicyEvaluator: Sendable {
         // One rule: evaluated, and recorded when it matched or could not be checked.
         func consider(_ k: Int) {
             var ct: [ConditionTrace]? = trace ? [] : nil
-            let result = conditions.evaluate(matches[k], trace: &ct)
+            let result = !trace && policy.prefilter.isSettled(k)
+                ? .success(true) : ConditionEvaluator(inspection: inspection()).evaluate(matches[k], trace: &ct)
             if case .success(false) = result, !trace { return }  // the common case: nothing to record
             // Fields are read from the array in place: a copy of the rule
             // would retain and release its match's dozen arrays.
@@ -72,15 +96,16 @@ public struct PolicyEvaluator: Sendable {
             case .success(let ok): matched = ok
             case .failure(let p):
                 problem = p
-                if !dryRun { enforced.problem(p, rule: k, in: rules) }
-                shadow?.problem(p, rule: k, in: rules)
+                if !dryRun { enforced.problem(p, rule: k, in: rules, ids: policy.ruleIDLists) }
+                shadow?.problem(p, rule: k, in: rules, ids: policy.ruleIDLists)
                 records.append(RuleRecord(ruleID: rules[k].id, action: p.code, detectors: [], dryRun: dryRun, decided: false))
             }
             if matched {
-                if !dryRun { enforced.add(k, in: rules, masks: policy.ruleMasks) }
-                shadow?.add(k, in: rules, masks: policy.ruleMasks)
+                if !dryRun { enforced.add(k, in: rules, masks: policy.ruleMasks, ids: policy.ruleIDLists) }
+                shadow?.add(k, in: rules, masks: policy.ruleMasks, ids: policy.ruleIDLists)
+                let detectors = matches[k].match.detected.isEmpty ? [] : Self.fired(matches[k], inspection())
                 records.append(RuleRecord(ruleID: rules[k].id, action: rules[k].action.ruleClass.rawValue,
-                                          detectors: Self.fired(matches[k], inspection), dryRun: dryRun, decided: false))
+                                          detectors: detectors, dryRun: dryRun, decided: false))
             }
             if trace {
                 traces.append(RuleTrace(ruleID: rules[k].id, ruleClass: rules[k].action.ruleClass, dryRun: dryRun,
@@ -92,9 +117,9 @@ public struct PolicyEvaluator: Sendable {
             for k in rules.indices { consider(k) }  // a trace records every rule
         } else {
             // Only rules whose route and method conditions can hold (see `RulePrefilter`).
-            policy.prefilter.forEachCandidate(route: request.routeName, method: request.method, consider)
+            policy.prefilter.forEachCandidate(route: route, method: method, consider)
         }
-        let outcome = enforced.outcome(policy: policy, route: request.routeName)
+        let outcome = enforced.outcome(policy: policy, route: route)
         let decider = enforced.decidedBy(rules)
         if let decider, let k = records.firstIndex(where: { $0.ruleID == decider && !$0.dryRun }) {
             records[k].decided = true
@@ -104,7 +129,7 @@ public struct PolicyEvaluator: Sendable {
         // Without dry-run rules the shadow decision is the enforced one and is never reported.
         var dryRunReport: DryRunReport?
         if let shadow, !shadow.dryRunMatched.isEmpty || shadow.dryRunProblem {
-            let shadowOutcome = shadow.outcome(policy: policy, route: request.routeName)
+            let shadowOutcome = shadow.outcome(policy: policy, route: route)
             dryRunReport = DryRunReport(matchedRules: shadow.dryRunMatched, outcome: shadowOutcome,
                                         wouldChangeOutcome: shadowOutcome != outcome,
                                         requestMasks: shadow.requestMasks, responseMasks: shadow.responseMasks)
@@ -115,10 +140,27 @@ public struct PolicyEvaluator: Sendable {
                 traces[k].effect = Self.effect(of: traces[k], enforced: decider, shadow: shadowDecider)
             }
         }
-        return PolicyDecision(outcome: outcome, matchedRules: enforced.matched, auditRules: enforced.audits,
-                              detections: inspection.detectionCounts(), requestMasks: enforced.requestMasks,
-                              responseMasks: enforced.responseMasks, dryRun: dryRunReport, records: records,
+        // The tally's lists are moved out, not copied (a copy retained each,
+        // and destroying the tally released them again).
+        return PolicyDecision(outcome: outcome, matchedRules: Self.take(&enforced.matched), auditRules: Self.take(&enforced.audits),
+                              detections: made?.detectionCounts() ?? [], requestMasks: Self.take(&enforced.requestMasks),
+                              responseMasks: Self.take(&enforced.responseMasks), dryRun: dryRunReport, records: records,
                               trace: trace ? traces : nil)
+    }
+
+    /// `value`, leaving an empty one in its place (a move out of a struct field).
+    @inline(__always)
+    static func take<T: RangeReplaceableCollection>(_ value: inout T) -> T {
+        var out = T()
+        swap(&out, &value)
+        return out
+    }
+
+    @inline(__always)
+    static func take(_ value: inout MaskSet) -> MaskSet {
+        var out = MaskSet()
+        swap(&out, &value)
+        return out
     }
 
     /// Labels of `rule`'s detection conditions that found something (already scanned).
@@ -162,10 +204,11 @@ public struct PolicyEvaluator: Sendable {
         var requestMasks = MaskSet()
         var responseMasks = MaskSet()
 
-        /// Adds the matching rule `rules[k]`; `masks[k]` are its mask sets, precomputed by `CompiledPolicy`.
-        mutating func add(_ k: Int, in rules: [PolicyRule], masks: [RuleMasks]) {
-            matched.append(rules[k].id)
-            if rules[k].dryRun { dryRunMatched.append(rules[k].id) }
+        /// Adds the matching rule `rules[k]`; `masks[k]` are its mask sets
+        /// and `ids[k]` the list of its ID alone, precomputed by `CompiledPolicy`.
+        mutating func add(_ k: Int, in rules: [PolicyRule], masks: [RuleMasks], ids: [[String]]) {
+            Self.append(k, to: &matched, rules, ids)
+            if rules[k].dryRun { Self.append(k, to: &dryRunMatched, rules, ids) }
             switch rules[k].action {
             case .deny(let status, let message):
                 if firstDeny == nil { firstDeny = (k, LocalResponse(status: status, code: "policy_denied", message: message)) }
@@ -180,15 +223,22 @@ public struct PolicyEvaluator: Sendable {
                 if masks[k].request != nil { requestMasks.add(masks[k].request!) }
                 if masks[k].response != nil { responseMasks.add(masks[k].response!) }
             case .audit:
-                audits.append(rules[k].id)
+                Self.append(k, to: &audits, rules, ids)
             }
+        }
+
+        /// Appends `rules[k].id` to `list`; an empty list becomes the
+        /// shared `ids[k]` (one rule matching is the usual case: no allocation).
+        @inline(__always)
+        static func append(_ k: Int, to list: inout [String], _ rules: [PolicyRule], _ ids: [[String]]) {
+            if list.isEmpty { list = ids[k] } else { list.append(rules[k].id) }
         }
 
         /// The rule `rules[k]` needed the body and could not read it: a deny
         /// in the class of the rule (an allow rule that cannot be checked
         /// cannot allow; any other rule refuses).
-        mutating func problem(_ p: BodyProblem, rule k: Int, in rules: [PolicyRule]) {
-            if rules[k].dryRun { dryRunProblem = true; dryRunMatched.append(rules[k].id) }
+        mutating func problem(_ p: BodyProblem, rule k: Int, in rules: [PolicyRule], ids: [[String]]) {
+            if rules[k].dryRun { dryRunProblem = true; Self.append(k, to: &dryRunMatched, rules, ids) }
             if case .allow = rules[k].action { return }
             if firstDeny == nil { firstDeny = (k, p.response) }
         }

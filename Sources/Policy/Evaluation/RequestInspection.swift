@@ -15,7 +15,7 @@ final class RequestInspection {
     let scratch: PatternScratch
     let bodyLimit: Int
 
-    init(request: PolicyRequest, policy: CompiledPolicy, scratch: PatternScratch, bodyLimit: Int) {
+    init(request: consuming PolicyRequest, policy: CompiledPolicy, scratch: PatternScratch, bodyLimit: Int) {
         self.request = request
         inspector = policy.inspector
         self.scratch = scratch

@@ -112,7 +112,7 @@ public final class ResponseBodyMasker {
     private let media: ResponseMediaType
     private let contentType: String?
     private var buffer: [UInt8] = []
-    private var stream: StreamMasker?
+    private var stream: StreamMasker? = nil
     /// What whole-body masking masked (streaming: the stream masker's).
     private var wholeBodyLabels = MaskedLabels()
 
@@ -137,13 +137,13 @@ public final class ResponseBodyMasker {
         }
     }
 
-    private init(mode: Mode, plan: ResponseMaskingPlan, media: ResponseMediaType, contentType: String?,
-                 stream: StreamMasker?) {
+    /// `stream` starts nil; the streaming mode sets it after (passing a
+    /// nil `StreamMasker?`, a large value, copied it twice per response).
+    private init(mode: Mode, plan: ResponseMaskingPlan, media: ResponseMediaType, contentType: String?) {
         self.mode = mode
         self.plan = plan
         self.media = media
         self.contentType = contentType
-        self.stream = stream
     }
 
     /// Decides how the response with `headers` and `framing` (which has a
@@ -151,14 +151,25 @@ public final class ResponseBodyMasker {
     /// `identity`, field masks on an event stream, a Content-Length over the bound.
     public static func begin(_ plan: ResponseMaskingPlan, headers: HTTPHeaders,
                              framing: BodyFraming) -> Result<ResponseBodyMasker, ResponseMaskProblem> {
-        if headers.contains("content-encoding") {
+        // One pass over the fields for both (by name length, then bytes).
+        var media = ResponseMediaType.text, typed = false, encoded = false
+        headers.forEachField { name, value in
+            switch name.count {
+            case 12 where !typed && HeaderNameMatch.equals(name, "content-type"):
+                typed = true
+                media = ResponseMediaType.classify(value)
+            case 16 where HeaderNameMatch.equals(name, "content-encoding"):
+                encoded = true
+            default: break
+            }
+        }
+        if encoded {
             for encoding in headers.values("content-encoding") {
                 for token in encoding.split(separator: ",") where token.trimmingSpaces.lowercased() != "identity" {
                     return .failure(.uninspectable("Content-Encoding \"\(token.trimmingSpaces)\" is not decoded by the gateway"))
                 }
             }
         }
-        let media = ResponseMediaType(headers)
         let eventStream = media == .eventStream
         let contentType = plan.masks.fields.isEmpty ? nil : headers.firstValue("content-type")
         if eventStream && !plan.masks.fields.isEmpty {
@@ -174,10 +185,11 @@ public final class ResponseBodyMasker {
         default: whole = !plan.masks.fields.isEmpty
         }
         if whole {
-            return .success(ResponseBodyMasker(mode: .wholeBody, plan: plan, media: media, contentType: contentType, stream: nil))
+            return .success(ResponseBodyMasker(mode: .wholeBody, plan: plan, media: media, contentType: contentType))
         }
-        let masker = StreamMasker(format: format, inspector: plan.policy.inspector, plan: plan.labelPlan, limits: plan.streamLimits)
-        return .success(ResponseBodyMasker(mode: .streaming, plan: plan, media: media, contentType: contentType, stream: masker))
+        let masker = ResponseBodyMasker(mode: .streaming, plan: plan, media: media, contentType: contentType)
+        masker.stream = StreamMasker(format: format, inspector: plan.policy.inspector, plan: plan.labelPlan, limits: plan.streamLimits)
+        return .success(masker)
     }
 
     /// Consumes the next decoded body bytes. Streaming: appends what may be

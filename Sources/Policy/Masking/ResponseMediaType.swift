@@ -2,14 +2,10 @@ import HTTP1
 
 /// What a response's `Content-Type` makes of its body, for masking: read
 /// from the header's bytes (ASCII case-insensitive, parameters ignored),
-/// without building strings, since it runs once per masked response.
+/// without building strings, since it runs once per masked response
+/// (`ResponseBodyMasker.begin` finds the first `Content-Type` field).
 enum ResponseMediaType: Equatable {
     case json, form, eventStream, text
-
-    init(_ headers: HTTPHeaders) {
-        guard let i = headers.firstIndex("content-type") else { self = .text; return }
-        self = headers.withField(at: i) { _, value in Self.classify(value) }
-    }
 
     /// `application/json` and `*+json` are JSON, `application/x-www-form-urlencoded`
     /// a form, `text/event-stream` an event stream; anything else is text
@@ -23,9 +19,9 @@ enum ResponseMediaType: Equatable {
         end = semi
         while end > start, v[end - 1] == 0x20 || v[end - 1] == 0x09 { end -= 1 }
         let media = UnsafeRawBufferPointer(rebasing: v[start..<end])
-        if equals(media, jsonName) || hasSuffix(media, plusJSONName) { return .json }
-        if equals(media, formName) { return .form }
-        if equals(media, eventStreamName) { return .eventStream }
+        if HeaderNameMatch.equals(media, jsonName) || HeaderNameMatch.hasSuffix(media, plusJSONName) { return .json }
+        if HeaderNameMatch.equals(media, formName) { return .form }
+        if HeaderNameMatch.equals(media, eventStreamName) { return .eventStream }
         return .text
     }
 
@@ -34,21 +30,4 @@ enum ResponseMediaType: Equatable {
     private static let plusJSONName: StaticString = "+json"
     private static let formName: StaticString = "application/x-www-form-urlencoded"
     private static let eventStreamName: StaticString = "text/event-stream"
-
-    private static func equals(_ a: UnsafeRawBufferPointer, _ lower: StaticString) -> Bool {
-        a.count == lower.utf8CodeUnitCount && hasSuffix(a, lower)
-    }
-
-    private static func hasSuffix(_ a: UnsafeRawBufferPointer, _ lower: StaticString) -> Bool {
-        let count = lower.utf8CodeUnitCount
-        if a.count < count { return false }
-        let off = a.count - count
-        let l = lower.utf8Start
-        for k in 0..<count {
-            var b = a[off + k]
-            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-            if b != l[k] { return false }
-        }
-        return true
-    }
 }

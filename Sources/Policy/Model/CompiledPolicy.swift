@@ -30,6 +30,9 @@ public struct CompiledPolicy: Sendable {
     /// merges them (the first one is shared, not rebuilt) instead of
     /// hashing every label into a new set per request.
     let ruleMasks: [RuleMasks]
+    /// `[rules[k].id]` for each rule, built once: the evaluator's lists of
+    /// matched rules start as one of these (shared, not allocated per request).
+    let ruleIDLists: [[String]]
     /// Whether any rule runs in dry run; without one the evaluator skips the shadow decision.
     let hasDryRunRules: Bool
     /// Rules' route and method conditions as bitsets (see `RulePrefilter`).
@@ -46,6 +49,7 @@ public struct CompiledPolicy: Sendable {
         self.patternNames = patternNames
         matches = rules.map { MatchBox($0.match) }
         ruleMasks = rules.map(RuleMasks.init)
+        ruleIDLists = rules.map { [$0.id] }
         hasDryRunRules = rules.contains(where: \.dryRun)
         prefilter = RulePrefilter(rules)
         routeDefaultList = routeDefaults.count <= 8 ? routeDefaults.map { (route: $0.key, action: $0.value) } : nil

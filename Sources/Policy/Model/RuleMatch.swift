@@ -25,6 +25,13 @@ public struct RuleMatch: Sendable, Hashable {
         !body.isEmpty || sql != nil || shell != nil || detected.contains { $0.scopes.contains(.body) }
     }
 
+    /// Whether the match has no condition besides `routes` and `methods`:
+    /// when those hold (as `RulePrefilter` establishes), it holds.
+    public var onlyRoutesAndMethods: Bool {
+        paths.isEmpty && identity == nil && headers.isEmpty && query.isEmpty && body.isEmpty && detected.isEmpty
+            && sql == nil && shell == nil
+    }
+
     /// Whether some condition needs the body parsed as JSON.
     public var needsJSON: Bool {
         !body.isEmpty || sql?.field != nil || shell?.field != nil

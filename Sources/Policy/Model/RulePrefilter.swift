@@ -20,12 +20,23 @@ struct RulePrefilter: Sendable {
     /// for any other route (the rules without a `routes` condition).
     private let routeSets: [UInt64]
     private let methodSets: [UInt64]
+    /// The rules whose match has no other condition
+    /// (`RuleMatch.onlyRoutesAndMethods`): a candidate among them matches.
+    private let settled: [UInt64]
 
     init(_ rules: [PolicyRule]) {
         words = Swift.max(1, (rules.count + 63) / 64)
         (routeNames, routeSets) = Self.sets(rules.map(\.match.routes), words: words)
         (methodNames, methodSets) = Self.sets(rules.map(\.match.methods), words: words)
+        var settled = [UInt64](repeating: 0, count: words)
+        for (k, rule) in rules.enumerated() where rule.match.onlyRoutesAndMethods { settled[k / 64] |= 1 << UInt64(k % 64) }
+        self.settled = settled
     }
+
+    /// Whether candidate rule `k` matches on its route and method alone
+    /// (it has no other condition), so its match need not be evaluated.
+    @inline(__always)
+    func isSettled(_ k: Int) -> Bool { settled[k / 64] & (1 << UInt64(k % 64)) != 0 }
 
     /// Distinct names in first-seen order, and for each of them (then for
     /// none of them) the bitset of lists that are empty or contain it.

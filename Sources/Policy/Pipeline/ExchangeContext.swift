@@ -22,6 +22,24 @@ public struct ExchangeContext: Sendable {
     /// what the recorder stores as the exchange's request-side decisions.
     /// Names only, never matched values.
     public var decisions: [RuleRecord] = []
+    /// What `PolicyStage` decided; nil before it ran (or without a policy).
+    /// Its summary under the `PolicyAttributes` keys is built from this only
+    /// when asked (`policyAttributes`): no production path reads it, and
+    /// writing it into `attributes` cost every request a dictionary.
+    public var policyDecision: PolicyDecision? { policyDecisionBox?.decision }
+    /// Set with the decision when it allowed the request but its request
+    /// masks could not rewrite the body: the refusal's code
+    /// (`body_malformed`, …), the exchange's outcome instead of `allow`.
+    public var policyRefusal: String? { policyDecisionBox?.refusal }
+    /// The decision and refusal behind one reference, nil without a policy:
+    /// inline, they made every context (and the exchange object holding
+    /// it) several hundred bytes larger, pass-through exchanges' too.
+    private var policyDecisionBox: PolicyDecisionBox?
+
+    /// Keeps what `PolicyStage` decided (see `policyDecision`, `policyRefusal`).
+    mutating func keepPolicyDecision(_ decision: consuming PolicyDecision, refusal: String?) {
+        policyDecisionBox = PolicyDecisionBox(decision, refusal: refusal)
+    }
 
     public init(requestID: String, routeName: String, clientAddress: String, head: RequestHead,
                 body: [UInt8]? = nil, attributes: [String: String] = [:]) {
@@ -31,6 +49,16 @@ public struct ExchangeContext: Sendable {
         self.head = head
         self.body = body
         self.attributes = attributes
+    }
+}
+
+/// An immutable holder of one decision (see `ExchangeContext.policyDecision`).
+private final class PolicyDecisionBox: Sendable {
+    let decision: PolicyDecision
+    let refusal: String?
+    init(_ decision: consuming PolicyDecision, refusal: String?) {
+        self.decision = decision
+        self.refusal = refusal
     }
 }
 

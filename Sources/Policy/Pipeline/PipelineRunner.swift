@@ -63,8 +63,9 @@ public struct PipelineRunner: Sendable {
         return .evaluate(stage: cursor)
     }
 
-    public mutating func event(_ event: Event) -> Action {
-        switch (phase, event) {
+    /// Takes `event` (a verdict moves through without a copy).
+    public mutating func event(_ event: consuming Event) -> Action {
+        switch (phase, consume event) {
         case (.held, .holdResolved(.proceed)) where holdReevaluates:
             holdReevaluates = false
             reevaluatedStage = cursor
@@ -96,7 +97,7 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    private mutating func apply(_ verdict: StageVerdict) -> Action {
+    private mutating func apply(_ verdict: consuming StageVerdict) -> Action {
         switch verdict {
         case .proceed:
             cursor += 1

@@ -1,6 +1,7 @@
-/// The `ExchangeContext.attributes` keys `PolicyStage` writes, for the
-/// recorder, the access log and the response phase. Lists are
-/// comma-separated (rule IDs and labels cannot contain commas).
+/// The keys of the policy stage's summary of its decision
+/// (`ExchangeContext.policyAttributes`, built on demand from
+/// `ExchangeContext.policyDecision`). Lists are comma-separated (rule IDs
+/// and labels cannot contain commas).
 public enum PolicyAttributes {
     /// `allow`, or the local response's code (`policy_denied`,
     /// `policy_default_deny`, `approval_unavailable`, `body_malformed`, …).
@@ -22,8 +23,10 @@ public enum PolicyAttributes {
     /// Dry-run rules that matched.
     public static let dryRunMatched = "policy.dry_run.matched"
 
-    /// Writes `decision` into `attributes`.
-    public static func record(_ decision: PolicyDecision, into attributes: inout [String: String]) {
+    /// Writes `decision`'s summary into `attributes`; `refusal`, when set,
+    /// replaces the outcome (a request body the masks could not rewrite).
+    public static func record(_ decision: PolicyDecision, refusal: String? = nil,
+                              into attributes: inout [String: String]) {
         // One allocation, not a rehash per growth step. Most requests come
         // with no attributes yet (identity off): then a new dictionary of that
         // size, which costs less than growing the shared empty one.
@@ -32,7 +35,7 @@ public enum PolicyAttributes {
         } else {
             attributes.reserveCapacity(attributes.count + 6)
         }
-        attributes[outcome] = decision.outcome.summary
+        attributes[outcome] = refusal ?? decision.outcome.summary
         switch decision.outcome {
         case .allow(let id?), .deny(_, let id?): attributes[decidedBy] = id
         default: break
@@ -55,5 +58,16 @@ public enum PolicyAttributes {
     private static func list(_ key: String, _ items: [String], into attributes: inout [String: String]) {
         if items.isEmpty { return }
         attributes[key] = items.count == 1 ? items[0] : items.joined(separator: ",")
+    }
+}
+
+extension ExchangeContext {
+    /// The policy stage's summary of its decision under the
+    /// `PolicyAttributes` keys (empty before the stage ran), built from
+    /// `policyDecision` and `policyRefusal` on each call.
+    public var policyAttributes: [String: String] {
+        var out: [String: String] = [:]
+        if let d = policyDecision { PolicyAttributes.record(d, refusal: policyRefusal, into: &out) }
+        return out
     }
 }

@@ -8,8 +8,9 @@ import Inspection
 ///    path, identity, header and query conditions hold) and the body is not
 ///    buffered yet, it returns `.needBody(limit)`; the driver buffers the
 ///    body (413 above the bound) and calls it again.
-/// 2. It evaluates the policy (`PolicyEvaluator`) and writes the decision
-///    to `context.attributes` (`PolicyAttributes`).
+/// 2. It evaluates the policy (`PolicyEvaluator`) and keeps the decision
+///    in `context.policyDecision` (its `PolicyAttributes` summary is built
+///    from it on demand: `context.policyAttributes`).
 /// 3. A deny (including require_approval, which fails closed, and bodies
 ///    that cannot be inspected) becomes `.respond`.
 /// 4. An allow applies the request masks to the buffered body, dropping
@@ -55,12 +56,26 @@ public struct PolicyStage: RequestStage {
             return .respond(BodyProblem.uninspectable("no pattern-engine scratch could be allocated").response)
         }
         defer { scratches.give(scratch) }
-        let request = PolicyRequest(reading: context)
-        if request.body == .unavailable, evaluator.needsBody(request, scratch: scratch) {
+        // A body that is framed but not buffered yet (`RequestBody.unavailable`).
+        if context.body == nil, context.head.framing != .none,
+           evaluator.needsBody(PolicyRequest(reading: context), scratch: scratch) {
             return .needBody(limit: evaluator.bodyLimit)
         }
-        let decision = evaluator.evaluate(request, scratch: scratch)
-        PolicyAttributes.record(decision, into: &context.attributes)
+        // The whole request is built from the context only if a rule needs more than the route and method.
+        let decision = evaluator.evaluate(route: context.routeName, method: context.head.method, scratch: scratch) {
+            PolicyRequest(reading: context)
+        }
+        var refusal: String?
+        let verdict = apply(decision, to: &context, scratch: scratch, refusal: &refusal)
+        // Moved, not copied (a copy retained each of its arrays): the decision's last use.
+        context.keepPolicyDecision(consume decision, refusal: refusal)
+        return verdict
+    }
+
+    /// Acts on `decision`: the verdict, the records, the response plan and
+    /// the request masks; `refusal` gets the code of a body the masks could not rewrite.
+    private func apply(_ decision: borrowing PolicyDecision, to context: inout ExchangeContext,
+                       scratch: PatternScratch, refusal: inout String?) -> StageVerdict {
         // Shared, not copied, in the usual case (no decisions yet).
         if context.decisions.isEmpty { context.decisions = decision.records } else { context.decisions += decision.records }
         switch decision.outcome {
@@ -83,7 +98,7 @@ public struct PolicyStage: RequestStage {
             switch PolicyMasking.mask(body, headers: context.head.headers, masks: decision.requestMasks,
                                       policy: evaluator.policy, scratch: scratch, hashKey: hashKey) {
             case .failure(let problem):
-                context.attributes[PolicyAttributes.outcome] = problem.code
+                refusal = problem.code
                 context.decisions.append(RuleRecord(ruleID: nil, action: problem.code, detectors: [], dryRun: false,
                                                     decided: true))
                 return .respond(problem.response)
