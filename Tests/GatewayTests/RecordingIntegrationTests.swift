@@ -158,6 +158,19 @@ final class RecordingIntegrationTests: XCTestCase {
         XCTAssertEqual(Set(rows.map(\.outcome)), ["completed"])
     }
 
+    /// The request side's decisions: the policy's rule records, then the
+    /// request masking with the labels it masked (only when it ran).
+    func testRequestDecisionsListTheRulesThenTheRequestMasking() {
+        let rules = [RuleRecord(ruleID: "mask-pii", action: "mask", detectors: [], dryRun: false, decided: false),
+                     RuleRecord(ruleID: nil, action: "allow", detectors: [], dryRun: false, decided: true)]
+        XCTAssertEqual(ExchangeRecording.requestDecisions(rules, masked: ["credit_card", "email"]), [
+            RecordedDecision(stage: "policy", ruleID: "mask-pii", action: "mask"),
+            RecordedDecision(stage: "policy", action: "allow"),
+            RecordedDecision(stage: "request_masking", action: "mask", detectors: ["credit_card", "email"]),
+        ])
+        XCTAssertEqual(ExchangeRecording.requestDecisions(rules, masked: nil).map(\.stage), ["policy", "policy"])
+    }
+
     func testDeniedExchangeIsRecordedAndSecretsNeverReachTheDatabase() throws {
         let upstream = try StubUpstream()
         defer { upstream.stop() }

@@ -122,6 +122,8 @@ final class PolicyStageTests: XCTestCase {
         XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.requestMaskRules], "mask-req")
         XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.responseMaskRules], "mask-resp")
         XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.outcome], "allow")
+        // The card detector fired (twice); the SSN went by its field mask, which is the rule's, not a label.
+        XCTAssertEqual(ctx.requestMaskedLabels, ["credit_card"])
     }
 
     func testRequestBodyTheMasksCannotRewriteIsRefused() throws {
@@ -136,6 +138,7 @@ final class PolicyStageTests: XCTestCase {
         XCTAssertNil(ctx.policyAttributes[PolicyAttributes.decidedBy])
         XCTAssertEqual(ctx.policyAttributes[PolicyAttributes.requestMaskRules], "mask-req")
         XCTAssertEqual(ctx.decisions.last?.action, "body_malformed")
+        XCTAssertNil(ctx.requestMaskedLabels, "masking did not run to the end")
     }
 
     func testSummaryIsBuiltOnDemandNotWrittenToAttributes() throws {

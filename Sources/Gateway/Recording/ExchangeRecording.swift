@@ -34,14 +34,19 @@ enum ExchangeRecording {
                              clientAddress: clientAddress, identity: identity(ex.context.attributes),
                              method: ex.context.head.method,
                              target: TargetRedaction.redact(ex.context.head.target), requestHeaders: headerList(ex.context.head.headers),
-                             requestBody: body, decisions: requestDecisions(ex.context.decisions),
+                             requestBody: body,
+                             decisions: requestDecisions(ex.context.decisions, masked: ex.context.requestMaskedLabels),
                              durability: durability)
     }
 
     /// The policy stage's rule records as the recorder stores them.
-    static func requestDecisions(_ records: [RuleRecord]) -> [RecordedDecision] {
-        records.map { RecordedDecision(stage: "policy", ruleID: $0.ruleID, action: $0.action, detectors: $0.detectors,
-                                       dryRun: $0.dryRun) }
+    /// Then, when request masks ran on the body, `request_masking` with the
+    /// detectors and patterns they masked.
+    static func requestDecisions(_ records: [RuleRecord], masked: [String]?) -> [RecordedDecision] {
+        var out = records.map { RecordedDecision(stage: "policy", ruleID: $0.ruleID, action: $0.action, detectors: $0.detectors,
+                                                 dryRun: $0.dryRun) }
+        if let masked { out.append(RecordedDecision(stage: "request_masking", action: "mask", detectors: masked)) }
+        return out
     }
 
     /// The response side's decision: masking ran (`mask`, with the

@@ -22,6 +22,11 @@ public struct ExchangeContext: Sendable {
     /// what the recorder stores as the exchange's request-side decisions.
     /// Names only, never matched values.
     public var decisions: [RuleRecord] = []
+    /// The detectors and named patterns `PolicyStage` masked in the request
+    /// body, sorted (empty when the masks found nothing to change); nil when
+    /// no request mask ran. Names only, never values: the recorder stores
+    /// them as the `request_masking` decision.
+    public var requestMaskedLabels: [String]?
     /// What `PolicyStage` decided; nil before it ran (or without a policy).
     /// Its summary under the `PolicyAttributes` keys is built from this only
     /// when asked (`policyAttributes`): no production path reads it, and

@@ -95,8 +95,11 @@ public struct PolicyStage: RequestStage {
                 }
             }
             guard !decision.requestMasks.isEmpty, let body = context.body else { return .proceed }
-            switch PolicyMasking.mask(body, headers: context.head.headers, masks: decision.requestMasks,
-                                      policy: evaluator.policy, scratch: scratch, hashKey: hashKey) {
+            var labels = MaskedLabels()
+            let result = PolicyMasking.mask(body, headers: context.head.headers, masks: decision.requestMasks,
+                                            policy: evaluator.policy, scratch: scratch, hashKey: hashKey, noting: &labels)
+            if case .success = result { context.requestMaskedLabels = labels.names }
+            switch result {
             case .failure(let problem):
                 refusal = problem.code
                 context.decisions.append(RuleRecord(ruleID: nil, action: problem.code, detectors: [], dryRun: false,
