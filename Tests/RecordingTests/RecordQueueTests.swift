@@ -6,7 +6,7 @@ import XCTest
 /// and control items are taken at once.
 final class RecordQueueTests: XCTestCase {
     private func record(_ id: String, _ durability: DurabilityMode) -> QueueItem {
-        .record(QueuedRecord(.start(makeStart(id, durability: durability)), nil))
+        .record(QueuedRecord(.start(makeStart(id, durability: durability)), nil, durability: durability))
     }
 
     /// Takes from `queue` on another thread; returns what it got and how

@@ -56,31 +56,28 @@ static inline uint32_t gh_lower_quote16(const uint8_t *p) {
 /// Digits, colons, lowercase letters or `_`, and `"` of 64 bytes, bit k for p[k].
 typedef struct { uint64_t digits; uint64_t colons; uint64_t lower; uint64_t quotes; } gh_masks64;
 
-static inline gh_masks64 gh_digits_colons64(const uint8_t *p) {
+/// Both masks functions below; `colons` is a constant at each call, so
+/// each inlines to the work it needs.
+static inline gh_masks64 gh_masks64_of(const uint8_t *p, int colons) {
     gh_masks64 m = { 0, 0, 0, 0 };
     for (int b = 0; b < 4; b++) {
         uint32_t x = gh_digits_colons16(p + 16 * b);
         uint32_t y = gh_lower_quote16(p + 16 * b);
         m.digits |= (uint64_t)(x & 0xFFFF) << (16 * b);
-        m.colons |= (uint64_t)(x >> 16) << (16 * b);
         m.lower |= (uint64_t)(y & 0xFFFF) << (16 * b);
-        m.quotes |= (uint64_t)(y >> 16) << (16 * b);
+        if (colons) {
+            m.colons |= (uint64_t)(x >> 16) << (16 * b);
+            m.quotes |= (uint64_t)(y >> 16) << (16 * b);
+        }
     }
     return m;
 }
 
+static inline gh_masks64 gh_digits_colons64(const uint8_t *p) { return gh_masks64_of(p, 1); }
+
 /// `gh_digits_colons64` without the colon and quote masks (left 0), for
 /// scans without IPv6 (the only user of colons, and of quotes to filter them).
-static inline gh_masks64 gh_digits_lower64(const uint8_t *p) {
-    gh_masks64 m = { 0, 0, 0, 0 };
-    for (int b = 0; b < 4; b++) {
-        uint32_t x = gh_digits_colons16(p + 16 * b);
-        uint32_t y = gh_lower_quote16(p + 16 * b);
-        m.digits |= (uint64_t)(x & 0xFFFF) << (16 * b);
-        m.lower |= (uint64_t)(y & 0xFFFF) << (16 * b);
-    }
-    return m;
-}
+static inline gh_masks64 gh_digits_lower64(const uint8_t *p) { return gh_masks64_of(p, 0); }
 
 /// Bytes a JSON string scan must stop at: `"`, `\`, control characters
 /// (below 0x20) and non-ASCII bytes (0x80 and above).

@@ -17,13 +17,6 @@ public enum AuditRecord: Sendable {
         }
     }
 
-    var durability: DurabilityMode {
-        switch self {
-        case .start(let s): return s.durability
-        case .outcome(let o): return o.durability
-        case .complete(let s, let o): return s.durability == .strict || o.durability == .strict ? .strict : .async
-        }
-    }
 
     /// Roughly the memory this record holds, for the queue's byte bound.
     var approximateBytes: Int {

@@ -39,11 +39,6 @@ final class QueuedRecord: @unchecked Sendable {
 
     /// Roughly the memory the record holds (0 once taken).
     var approximateBytes: Int { record?.approximateBytes ?? 0 }
-
-    convenience init(_ record: consuming AuditRecord, _ completion: RecordCompletion?) {
-        let (moved, durability, _) = AuditRecord.withQueueAttributes(record)
-        self.init(moved, completion, durability: durability)
-    }
 }
 
 /// One unit of work for the writer thread.

@@ -41,7 +41,7 @@ public struct RecorderConfiguration: Sendable {
     /// (fewer exchanges in flight) never waits. 0 (the default, as in
     /// PostgreSQL): commit at once; the WAL flush in progress already
     /// gathers what arrives meanwhile.
-    /// Docs/RECORDING.md, "Group commit".
+    /// Docs/RECORDING.md, "Durability modes" (group-commit delay).
     public var strictDelayUs: Int = 0
     public var strictDelayMinInFlight: Int = 8
     public var strictWakeRecords: Int = 64
