@@ -39,6 +39,7 @@ struct Options {
     var checkpointFrames: Int? = nil
     var randomIDs = false
     var pageSize: Int? = nil
+    var backoffUs: UInt32 = 2000
 
     init(_ args: [String]) {
         var i = 1
@@ -59,6 +60,7 @@ struct Options {
             case "--checkpoint-frames": checkpointFrames = Int(value())!
             case "--random-ids": randomIDs = true
             case "--page-size": pageSize = Int(value())!
+            case "--backoff-us": backoffUs = UInt32(value())!
             default:
                 FileHandle.standardError.write(Data("unknown argument \(args[i])\n".utf8))
                 exit(2)
@@ -247,7 +249,7 @@ struct StrictResult {
     var exchangeLatencies: [Double] = []
 }
 
-func runStrict(threads: Int, inflight: Int, seconds: Double, shapes: Shapes) -> (rate: Double, result: StrictResult, transactions: Int) {
+func runStrict(threads: Int, inflight: Int, seconds: Double, shapes: Shapes) -> (rate: Double, result: StrictResult, stats: RecorderStatistics) {
     let path = freshPath("strict")
     defer { removeDB(path) }
     let recorder = openRecorder(path, synchronous: .full)
@@ -300,16 +302,16 @@ func runStrict(threads: Int, inflight: Int, seconds: Double, shapes: Shapes) -> 
         total.startLatencies += r.startLatencies
         total.exchangeLatencies += r.exchangeLatencies
     }
-    let tx = recorder.statistics.transactions
+    let stats = recorder.statistics
     recorder.close()
-    return (Double(total.exchanges) / elapsed, total, tx)
+    return (Double(total.exchanges) / elapsed, total, stats)
 }
 
 // MARK: async
 
 func runAsync(threads: Int, exchanges: Int, synchronous: RecorderConfiguration.Synchronous, shapes: Shapes,
               bodyCap: Int = CapturedBody.defaultCap, name: String = "async", keep: Bool = false)
-    -> (rate: Double, path: String, transactions: Int, committed: Int, rejected: Int) {
+    -> (rate: Double, path: String, stats: RecorderStatistics) {
     let path = freshPath(name)
     let recorder = openRecorder(path, synchronous: synchronous, bodyCap: bodyCap)
     let perThread = exchanges / threads
@@ -319,9 +321,9 @@ func runAsync(threads: Int, exchanges: Int, synchronous: RecorderConfiguration.S
         for _ in 0..<perThread {
             let id = idGen.make()
             let s = AuditRecord.start(shapes.start(id, thread: t, durability: .async, cap: CapturedBody.defaultCap))
-            while !recorder.submit(s) { usleep(500) }
+            while !recorder.submit(s) { usleep(refusedBackoffUs) }
             let o = AuditRecord.outcome(shapes.outcome(id, durability: .async, cap: CapturedBody.defaultCap))
-            while !recorder.submit(o) { usleep(500) }
+            while !recorder.submit(o) { usleep(refusedBackoffUs) }
         }
     }
     guard recorder.flush(timeoutMs: 600_000) else { fatalError("flush timed out") }
@@ -329,7 +331,12 @@ func runAsync(threads: Int, exchanges: Int, synchronous: RecorderConfiguration.S
     let stats = recorder.statistics
     recorder.close()
     if !keep { removeDB(path) }
-    return (Double(perThread * threads) / elapsed, path, stats.transactions, stats.committedRecords, stats.rejectedRecords)
+    return (Double(perThread * threads) / elapsed, path, stats)
+}
+
+/// How many checkpoints ran, and how many of them on the background thread.
+func checkpointNote(_ s: RecorderStatistics) -> String {
+    "checkpoints \(s.checkpoints) (\(s.backgroundCheckpoints) in the background)"
 }
 
 func percentile(_ xs: [Double], _ p: Double) -> Double {
@@ -343,6 +350,8 @@ func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating
 func fmt(_ x: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", x) }
 
 let options = Options(CommandLine.arguments)
+/// How long an async producer sleeps when the queue refused a record.
+let refusedBackoffUs = options.backoffUs
 let baseDir = BenchDir.path
 let kib = Shapes(requestBody: body(1024, seed: 1), responseBody: body(1024, seed: 2))
 print("recording-bench: \(options.threads) producer threads, 1 KiB request and response bodies, db in \(baseDir)")
@@ -353,17 +362,19 @@ if options.only == nil || options.only == "strict" || options.only == "async" {
 }
 if options.only == nil || options.only == "strict" {
     let s = runStrict(threads: options.threads, inflight: options.inflight, seconds: options.seconds, shapes: kib)
-    let perTx = Double(s.result.exchanges * 2) / Double(max(s.transactions, 1))
+    let perTx = Double(s.result.exchanges * 2) / Double(max(s.stats.transactions, 1))
     print(pad("strict (synchronous=FULL)", 34) + lpad(fmt(s.rate), 12) + lpad(fmt(s.rate * 2), 12) + lpad(fmt(perTx, 1), 12)
           + "  \(options.threads)x\(options.inflight) in flight; start commit p50 \(fmt(percentile(s.result.startLatencies, 0.5) * 1000, 2)) ms"
-          + ", p99 \(fmt(percentile(s.result.startLatencies, 0.99) * 1000, 2)) ms; failures \(s.result.failures)")
+          + ", p99 \(fmt(percentile(s.result.startLatencies, 0.99) * 1000, 2)) ms; failures \(s.result.failures)"
+          + "; \(checkpointNote(s.stats))")
 }
 if options.only == nil || options.only == "async" {
     for sync in [RecorderConfiguration.Synchronous.full, .normal] {
         let a = runAsync(threads: options.threads, exchanges: options.asyncExchanges, synchronous: sync, shapes: kib)
-        let perTx = Double(a.committed) / Double(max(a.transactions, 1))
+        let perTx = Double(a.stats.committedRecords) / Double(max(a.stats.transactions, 1))
         print(pad("async (synchronous=\(sync.rawValue.uppercased()))", 34) + lpad(fmt(a.rate), 12) + lpad(fmt(a.rate * 2), 12)
-              + lpad(fmt(perTx, 1), 12) + "  \(options.asyncExchanges) exchanges; rejected \(a.rejected)")
+              + lpad(fmt(perTx, 1), 12) + "  \(options.asyncExchanges) exchanges; rejected \(a.stats.rejectedRecords)"
+              + "; \(checkpointNote(a.stats))")
     }
 }
 if options.only == nil || options.only == "size" {

@@ -53,7 +53,7 @@ struct Checkpointer {
         return Int((intervalNs - (now &- lastRun)) / 1_000_000) + 1
     }
 
-    /// Runs one checkpoint now.
+    /// Runs one checkpoint now, on the writer's connection.
     mutating func run(truncate: Bool, walFrames: Int) throws(SQLiteError) -> Database.CheckpointResult {
         lastRun = MonotonicClock.now()
         let r: Database.CheckpointResult
@@ -64,10 +64,25 @@ struct Checkpointer {
         } else {
             r = try db.checkpoint(.passive)
         }
-        let complete = !r.busy && r.walFrames == r.checkpointedFrames
+        let complete = r.isComplete
         walFileMayHoldFrames = !(truncate && complete)
         framesAtLastRun = complete ? 0 : max(r.walFrames, 0)
         return r
+    }
+
+    /// A checkpoint handed to `BackgroundCheckpoint` now, at `walFrames`:
+    /// the next is due a `checkpointFrames` later, or an interval.
+    mutating func began(walFrames: Int) {
+        lastRun = MonotonicClock.now()
+        framesAtLastRun = walFrames
+    }
+
+    /// The result of a background checkpoint. The writer kept appending
+    /// while it ran, so even a checkpoint that copied all it saw leaves
+    /// the frames after it: the count goes on from what it saw.
+    mutating func backgroundFinished(_ r: Database.CheckpointResult) {
+        walFileMayHoldFrames = true
+        if r.walFrames >= 0 { framesAtLastRun = r.walFrames }
     }
 
     /// True when this checkpoint shows the WAL over `alertBytes`, larger

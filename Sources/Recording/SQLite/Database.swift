@@ -92,6 +92,10 @@ final class Database {
         var walFrames: Int
         var checkpointedFrames: Int
         var busy: Bool
+
+        /// Every frame of the WAL (as the checkpoint saw it) is in the
+        /// database file.
+        var isComplete: Bool { !busy && walFrames == checkpointedFrames }
     }
 
     enum CheckpointMode {

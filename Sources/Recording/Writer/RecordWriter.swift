@@ -29,6 +29,12 @@ final class RecordWriter: @unchecked Sendable {
     /// thread (`synchronous = .full`; nil with `.normal`).
     let syncer: WALSyncer?
     var checkpointer: Checkpointer
+    /// Runs the PASSIVE checkpoints due under load, beside the writer.
+    let background: BackgroundCheckpoint
+    /// Past this many checkpoints' worth of frames the writer catches up
+    /// itself (see `BackgroundCheckpoint`): the WAL stays under
+    /// `catchUpFactor × checkpointFrames` frames plus a batch.
+    static let catchUpFactor = 4
     var pruner: Pruner
     /// The WAL's size in frames after the last commit (tests read it).
     let walCounter = WALFrameCounter()
@@ -91,6 +97,7 @@ final class RecordWriter: @unchecked Sendable {
             block = BlockBuilder(nextID: lastBlock + 1)
             statements = try WriterStatements(db)
             checkpointer = try Checkpointer(db: db, config: config.wal)
+            background = try BackgroundCheckpoint(path: config.path)
             pruner = try Pruner(db: db, config: config.retention)
         } catch {
             throw .storage(error)
@@ -124,6 +131,8 @@ final class RecordWriter: @unchecked Sendable {
             maintain(idle: queue.count == 0)
         }
         syncer?.close()
+        background.close()
+        if let r = background.takeResult() { checkpointFinished(r, background: true) }
         _ = try? checkpointer.run(truncate: true, walFrames: walCounter.frames)
     }
 
@@ -249,6 +258,7 @@ final class RecordWriter: @unchecked Sendable {
                 refusedSeen = refused
             }
         }
+        if let r = background.takeResult() { checkpointFinished(r, background: true) }
         let frames = walCounter.frames
         if checkpointer.isDue(now: now, walFrames: frames) {
             // Under load the checkpoint is PASSIVE and the WAL file keeps its
@@ -258,22 +268,20 @@ final class RecordWriter: @unchecked Sendable {
             // short pause in traffic made the next commits grow the file
             // again, block by block. TRUNCATE waits for real quiet.
             let quiet = idle && now &- lastBatchAt >= nanoseconds(ms: config.wal.checkpointIntervalMs)
-            do {
-                let r = try checkpointer.run(truncate: quiet, walFrames: frames)
-                walCounter.frames = r.walFrames > r.checkpointedFrames ? r.walFrames : 0
-                stats.update { s in
-                    s.checkpoints += 1
-                    if r.busy { s.busyCheckpoints += 1 }
-                    s.walFrames = r.walFrames
+            let catchUp = frames >= config.wal.checkpointFrames * Self.catchUpFactor
+            if !quiet && !catchUp {
+                // Started, or postponed by a period while one still runs.
+                _ = background.start()
+                checkpointer.began(walFrames: frames)
+            } else {
+                background.waitIdle()
+                if let r = background.takeResult() { checkpointFinished(r, background: true) }
+                do {
+                    checkpointFinished(.success(try checkpointer.run(truncate: quiet, walFrames: walCounter.frames)),
+                                       background: false)
+                } catch {
+                    checkpointFinished(.failure(error), background: false)
                 }
-                if checkpointer.walKeepsGrowing(r, now: now) {
-                    stats.update { $0.walGrowthAlerts += 1 }
-                    alerts.alert("wal_growing", "recording WAL keeps growing: a reader holds an old snapshot and blocks checkpoints",
-                                 level: "warn", fields: [("wal_bytes", String(Int64(r.walFrames) * checkpointer.pageSize))],
-                                 force: true)
-                }
-            } catch {
-                alerts.alert("checkpoint_failed", "WAL checkpoint failed", fields: [("error", error.description)])
             }
         }
         if pruner.isDue(now: now) {
@@ -294,6 +302,34 @@ final class RecordWriter: @unchecked Sendable {
                 sessions.removeAll()
                 alerts.alert("prune_failed", "retention pruning failed", fields: [("error", error.description)])
             }
+        }
+    }
+
+    /// Counts a finished checkpoint (the writer's own, or one that ran in
+    /// the background) and raises the WAL-growth alert when it shows one.
+    private func checkpointFinished(_ result: Result<Database.CheckpointResult, SQLiteError>, background: Bool) {
+        let r: Database.CheckpointResult
+        switch result {
+        case .success(let value): r = value
+        case .failure(let error):
+            alerts.alert("checkpoint_failed", "WAL checkpoint failed", fields: [("error", error.description)])
+            return
+        }
+        if background { checkpointer.backgroundFinished(r) }
+        // Zero only when nothing was committed since the checkpoint looked:
+        // the next commit then starts the WAL over.
+        if r.isComplete && r.walFrames == walCounter.frames { walCounter.frames = 0 }
+        stats.update { s in
+            s.checkpoints += 1
+            if background { s.backgroundCheckpoints += 1 }
+            if r.busy { s.busyCheckpoints += 1 }
+            s.walFrames = r.walFrames
+        }
+        if checkpointer.walKeepsGrowing(r, now: MonotonicClock.now()) {
+            stats.update { $0.walGrowthAlerts += 1 }
+            alerts.alert("wal_growing", "recording WAL keeps growing: a reader holds an old snapshot and blocks checkpoints",
+                         level: "warn", fields: [("wal_bytes", String(Int64(r.walFrames) * checkpointer.pageSize))],
+                         force: true)
         }
     }
 }

@@ -23,6 +23,9 @@ public struct RecorderStatistics: Sendable, Equatable {
     public var failedWALSyncs: Int = 0
     /// Checkpoints run, and those stopped short by readers.
     public var checkpoints: Int = 0
+    /// Of `checkpoints`, those that ran on the background checkpoint
+    /// thread (the rest ran on the writer: TRUNCATE when quiet, catch-ups).
+    public var backgroundCheckpoints: Int = 0
     public var busyCheckpoints: Int = 0
     /// Alerts raised because the WAL kept growing.
     public var walGrowthAlerts: Int = 0

@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GatehouseCore
+
+/// Runs PASSIVE WAL checkpoints on a thread and connection of their own, so
+/// the writer does not copy the WAL's pages into the database file (a
+/// `pread` and a `pwrite` per page, then an `fsync` of each file) between
+/// its batches. While a checkpoint runs the writer goes on committing:
+/// strict commits no longer wait behind a checkpoint, and under async load
+/// the copying overlaps the writing.
+///
+/// The writer decides when (`Checkpointer` keeps the schedule) and hands the
+/// checkpoint over with `start()`; it reads the result later with
+/// `takeResult()`. It still runs two kinds itself, after `waitIdle()`:
+/// - the TRUNCATE once it has been quiet (it is idle then anyway);
+/// - a catch-up PASSIVE once the WAL is over `RecordWriter.catchUpFactor`
+///   checkpoints' worth of frames. A checkpoint that runs beside the writer
+///   copies the frames it saw when it began; the writer has appended more
+///   by then, so the WAL is never completely copied when the writer begins
+///   its next transaction, and SQLite starts the WAL file over only then.
+///   Under sustained load the WAL would grow without bound. The catch-up,
+///   with the writer paused, copies the rest (what the background
+///   checkpoints have not), and the next commit starts the WAL over.
+///
+/// Only one checkpoint runs at a time: the writer never runs its own while
+/// this one is running (`waitIdle`), so the two never meet as SQLITE_BUSY.
+final class BackgroundCheckpoint: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    // Guarded by `mutex`.
+    private var requested = false
+    private var running = false
+    private var closed = false
+    private var result: Result<Database.CheckpointResult, SQLiteError>?
+    private let done = Latch()
+    // The checkpoint thread's own (opened on the caller's thread, then
+    // used only there until `close`).
+    private var db: Database?
+
+    /// Opens a second read-write connection on `path` (the writer's file,
+    /// already in WAL mode) and starts the thread.
+    init(path: String) throws(SQLiteError) {
+        let db = try Database(path: path, mode: .readWriteCreate)
+        db.setBusyTimeout(ms: 0)
+        // As on the writer's connection: the WAL is flushed before a
+        // checkpoint copies it and the database after (SQLite's rule for
+        // WAL mode with NORMAL or FULL).
+        try db.execute("PRAGMA synchronous = NORMAL")
+        self.db = db
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(cond, nil)
+        OSThread.spawn(name: "gh-recorder-ckpt") { [self] in
+            run()
+            done.open()
+        }
+    }
+
+    deinit {
+        pthread_cond_destroy(cond)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        cond.deallocate()
+    }
+
+    /// Starts a PASSIVE checkpoint unless one is running or its result was
+    /// not taken yet; returns whether it started. Writer thread.
+    func start() -> Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        guard !closed, !requested, !running, result == nil else { return false }
+        requested = true
+        pthread_cond_broadcast(cond)
+        return true
+    }
+
+    /// True while a checkpoint is asked for or running.
+    var isBusy: Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return requested || running
+    }
+
+    /// The finished checkpoint's result, once; nil if none finished since
+    /// the last call. Writer thread.
+    func takeResult() -> Result<Database.CheckpointResult, SQLiteError>? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        let r = result
+        result = nil
+        return r
+    }
+
+    /// Waits until no checkpoint is asked for or running, so that the
+    /// writer may run one on its own connection. Writer thread.
+    func waitIdle() {
+        pthread_mutex_lock(mutex)
+        while requested || running { pthread_cond_wait(cond, mutex) }
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Lets a running checkpoint finish, stops the thread and closes its
+    /// connection. Writer thread, after its last commit.
+    func close() {
+        pthread_mutex_lock(mutex)
+        closed = true
+        pthread_cond_broadcast(cond)
+        pthread_mutex_unlock(mutex)
+        _ = done.wait(timeoutMs: 60_000)
+    }
+
+    private func run() {
+        while true {
+            pthread_mutex_lock(mutex)
+            while !requested && !closed { pthread_cond_wait(cond, mutex) }
+            if closed && !requested {
+                pthread_mutex_unlock(mutex)
+                db = nil
+                return
+            }
+            requested = false
+            running = true
+            pthread_mutex_unlock(mutex)
+            let r: Result<Database.CheckpointResult, SQLiteError>
+            do throws(SQLiteError) {
+                r = .success(try db!.checkpoint(.passive))
+            } catch {
+                r = .failure(error)
+            }
+            pthread_mutex_lock(mutex)
+            running = false
+            result = r
+            pthread_cond_broadcast(cond)
+            pthread_mutex_unlock(mutex)
+        }
+    }
+}
