@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import GatehouseCore
 @testable import Recording
 import XCTest
@@ -35,6 +38,51 @@ final class JSONFragmentsTests: XCTestCase {
             for _ in 0..<25 {
                 let s = String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
                 assertMatchesReference(s, out)
+            }
+        }
+    }
+
+    /// Strings that end at every offset just before a page boundary (the
+    /// C writer may read up to fifteen bytes past a string, but only within
+    /// its page; the next page is made unreadable here, so a read across
+    /// the boundary would crash the test).
+    func testAppendStringAtAPageEnd() throws {
+        let page = 4096
+        guard let raw = mmap(nil, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              raw != MAP_FAILED else { return XCTFail("mmap") }
+        defer { munmap(raw, 2 * page) }
+        XCTAssertEqual(mprotect(raw + page, page, PROT_NONE), 0)
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        let out = ScratchBuffer(capacity: 16)
+        let text = Array("ab\"c\\d\u{01}efghijklmnopqrstuvwxyz0123456789".utf8)
+        for length in 0...text.count {
+            let start = base + page - length
+            for k in 0..<length { start[k] = text[k] }
+            let bytes = UnsafeRawBufferPointer(start: start, count: length)
+            var expected: [UInt8] = []
+            JSONOutput.appendString(String(decoding: bytes, as: UTF8.self), to: &expected)
+            out.removeAll()
+            JSONFragments.appendString(bytes: bytes, to: out)
+            XCTAssertEqual(Array(out.bytes), expected, "length \(length)")
+            out.removeAll()
+            JSONFragments.appendText(bytes, to: out)
+            XCTAssertEqual(Array(out.bytes), expected, "appendText, length \(length)")
+        }
+    }
+
+    /// Header bytes as received: ASCII is copied (escaped), UTF-8 kept,
+    /// and bytes that are not UTF-8 become U+FFFD at any position relative
+    /// to the sixteen-byte steps.
+    func testAppendTextOfNonASCIIAndInvalidBytes() {
+        let out = ScratchBuffer(capacity: 16)
+        for prefix in 0..<20 {
+            for tail: [UInt8] in [[0xC3, 0xA9], [0xFF], [0xE2, 0x9C], [0x80, 0x41], [0x22, 0xF0, 0x9F, 0x8E, 0x89]] {
+                let bytes = Array(repeating: UInt8(ascii: "h"), count: prefix) + tail + Array("\tend".utf8)
+                var expected: [UInt8] = []
+                JSONOutput.appendString(String(decoding: bytes, as: UTF8.self), to: &expected)
+                out.removeAll()
+                bytes.withUnsafeBytes { JSONFragments.appendText($0, to: out) }
+                XCTAssertEqual(Array(out.bytes), expected, "prefix \(prefix), tail \(tail)")
             }
         }
     }

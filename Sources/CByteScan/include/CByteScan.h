@@ -11,6 +11,7 @@
 // 64 (the caller guarantees they are in bounds); masks have one bit per
 // byte, bit k for p[k].
 
+#include <stddef.h>
 #include <stdint.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -97,5 +98,15 @@ static inline uint32_t gh_string_stops16(const uint8_t *p) {
     return m;
 #endif
 }
+
+/// Writes `src[0..<n]` to `dst` as a JSON string, quotes included, and
+/// returns the bytes written. Escapes exactly as GatehouseCore's
+/// `JSONOutput.appendString`: `\"`, `\\`, `\n`, `\r`, `\t`, and every other
+/// control byte and DEL as `\u00xx` (lowercase hex). Bytes 0x80 and above
+/// are copied as they are (the caller vouches that they are UTF-8), unless
+/// `ascii_only`: then it returns -1 at the first such byte, and what it
+/// wrote is to be discarded. `dst` must have room for `6 * n + 18` bytes
+/// (sixteen-byte stores may write past the result's end).
+long gh_json_quote(uint8_t *dst, const uint8_t *src, size_t n, int ascii_only);
 
 #endif
