@@ -2,7 +2,8 @@
 #define GATEHOUSE_CBYTESCAN_H
 
 // Byte classification sixteen bytes at a time for the inspection hot path
-// (the JSON walk and the numeric detectors). Swift cannot name the SSE2
+// (the JSON walk and the numeric detectors), and the JSON string writer of
+// the recording writer (`gh_json_quote`). Swift cannot name the SSE2
 // compare and movemask instructions; these static inline helpers compile
 // to a handful of them and are inlined into the Swift callers. Other
 // targets get a portable loop with the same results.

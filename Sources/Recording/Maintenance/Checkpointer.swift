@@ -1,9 +1,12 @@
 import GatehouseCore
 
-/// Keeps the WAL small. SQLite's auto-checkpoint is off (the writer installs
-/// a WAL hook instead), so the writer checkpoints between batches:
-/// - PASSIVE once `checkpointFrames` new frames accumulated, or after
-///   `checkpointIntervalMs` if the WAL is not empty; never waits for readers;
+/// Keeps the WAL small: the schedule, and the checkpoints the writer runs
+/// itself. SQLite's auto-checkpoint is off (the writer installs a WAL hook
+/// instead), so the writer decides between batches:
+/// - PASSIVE once `framesPerCheckpoint` new frames accumulated, or after
+///   `checkpointIntervalMs` if the WAL is not empty; never waits for readers.
+///   These run on `BackgroundCheckpoint`'s thread (`began`,
+///   `backgroundFinished`), except the writer's catch-ups (`run`);
 /// - TRUNCATE instead once the writer has been quiet (queue empty, no batch)
 ///   for `checkpointIntervalMs`, which also shrinks the file to zero when no
 ///   reader is in the way (with the busy timeout at 0, so a reader makes it
@@ -29,10 +32,15 @@ struct Checkpointer {
     /// nothing else is due.
     static let idleWakeMs = 1000
 
+    /// New frames that make a checkpoint due (`checkpointFrames`, or
+    /// `checkpointBytes` of pages).
+    let framesPerCheckpoint: Int
+
     init(db: Database, config: RecorderConfiguration.WAL) throws(SQLiteError) {
         self.db = db
         self.config = config
         self.pageSize = try db.scalarInt("PRAGMA page_size") ?? 4096
+        framesPerCheckpoint = max(config.checkpointFrames ?? RecorderConfiguration.WAL.checkpointBytes / Int(max(pageSize, 512)), 1)
         self.lastRun = MonotonicClock.now()
     }
 
@@ -44,7 +52,7 @@ struct Checkpointer {
 
     func isDue(now: UInt64, walFrames: Int) -> Bool {
         if walFrames == 0 { return walFileMayHoldFrames && now &- lastRun >= intervalNs }
-        return framesSinceLastRun(walFrames) >= config.checkpointFrames || now &- lastRun >= intervalNs
+        return framesSinceLastRun(walFrames) >= framesPerCheckpoint || now &- lastRun >= intervalNs
     }
 
     func msUntilDue(now: UInt64, walFrames: Int) -> Int {
@@ -71,7 +79,7 @@ struct Checkpointer {
     }
 
     /// A checkpoint handed to `BackgroundCheckpoint` now, at `walFrames`:
-    /// the next is due a `checkpointFrames` later, or an interval.
+    /// the next is due `framesPerCheckpoint` frames later, or an interval.
     mutating func began(walFrames: Int) {
         lastRun = MonotonicClock.now()
         framesAtLastRun = walFrames

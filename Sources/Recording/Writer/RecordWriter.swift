@@ -33,7 +33,7 @@ final class RecordWriter: @unchecked Sendable {
     let background: BackgroundCheckpoint
     /// Past this many checkpoints' worth of frames the writer catches up
     /// itself (see `BackgroundCheckpoint`): the WAL stays under
-    /// `catchUpFactor × checkpointFrames` frames plus a batch.
+    /// `catchUpFactor × framesPerCheckpoint` frames plus a batch.
     static let catchUpFactor = 4
     var pruner: Pruner
     /// The WAL's size in frames after the last commit (tests read it).
@@ -268,7 +268,7 @@ final class RecordWriter: @unchecked Sendable {
             // short pause in traffic made the next commits grow the file
             // again, block by block. TRUNCATE waits for real quiet.
             let quiet = idle && now &- lastBatchAt >= nanoseconds(ms: config.wal.checkpointIntervalMs)
-            let catchUp = frames >= config.wal.checkpointFrames * Self.catchUpFactor
+            let catchUp = frames >= checkpointer.framesPerCheckpoint * Self.catchUpFactor
             if !quiet && !catchUp {
                 // Started, or postponed by a period while one still runs.
                 _ = background.start()

@@ -98,8 +98,16 @@ public struct RecorderConfiguration: Sendable {
 
     /// WAL upkeep.
     public struct WAL: Sendable {
-        /// Checkpoint (PASSIVE) once the WAL holds this many frames.
-        public var checkpointFrames: Int = 1000
+        /// Checkpoint (PASSIVE) once the WAL holds this many new frames;
+        /// nil: `checkpointBytes` worth of pages.
+        public var checkpointFrames: Int? = nil
+        /// The default's size: 16 MiB of pages (4,096 frames of 4 KiB), so
+        /// the WAL stays under about 64 MiB at sustained load whatever the
+        /// page size (the writer catches up at four checkpoints' worth). A
+        /// checkpoint's cost is mostly per distinct page and per `fsync`:
+        /// strict traffic rewrites the same pages in many small
+        /// transactions, and fewer, larger checkpoints copy each once.
+        public static let checkpointBytes = 16 << 20
         /// Checkpoint at least this often when the WAL is not empty; when the
         /// queue is idle the checkpoint is TRUNCATE (shrinks the file).
         public var checkpointIntervalMs: Int = 1000
