@@ -37,7 +37,7 @@ final class BackgroundCheckpointTests: XCTestCase {
         // Each record is one page in the WAL or more (a 3,000-byte body,
         // 4 KiB pages): unchecked, the WAL would reach ~1,200 frames.
         let frameBytes = 4096 + 24
-        let bound = (checkpointFrames * RecordWriter.catchUpFactor + 2 * 16 * 3) * frameBytes + 32
+        let bound = (checkpointFrames * RecordWriter.waitFactor + 2 * 16 * 3) * frameBytes + 32
         let finalWAL = (try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int) ?? 0
         XCTAssertLessThanOrEqual(max(largestWAL, finalWAL), bound, "\(stats)")
         XCTAssertEqual(try Database(path: dir.dbPath, mode: .readOnly).scalarInt("SELECT count(*) FROM exchanges"), Int64(total))

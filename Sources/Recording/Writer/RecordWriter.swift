@@ -31,10 +31,11 @@ final class RecordWriter: @unchecked Sendable {
     var checkpointer: Checkpointer
     /// Runs the PASSIVE checkpoints due under load, beside the writer.
     let background: BackgroundCheckpoint
-    /// Past this many checkpoints' worth of frames the writer catches up
-    /// itself (see `BackgroundCheckpoint`): the WAL stays under
-    /// `catchUpFactor × framesPerCheckpoint` frames plus a batch.
-    static let catchUpFactor = 4
+    /// Past this many checkpoints' worth of frames the writer waits for a
+    /// running background checkpoint to end and catches up itself (see
+    /// `BackgroundCheckpoint`). The WAL stays under
+    /// `waitFactor × framesPerCheckpoint` frames plus a batch.
+    static let waitFactor = 4
     var pruner: Pruner
     /// The WAL's size in frames after the last commit (tests read it).
     let walCounter = WALFrameCounter()
@@ -268,8 +269,8 @@ final class RecordWriter: @unchecked Sendable {
             // short pause in traffic made the next commits grow the file
             // again, block by block. TRUNCATE waits for real quiet.
             let quiet = idle && now &- lastBatchAt >= nanoseconds(ms: config.wal.checkpointIntervalMs)
-            let catchUp = frames >= checkpointer.framesPerCheckpoint * Self.catchUpFactor
-            if !quiet && !catchUp {
+            let overBound = frames >= checkpointer.framesPerCheckpoint * Self.waitFactor
+            if !quiet && !overBound {
                 // Started, or postponed by a period while one still runs.
                 _ = background.start()
                 checkpointer.began(walFrames: frames)
