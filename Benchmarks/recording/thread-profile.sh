@@ -60,9 +60,9 @@ if [ "${SYSCALLS:-}" = 1 ]; then
   PERF_PID=$!
 fi
 snapshot > "$WORK/before"
-wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" "http://127.0.0.1:$GH_PORT/" > "$WORK/wrk.txt"
+wrk --latency -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" "http://127.0.0.1:$GH_PORT/" > "$WORK/wrk.txt"
 snapshot > "$WORK/after"
-grep -E "Requests/sec|Latency" "$WORK/wrk.txt"
+grep -E "Requests/sec|Latency| 50%| 99%" "$WORK/wrk.txt"
 RPS=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
 TICK=$(getconf CLK_TCK)
 echo "mode $MODE, $CONNECTIONS connections; per request:"

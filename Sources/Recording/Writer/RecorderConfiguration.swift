@@ -101,13 +101,14 @@ public struct RecorderConfiguration: Sendable {
         /// Checkpoint (PASSIVE) once the WAL holds this many new frames;
         /// nil: `checkpointBytes` worth of pages.
         public var checkpointFrames: Int? = nil
-        /// The default's size: 16 MiB of pages (4,096 frames of 4 KiB), so
-        /// the WAL stays under about 64 MiB at sustained load whatever the
-        /// page size (the writer catches up at four checkpoints' worth). A
-        /// checkpoint's cost is mostly per distinct page and per `fsync`:
-        /// strict traffic rewrites the same pages in many small
-        /// transactions, and fewer, larger checkpoints copy each once.
-        public static let checkpointBytes = 16 << 20
+        /// The default's size: 4 MiB of pages (1,024 frames of 4 KiB, about
+        /// SQLite's own default), whatever the page size, so the WAL stays
+        /// under about 16 MiB at sustained load (the writer catches up at
+        /// four checkpoints' worth). Larger checkpoints (16 MiB) halved the
+        /// p99 of strict commits in `recording-bench`, but in the gateway
+        /// they made the writer's catch-up wait longer, and strict
+        /// requests' p99 rose by a third (Docs/BENCHMARKS.md).
+        public static let checkpointBytes = 4 << 20
         /// Checkpoint at least this often when the WAL is not empty; when the
         /// queue is idle the checkpoint is TRUNCATE (shrinks the file).
         public var checkpointIntervalMs: Int = 1000
