@@ -43,6 +43,30 @@ final class BackgroundCheckpointTests: XCTestCase {
         XCTAssertEqual(try Database(path: dir.dbPath, mode: .readOnly).scalarInt("SELECT count(*) FROM exchanges"), Int64(total))
     }
 
+    /// With strict records flowing the writer checkpoints itself (beside
+    /// it, the checkpoint's fsync would delay the WAL flushes strict
+    /// commits wait for).
+    func testStrictTrafficCheckpointsOnTheWriter() throws {
+        let dir = TempDir()
+        defer { dir.remove() }
+        let r = try openRecorder(dir) { c in
+            c.wal.checkpointFrames = 20
+            c.wal.checkpointIntervalMs = 60_000
+        }
+        defer { r.close() }
+        let body = [UInt8](repeating: 0x43, count: 3000)
+        let done = Completions()
+        for i in 0..<200 {
+            XCTAssertTrue(r.submit(.start(makeStart("s-\(i)", body: body, durability: .strict)), completion: done.callback("s-\(i)")))
+            if i % 20 == 19 { done.wait(for: i + 1) }
+        }
+        done.wait(for: 200)
+        XCTAssertTrue(r.flush())
+        let stats = r.statistics
+        XCTAssertGreaterThan(stats.checkpoints, 0, "\(stats)")
+        XCTAssertEqual(stats.backgroundCheckpoints, 0, "\(stats)")
+    }
+
     /// A checkpoint handed to the background thread reports its result
     /// once; the writer can wait for it before running its own.
     func testBackgroundCheckpointReportsOnceAndWaitIdle() throws {
