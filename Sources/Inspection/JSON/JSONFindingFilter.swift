@@ -65,22 +65,23 @@ struct JSONFindingFilter: JSONWalkSink {
     }
 
     @inline(__always)
-    mutating func string(start: Int, end: Int, escaped: Bool, isKey: Bool, container: Int32, own: JSONFrame) {
+    mutating func string(start: Int, end: Int, escaped: Bool, isKey: Bool,
+                         container: @autoclosure () -> Int32, own: @autoclosure () -> JSONFrame) {
         if escaped {
             escapedSpans.append(JSONSpan(start: start, end: end, kind: .escapedString, isKey: isKey,
-                                         container: container, frame: own))
+                                         container: container(), frame: own()))
         }
         if next <= end { settle(start, end, escaped ? .drop : .keep) }
     }
 
     @inline(__always)
-    mutating func number(start: Int, end: Int, container: Int32, own: JSONFrame) {
+    mutating func number(start: Int, end: Int, container: @autoclosure () -> Int32, own: @autoclosure () -> JSONFrame) {
         if next <= end { settle(start, end, .number) }
     }
 
     /// Containers are not recorded.
     @inline(__always)
-    mutating func open(parent: Int32, position: JSONFrame) -> Int32 { -1 }
+    mutating func open(parent: @autoclosure () -> Int32, position: @autoclosure () -> JSONFrame) -> Int32 { -1 }
 
     /// Settles every pending finding that starts at or before `end` against
     /// the token `start..<end`: each one is either inside it or inside no

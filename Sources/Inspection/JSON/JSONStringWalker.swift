@@ -105,11 +105,10 @@ final class JSONStringWalker {
             }
             // A value at `i`.
             guard i < n else { throw .malformedJSON(offset: i, reason: "expected a value") }
-            let own = depth > 0 ? stack[depth &- 1].frame : .none
-            let container: Int32 = depth > 0 ? stack[depth &- 1].container : -1
             switch p[i] {
             case UInt8(ascii: "\""):
-                i = try string(raw, p, i, isKey: false, own: own, container: container, &sink)
+                i = try string(raw, p, i, isKey: false, own: depth > 0 ? stack[depth &- 1].frame : .none,
+                               container: depth > 0 ? stack[depth &- 1].container : -1, &sink)
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 guard depth < Self.maxDepth else { throw .malformedJSON(offset: i, reason: "nesting too deep") }
                 let isObject = p[i] == UInt8(ascii: "{")
@@ -118,7 +117,8 @@ final class JSONStringWalker {
                     i &+= 1
                     break
                 }
-                let opened = sink.open(parent: container, position: own)
+                let opened = sink.open(parent: depth > 0 ? stack[depth &- 1].container : -1,
+                                       position: depth > 0 ? stack[depth &- 1].frame : .none)
                 let top = stack + depth
                 top.initialize(to: Open(frame: isObject ? .key(0, 0) : .index(0), container: opened))
                 depth &+= 1
@@ -130,7 +130,8 @@ final class JSONStringWalker {
             default:
                 let start = i
                 i = try Self.number(p, n, i)
-                sink.number(start: start, end: i, container: container, own: own)
+                sink.number(start: start, end: i, container: depth > 0 ? stack[depth &- 1].container : -1,
+                            own: depth > 0 ? stack[depth &- 1].frame : .none)
             }
             // After a value: `,` and closers until the next value.
             while true {
@@ -168,7 +169,8 @@ final class JSONStringWalker {
     /// after the closing quote.
     @inline(__always)
     private func string<Sink: JSONWalkSink>(_ raw: UnsafeRawBufferPointer, _ p: UnsafePointer<UInt8>, _ q: Int, isKey: Bool,
-                                            own: JSONFrame, container: Int32, _ sink: inout Sink) throws(InspectionError) -> Int {
+                                            own: @autoclosure () -> JSONFrame, container: @autoclosure () -> Int32,
+                                            _ sink: inout Sink) throws(InspectionError) -> Int {
         let n = raw.count
         var i = q &+ 1
         var isEscaped = false
@@ -184,8 +186,8 @@ final class JSONStringWalker {
                 i = try Self.character(raw, i)
             }
         }
-        sink.string(start: q &+ 1, end: i, escaped: isEscaped, isKey: isKey, container: container,
-                    own: isKey ? .key(q &+ 1, i) : own)
+        sink.string(start: q &+ 1, end: i, escaped: isEscaped, isKey: isKey, container: container(),
+                    own: isKey ? .key(q &+ 1, i) : own())
         return i &+ 1
     }
 
