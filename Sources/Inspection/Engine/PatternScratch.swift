@@ -38,11 +38,12 @@ public final class PatternScratch {
 
     /// Scans `bytes` in block mode and returns every candidate, in the order
     /// hs reports them (by end offset). The returned array is this scratch's
-    /// reused buffer: copy what you keep before the next scan.
-    public func scan(_ bytes: UnsafeRawBufferPointer) throws(PatternEngineError) -> [PatternMatch] {
+    /// reused buffer: copy what you keep before the next scan. `counted`
+    /// candidates found without hs (at most `matchLimit`) count toward the limit.
+    public func scan(_ bytes: UnsafeRawBufferPointer, counted: Int = 0) throws(PatternEngineError) -> [PatternMatch] {
         matches.removeAll(keepingCapacity: true)
         guard bytes.count <= Int(UInt32.max) else { throw .scan(code: HS_INVALID) }
-        var context = ScanContext(matches: matches, limit: matchLimit)
+        var context = ScanContext(matches: matches, limit: matchLimit - counted)
         matches = []
         let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
         let rc = withUnsafeMutablePointer(to: &context) { ctx in
