@@ -11,6 +11,7 @@ extension Inspector {
     func scanJSONFiltered(_ raw: UnsafeRawBufferPointer, scratch: PatternScratch) throws(InspectionError) -> [Finding] {
         let walker = scratch.jsonWalker
         var out: [Finding] = []
+        swap(&out, &scratch.spareFindings)  // storage handed back by `recycle`, if any
         out.reserveCapacity(16)
         var engineError: PatternEngineError?
         do throws(PatternEngineError) {
