@@ -147,6 +147,28 @@ public struct HTTPHeaders: Sendable, Equatable {
         }
     }
 
+    /// Appends a field whose name and value are literals known to need no
+    /// sanitising (a token, and visible ASCII or spaces): the same stored
+    /// line as ``append(name:value:)``, without its pass over the bytes.
+    public mutating func append(literalName name: StaticString, value: StaticString) {
+        let n = name.utf8CodeUnitCount, v = value.utf8CodeUnitCount
+        storage.reserveCapacity(storage.count + n + v + 4)
+        let nameStart = storage.count
+        storage.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: n))
+        let nameEnd = storage.count
+        storage.append(asciiColon)
+        storage.append(asciiSP)
+        let valueStart = storage.count
+        storage.append(contentsOf: UnsafeBufferPointer(start: value.utf8Start, count: v))
+        let valueEnd = storage.count
+        storage.append(asciiCR)
+        storage.append(asciiLF)
+        assert(n > 0 && storage[nameStart..<nameEnd].allSatisfy { ByteClass.shared[$0] & ByteClass.tchar != 0 }
+               && storage[valueStart..<valueEnd].allSatisfy { ByteClass.shared[$0] & ByteClass.fieldValue != 0 },
+               "append(literalName:value:) with bytes that need sanitising")
+        fields.append(Field(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: valueEnd))
+    }
+
     /// Appends a field from raw bytes, with the same sanitising rules as ``append(name:value:)``.
     /// The field is stored as a complete `Name: value\r\n` line, so ``write(into:)``
     /// can copy it, and its neighbours, in one run.
