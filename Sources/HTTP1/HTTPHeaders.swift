@@ -81,7 +81,10 @@ public struct HTTPHeaders: Sendable, Equatable {
     }
 
     /// Calls `body` with every field's name and value, in order, without a
-    /// copy: one pass for code that takes all of them (the recorder).
+    /// copy: one pass for code that takes all of them (the recorder, a
+    /// masked response's content headers). Inlinable: specialized in the
+    /// caller, the closure is not called through a context per field.
+    @inlinable
     public func forEachField(_ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) rethrows {
         try storage.withUnsafeBytes { p in
             for f in fields {
@@ -142,6 +145,28 @@ public struct HTTPHeaders: Sendable, Equatable {
                 append(nameBytes: UnsafeRawBufferPointer(n), valueBytes: UnsafeRawBufferPointer(v))
             }
         }
+    }
+
+    /// Appends a field whose name and value are literals known to need no
+    /// sanitising (a token, and visible ASCII or spaces): the same stored
+    /// line as ``append(name:value:)``, without its pass over the bytes.
+    public mutating func append(literalName name: StaticString, value: StaticString) {
+        let n = name.utf8CodeUnitCount, v = value.utf8CodeUnitCount
+        storage.reserveCapacity(storage.count + n + v + 4)
+        let nameStart = storage.count
+        storage.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: n))
+        let nameEnd = storage.count
+        storage.append(asciiColon)
+        storage.append(asciiSP)
+        let valueStart = storage.count
+        storage.append(contentsOf: UnsafeBufferPointer(start: value.utf8Start, count: v))
+        let valueEnd = storage.count
+        storage.append(asciiCR)
+        storage.append(asciiLF)
+        assert(n > 0 && storage[nameStart..<nameEnd].allSatisfy { ByteClass.shared[$0] & ByteClass.tchar != 0 }
+               && storage[valueStart..<valueEnd].allSatisfy { ByteClass.shared[$0] & ByteClass.fieldValue != 0 },
+               "append(literalName:value:) with bytes that need sanitising")
+        fields.append(Field(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: valueEnd))
     }
 
     /// Appends a field from raw bytes, with the same sanitising rules as ``append(name:value:)``.

@@ -102,4 +102,20 @@ final class HTTPHeadersTests: XCTestCase {
         XCTAssertEqual(headersList(h), ["Host: a", "X: 1", "Via: 1.1 gatehouse"])
         XCTAssertEqual(head.headers.count, 3)
     }
+
+    /// A literal field is stored exactly as `append(name:value:)` stores it.
+    func testLiteralAppendStoresTheSameLine() {
+        var a = HTTPHeaders()
+        var b = HTTPHeaders()
+        a.append(name: "Host", value: "x")
+        b.append(name: "Host", value: "x")
+        a.append(name: "Accept-Encoding", value: "identity")
+        b.append(literalName: "Accept-Encoding", value: "identity")
+        XCTAssertEqual(a, b)
+        var wa: [UInt8] = [], wb: [UInt8] = []
+        a.write(into: &wa)
+        b.write(into: &wb)
+        XCTAssertEqual(wa, wb)
+        XCTAssertEqual(b.firstValue("accept-encoding"), "identity")
+    }
 }

@@ -61,6 +61,11 @@ extension DownstreamConnection {
     /// exchange was ended instead (masking refused the response).
     func finishResponseMasking(_ ex: Exchange) -> Bool {
         var out: [UInt8] = []
+        swap(&out, &ctx.maskedBody)
+        defer {
+            out.removeAll(keepingCapacity: true)
+            if out.capacity <= 1 << 16 { swap(&out, &ctx.maskedBody) }
+        }
         if let problem = ex.maskProblem ?? ex.responseMasker!.finish(into: &out) {
             ex.maskProblem = problem
             if ex.responseStarted {

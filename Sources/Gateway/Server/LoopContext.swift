@@ -16,6 +16,10 @@ final class LoopContext {
     let scratch: UnsafeMutableRawBufferPointer
     var accessBuffer: [UInt8] = []
     var errorBuffer: [UInt8] = []
+    /// The buffer a whole masked body is written into before it is copied
+    /// to the client's output; reused (up to 64 KiB) so a masked response
+    /// allocates none.
+    var maskedBody: [UInt8] = []
     var clock = WallClockFormatter()
     var ids = RequestIDGenerator()
     var pools: [ObjectIdentifier: UpstreamPool] = [:]

@@ -61,6 +61,11 @@ public enum Detector: String, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// Detectors matched outside the Hyperscan database, by hand:
+    /// the numeric ones (`NumericMatcher`) and email (`EmailMatcher`).
+    /// Their `patterns` are the specification the matchers implement.
+    var hasOwnMatcher: Bool { isNumeric || self == .email }
+
     /// Compile flags. Most detectors use SOM_LEFTMOST (exact match starts);
     /// the AWS secret key pattern is too large for SOM tracking, so it
     /// reports end offsets only and its validator re-anchors from the end.

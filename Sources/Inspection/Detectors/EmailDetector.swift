@@ -33,23 +33,28 @@ enum EmailDetector {
         let at = end - 2
         guard at >= 0, b[at] == UInt8(ascii: "@") else { return nil }
         var lo = at
-        while lo > 0, at - lo < 64, isLocal(b[lo - 1]) { lo -= 1 }
+        var high: UInt8 = 0  // the bits of every byte of the address: below 0x80, all ASCII
+        while lo > 0, at - lo < 64, isLocal(b[lo - 1]) { lo -= 1; high |= b[lo] }
         if lo > 0, isLocal(b[lo - 1]) || b[lo - 1] == UInt8(ascii: "@") { return nil }  // local part too long / a@b@c
         while lo < at, b[lo] == 0x2E || (b[lo] & 0xC0) == 0x80 { lo += 1 }  // leading dots, cut UTF-8 tails
+        // Typographic punctuation (“ « U+3000…) ends the address; ASCII
+        // bytes (most addresses) cannot start such punctuation.
         var k = lo
-        while k < at {  // typographic punctuation (“ « U+3000…) ends the address
-            // ASCII bytes (most addresses) cannot start such punctuation.
+        while high >= 0x80, k < at {
             if b[k] >= 0xC2, let n = punctuationLength(b, k, limit: at) { lo = k + n; k += n } else { k += 1 }
         }
         guard lo < at, b[at - 1] != 0x2E else { return nil }
         var hi = at + 1
         while hi < b.count, hi - at <= 253, isDomain(b[hi]) {
             if b[hi] >= 0xC2, punctuationLength(b, hi, limit: b.count) != nil { break }
+            high |= b[hi]
             hi += 1
         }
         while hi > at + 1, b[hi - 1] == 0x2E || b[hi - 1] == 0x2D { hi -= 1 }
         if let n = b.byte(at: hi), n == UInt8(ascii: "@") { return nil }
-        guard isValidLocal(b, lo..<at), isValidDomain(b, (at + 1)..<hi) else { return nil }
+        // ASCII is well-formed UTF-8: the checks are skipped for it.
+        let ascii = high < 0x80
+        guard isValidLocal(b, lo..<at, ascii: ascii), isValidDomain(b, (at + 1)..<hi, ascii: ascii) else { return nil }
         return lo..<hi
     }
 
@@ -65,18 +70,20 @@ enum EmailDetector {
         return nil
     }
 
-    static func isValidLocal(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Bool {
+    /// `ascii`: every byte of `r` is below 0x80 (then well-formed UTF-8).
+    static func isValidLocal(_ b: UnsafeRawBufferPointer, _ r: Range<Int>, ascii: Bool) -> Bool {
         var previousDot = false
         for i in r {
             let dot = b[i] == 0x2E
             if dot && previousDot { return false }
             previousDot = dot
         }
-        return UTF8Check.isWellFormed(b, r)
+        return ascii || UTF8Check.isWellFormed(b, r)
     }
 
-    static func isValidDomain(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Bool {
-        guard UTF8Check.isWellFormed(b, r) else { return false }
+    /// `ascii`: every byte of `r` is below 0x80 (then well-formed UTF-8).
+    static func isValidDomain(_ b: UnsafeRawBufferPointer, _ r: Range<Int>, ascii: Bool) -> Bool {
+        guard ascii || UTF8Check.isWellFormed(b, r) else { return false }
         var labels = 0
         var labelStart = r.lowerBound
         var i = r.lowerBound

@@ -146,8 +146,12 @@ struct NumericMatcher {
             return
         }
         // At a word edge: each family is called only when its first shape
-        // test passes (most runs match none).
+        // test passes (most runs match none). Below 13 digits every shape
+        // continues with a separator (` `, `.` or `-`: also the national
+        // phone patterns that start with `0`), or follows `+` or `(`
+        // (`phone`): other runs (IDs, counts, `item-0007`) stop here.
         let next = at(q &+ l), first = p[q]
+        if l < 13, !isSep3(next), before != 0x2B, before != 0x28 { return }
         if enabled.card, l >= 13 || (l == 4 && (next == 0x20 || next == 0x2D)) { card(q, l, next, &found) }
         if enabled.ssn, l == 3, next == 0x2D || next == 0x20 { ssn(q, next, &found) }
         if enabled.phone, phoneMayStart(q, l, before, first, next) { phone(q, l, first, next, true, &found) }

@@ -24,14 +24,17 @@ enum SSNDetector {
     static func validate(_ b: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Range<Int>? {
         guard end - start == 11, b[start + 3] == b[start + 6] else { return nil }
         guard Boundary.isNumericTokenEdge(b, start: start, end: end) else { return nil }
-        func number(_ from: Int, _ n: Int) -> Int {
+        // Eleven bytes inside the buffer, at most four digits a number:
+        // wrapping arithmetic, inlined (the checked, outlined version cost
+        // about a third of the validation).
+        @inline(__always) func number(_ from: Int, _ n: Int) -> Int {
             var v = 0
-            for i in from..<(from + n) { v = v * 10 + ByteClass.digitValue(b[i]) }
+            for i in from..<(from &+ n) { v = v &* 10 &+ ByteClass.digitValue(b[i]) }
             return v
         }
-        let area = number(start, 3), group = number(start + 4, 2), serial = number(start + 7, 4)
+        let area = number(start, 3), group = number(start &+ 4, 2), serial = number(start &+ 7, 4)
         if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 { return nil }
-        if isKnownInvalid(area * 1_000_000 + group * 10_000 + serial) { return nil }
+        if isKnownInvalid(area &* 1_000_000 &+ group &* 10_000 &+ serial) { return nil }
         let first = b[start]
         var allSame = true
         for i in start..<end where ByteClass.isDigit(b[i]) && b[i] != first { allSame = false }

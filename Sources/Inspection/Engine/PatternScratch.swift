@@ -17,6 +17,9 @@ public final class PatternScratch {
     /// `Inspector.scanJSON`'s walker, whose buffers are kept between scans
     /// so that a warm scan allocates none (they grow to the largest body seen).
     let jsonWalker = JSONStringWalker()
+    /// An emptied findings array handed back with `recycle`, which the next
+    /// `scanJSON` without pointers fills instead of allocating one.
+    var spareFindings: [Finding] = []
 
     init(raw: OpaquePointer, database: PatternDatabase) {
         self.raw = raw
@@ -24,6 +27,13 @@ public final class PatternScratch {
     }
 
     deinit { hs_free_scratch(raw) }
+
+    /// Hands back the findings of a scan once they are no longer needed:
+    /// emptied, their storage (up to 1,024 findings) serves the next scan.
+    public func recycle(_ findings: inout [Finding]) {
+        findings.removeAll(keepingCapacity: true)
+        if findings.capacity <= 1024, spareFindings.capacity == 0 { swap(&findings, &spareFindings) }
+    }
 
     /// A copy for another thread (hs_clone_scratch); cheaper than a fresh
     /// allocation when many loops start at once.
@@ -38,11 +48,12 @@ public final class PatternScratch {
 
     /// Scans `bytes` in block mode and returns every candidate, in the order
     /// hs reports them (by end offset). The returned array is this scratch's
-    /// reused buffer: copy what you keep before the next scan.
-    public func scan(_ bytes: UnsafeRawBufferPointer) throws(PatternEngineError) -> [PatternMatch] {
+    /// reused buffer: copy what you keep before the next scan. `counted`
+    /// candidates found without hs (at most `matchLimit`) count toward the limit.
+    public func scan(_ bytes: UnsafeRawBufferPointer, counted: Int = 0) throws(PatternEngineError) -> [PatternMatch] {
         matches.removeAll(keepingCapacity: true)
         guard bytes.count <= Int(UInt32.max) else { throw .scan(code: HS_INVALID) }
-        var context = ScanContext(matches: matches, limit: matchLimit)
+        var context = ScanContext(matches: matches, limit: matchLimit - counted)
         matches = []
         let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
         let rc = withUnsafeMutablePointer(to: &context) { ctx in

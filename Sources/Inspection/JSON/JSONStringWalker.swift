@@ -53,6 +53,10 @@ final class JSONStringWalker {
     /// The last `decode`d string and the raw offset of each of its bytes.
     let decoded = PodBuffer<UInt8>(capacity: 256)
     let origin = PodBuffer<Int32>(capacity: 256)
+    /// The raw findings `Inspector.scanJSON` settles during a walk, and
+    /// their verdicts (see `JSONFindingFilter`).
+    let pending = PodBuffer<JSONFindingFilter.Pending>(capacity: 64)
+    let verdicts = PodBuffer<JSONFindingFilter.Verdict>(capacity: 64)
     private let stack = UnsafeMutablePointer<Open>.allocate(capacity: JSONStringWalker.maxDepth)
 
     init() {}
@@ -65,11 +69,19 @@ final class JSONStringWalker {
     /// `Int32.max`, and `maxDepth` (the overflow checks cost ≈ 2.5% of the
     /// walk).
     func walk(_ raw: UnsafeRawBufferPointer) throws(InspectionError) {
-        let n = raw.count
-        guard n < Int(Int32.max) else { throw .malformedJSON(offset: 0, reason: "body too large to index") }
         spans.removeAll()
         escaped.removeAll(keepingCapacityUpTo: 1 << 16)
         containers.removeAll()
+        var recorder = SpanRecorder(spans: spans, escaped: escaped, containers: containers)
+        try walk(raw, into: &recorder)
+    }
+
+    /// Walks `raw`, telling `sink` about every string, number and
+    /// container (see `JSONWalkSink`); the same validation as `walk(_:)`.
+    /// Specialized for each sink.
+    func walk<Sink: JSONWalkSink>(_ raw: UnsafeRawBufferPointer, into sink: inout Sink) throws(InspectionError) {
+        let n = raw.count
+        guard n < Int(Int32.max) else { throw .malformedJSON(offset: 0, reason: "body too large to index") }
         guard n > 0, let p = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             throw .malformedJSON(offset: 0, reason: "expected a value")
         }
@@ -85,7 +97,7 @@ final class JSONStringWalker {
                 key = false
                 let top = stack + (depth &- 1)
                 guard i < n, p[i] == UInt8(ascii: "\"") else { throw .malformedJSON(offset: i, reason: "expected a member name") }
-                let end = try string(raw, p, i, isKey: true, own: .none, container: top.pointee.container)
+                let end = try string(raw, p, i, isKey: true, own: .none, container: top.pointee.container, &sink)
                 top.pointee.frame = .key(i &+ 1, end &- 1)
                 let colon = Self.skipSpace(p, n, end)
                 guard colon < n, p[colon] == UInt8(ascii: ":") else { throw .malformedJSON(offset: colon, reason: "expected ':'") }
@@ -93,11 +105,10 @@ final class JSONStringWalker {
             }
             // A value at `i`.
             guard i < n else { throw .malformedJSON(offset: i, reason: "expected a value") }
-            let own = depth > 0 ? stack[depth &- 1].frame : .none
-            let container: Int32 = depth > 0 ? stack[depth &- 1].container : -1
             switch p[i] {
             case UInt8(ascii: "\""):
-                i = try string(raw, p, i, isKey: false, own: own, container: container)
+                i = try string(raw, p, i, isKey: false, own: depth > 0 ? stack[depth &- 1].frame : .none,
+                               container: depth > 0 ? stack[depth &- 1].container : -1, &sink)
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 guard depth < Self.maxDepth else { throw .malformedJSON(offset: i, reason: "nesting too deep") }
                 let isObject = p[i] == UInt8(ascii: "{")
@@ -106,9 +117,10 @@ final class JSONStringWalker {
                     i &+= 1
                     break
                 }
-                containers.append(Container(parent: container, position: own))
+                let opened = sink.open(parent: depth > 0 ? stack[depth &- 1].container : -1,
+                                       position: depth > 0 ? stack[depth &- 1].frame : .none)
                 let top = stack + depth
-                top.initialize(to: Open(frame: isObject ? .key(0, 0) : .index(0), container: Int32(containers.count - 1)))
+                top.initialize(to: Open(frame: isObject ? .key(0, 0) : .index(0), container: opened))
                 depth &+= 1
                 key = isObject
                 continue value
@@ -118,7 +130,8 @@ final class JSONStringWalker {
             default:
                 let start = i
                 i = try Self.number(p, n, i)
-                spans.append(JSONSpan(start: start, end: i, kind: .number, isKey: false, container: container, frame: own))
+                sink.number(start: start, end: i, container: depth > 0 ? stack[depth &- 1].container : -1,
+                            own: depth > 0 ? stack[depth &- 1].frame : .none)
             }
             // After a value: `,` and closers until the next value.
             while true {
@@ -155,26 +168,26 @@ final class JSONStringWalker {
     /// span (a key's own frame is its own range), and returns the offset
     /// after the closing quote.
     @inline(__always)
-    private func string(_ raw: UnsafeRawBufferPointer, _ p: UnsafePointer<UInt8>, _ q: Int, isKey: Bool,
-                        own: JSONFrame, container: Int32) throws(InspectionError) -> Int {
+    private func string<Sink: JSONWalkSink>(_ raw: UnsafeRawBufferPointer, _ p: UnsafePointer<UInt8>, _ q: Int, isKey: Bool,
+                                            own: @autoclosure () -> JSONFrame, container: @autoclosure () -> Int32,
+                                            _ sink: inout Sink) throws(InspectionError) -> Int {
         let n = raw.count
         var i = q &+ 1
-        var kind = JSONSpan.Kind.plainString
+        var isEscaped = false
         while true {
             i = Self.skipPlain(p, n, from: i)
             guard i < n else { throw .malformedJSON(offset: q, reason: "unterminated string") }
             let c = p[i]
             if c == UInt8(ascii: "\"") { break }
             if c == UInt8(ascii: "\\") {
-                kind = .escapedString
+                isEscaped = true
                 i = try Self.escape(raw, i).next
             } else {
                 i = try Self.character(raw, i)
             }
         }
-        if kind == .escapedString { escaped.append(Int32(truncatingIfNeeded: spans.count)) }
-        spans.append(JSONSpan(start: q &+ 1, end: i, kind: kind, isKey: isKey, container: container,
-                              frame: isKey ? .key(q &+ 1, i) : own))
+        sink.string(start: q &+ 1, end: i, escaped: isEscaped, isKey: isKey, container: container(),
+                    own: isKey ? .key(q &+ 1, i) : own())
         return i &+ 1
     }
 

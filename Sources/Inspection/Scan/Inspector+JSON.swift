@@ -25,6 +25,8 @@ extension Inspector {
     /// and `.engine` if scanning fails.
     public func scanJSON(_ raw: UnsafeRawBufferPointer, scratch: PatternScratch,
                          pointers: Bool = true) throws(InspectionError) -> [Finding] {
+        // Only findings to count or mask: settled during the walk, no spans.
+        if !pointers && !genericSecret { return try scanJSONFiltered(raw, scratch: scratch) }
         // The walker and its buffers belong to the scratch and are reused.
         let walker = scratch.jsonWalker
         // Kept up to 128 Ki spans (3 MiB, a ~1.5 MiB body); a larger list is freed.
@@ -62,33 +64,13 @@ extension Inspector {
         out.removeLast(out.count - kept)
         // Strings the raw scan cannot see as decoded text: those with
         // escapes; and, for the secret detectors, values of secret-named keys.
-        let generic = genericSecret
-        let awsSecret = awsSecretKey
-        let minEntropy = configuration.genericSecretMinEntropy
         // Without the generic detector only escaped strings need this: the
         // walk listed them.
-        let count = generic ? spans.count : walker.escaped.count
+        let count = genericSecret ? spans.count : walker.escaped.count
         for k in 0..<count {
-            let s = generic ? spans[k] : spans[Int(walker.escaped[k])]
+            let s = genericSecret ? spans[k] : spans[Int(walker.escaped[k])]
             if s.kind == .number { continue }
-            let keyContext = !s.isKey && s.frame.tag == 1 ? UnsafeRawBufferPointer(rebasing: raw[s.frame.keyRange]) : nil
-            let text = walker.string(raw, s)
-            if s.kind == .escapedString {
-                let found: [Finding]
-                do throws(PatternEngineError) {
-                    found = try scan(text.decoded, scratch: scratch)
-                } catch {
-                    throw .engine(error)
-                }
-                for f in found { out.append(Finding(kind: f.kind, range: text.rawRange(f.range))) }
-                if awsSecret, let key = keyContext, AWSKeyDetector.isSecretKeyValue(text.decoded, key: key) {
-                    out.append(Finding(kind: .detector(.awsSecretKey), range: s.range))
-                }
-            }
-            if generic, let key = keyContext, GenericSecretDetector.isSecretKeyName(key),
-               GenericSecretDetector.isSecretValue(text.decoded, 0..<text.decoded.count, minEntropy: minEntropy) {
-                out.append(Finding(kind: .detector(.genericSecret), range: s.range))
-            }
+            try scanDecoded(raw, s, walker: walker, scratch: scratch, into: &out)
         }
         if out.isEmpty { return out }
         Inspector.resolve(&out)
@@ -100,5 +82,34 @@ extension Inspector {
             }
         }
         return out
+    }
+
+    /// The string `s` (not a number) as decoded text, for what the raw scan
+    /// cannot see: a string with escapes is scanned decoded (its findings
+    /// mapped back to raw ranges); a value of a secret-named member key is
+    /// checked whole by the AWS secret key (escaped strings) and generic
+    /// secret detectors.
+    @inline(__always)
+    func scanDecoded(_ raw: UnsafeRawBufferPointer, _ s: JSONSpan, walker: JSONStringWalker, scratch: PatternScratch,
+                     into out: inout [Finding]) throws(InspectionError) {
+        let keyContext = !s.isKey && s.frame.tag == 1 ? UnsafeRawBufferPointer(rebasing: raw[s.frame.keyRange]) : nil
+        let text = walker.string(raw, s)
+        if s.kind == .escapedString {
+            let found: [Finding]
+            do throws(PatternEngineError) {
+                found = try scan(text.decoded, scratch: scratch)
+            } catch {
+                throw .engine(error)
+            }
+            for f in found { out.append(Finding(kind: f.kind, range: text.rawRange(f.range))) }
+            if awsSecretKey, let key = keyContext, AWSKeyDetector.isSecretKeyValue(text.decoded, key: key) {
+                out.append(Finding(kind: .detector(.awsSecretKey), range: s.range))
+            }
+        }
+        if genericSecret, let key = keyContext, GenericSecretDetector.isSecretKeyName(key),
+           GenericSecretDetector.isSecretValue(text.decoded, 0..<text.decoded.count,
+                                               minEntropy: configuration.genericSecretMinEntropy) {
+            out.append(Finding(kind: .detector(.genericSecret), range: s.range))
+        }
     }
 }

@@ -14,7 +14,8 @@
 /// The numeric detectors (cards, SSNs, phones, IBANs, IPv4/IPv6) are not in
 /// the Hyperscan database: their character-class patterns are matched by
 /// `NumericMatcher`, which is several times cheaper on digit-rich bodies
-/// and reports the same candidates to the same validators.
+/// and reports the same candidates to the same validators. Nor is email,
+/// whose three-byte pattern around `@` `EmailMatcher` finds with `memchr`.
 public final class Inspector: Sendable {
     public let configuration: InspectorConfiguration
     let database: PatternDatabase
@@ -26,12 +27,14 @@ public final class Inspector: Sendable {
     /// Whether the context-checked secret detectors run (looked up once here,
     /// not in a `Set` per scan).
     let genericSecret: Bool, awsSecretKey: Bool
+    /// Whether `EmailMatcher` runs (email is not in the Hyperscan database).
+    let email: Bool
 
     public init(_ configuration: InspectorConfiguration = InspectorConfiguration()) throws(PatternEngineError) {
         self.configuration = configuration
         var specs: [PatternSpec] = []
         var owners: [FindingKind?] = []
-        for detector in Detector.allCases where configuration.detectors.contains(detector) && !detector.isNumeric {
+        for detector in Detector.allCases where configuration.detectors.contains(detector) && !detector.hasOwnMatcher {
             let flags = detector.patternFlags
             for (i, expression) in detector.patterns.enumerated() {
                 specs.append(PatternSpec(id: "\(detector.rawValue)#\(i)", expression: expression, flags: flags))
@@ -54,6 +57,7 @@ public final class Inspector: Sendable {
         options = ValidationOptions(genericSecretMinEntropy: configuration.genericSecretMinEntropy)
         genericSecret = configuration.detectors.contains(.genericSecret)
         awsSecretKey = configuration.detectors.contains(.awsSecretKey)
+        email = configuration.detectors.contains(.email)
     }
 
     /// Scratch for one thread (one event loop); see `PatternScratch`.
@@ -79,10 +83,14 @@ public final class Inspector: Sendable {
     }
 
     /// Validated findings of the Hyperscan database in `bytes`, appended
-    /// to `found` in hs order (not sorted or deduplicated).
+    /// to `found` in hs order (not sorted or deduplicated), after those of
+    /// `EmailMatcher` (which Hyperscan used to report among its own; its
+    /// candidates count toward `scratch.matchLimit` with Hyperscan's).
     func collect(_ bytes: UnsafeRawBufferPointer, scratch: PatternScratch, into found: inout [Finding]) throws(PatternEngineError) {
         precondition(scratch.database === database, "scratch belongs to another Inspector")
-        let candidates = try scratch.scan(bytes)
+        let emails = email ? EmailMatcher.collect(bytes, into: &found) : 0
+        if emails > scratch.matchLimit { throw .tooManyMatches(limit: scratch.matchLimit) }
+        let candidates = try scratch.scan(bytes, counted: emails)
         for m in candidates {
             guard let kind = owners[m.pattern] else { continue }
             switch kind {

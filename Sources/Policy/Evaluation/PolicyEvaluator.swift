@@ -78,9 +78,25 @@ public struct PolicyEvaluator: Sendable {
         var shadow: Tally? = policy.hasDryRunRules ? Tally() : nil
         var traces: [RuleTrace] = []
         var records: [RuleRecord] = []
-        records.reserveCapacity(2)  // usually one matched rule and the route default: one allocation
+        // A rule that matched first and alone so far (not in dry run, no
+        // detection conditions): its record is not built unless another
+        // follows; if none does, the list is a shared `SoleRuleRecords` one.
+        var sole: Int?
         let rules = policy.rules
         let matches = policy.matches
+        /// Builds the sole rule's record, if it was deferred.
+        func materialize() {
+            guard let k = sole else { return }
+            records.reserveCapacity(2)  // usually one matched rule and the route default
+            records.append(RuleRecord(ruleID: rules[k].id, action: rules[k].action.ruleClass.rawValue,
+                                      detectors: [], dryRun: false, decided: false))
+            sole = nil
+        }
+        func record(_ r: RuleRecord) {
+            materialize()
+            if records.isEmpty { records.reserveCapacity(2) }
+            records.append(r)
+        }
         // One rule: evaluated, and recorded when it matched or could not be checked.
         func consider(_ k: Int) {
             var ct: [ConditionTrace]? = trace ? [] : nil
@@ -98,14 +114,18 @@ public struct PolicyEvaluator: Sendable {
                 problem = p
                 if !dryRun { enforced.problem(p, rule: k, in: rules, ids: policy.ruleIDLists) }
                 shadow?.problem(p, rule: k, in: rules, ids: policy.ruleIDLists)
-                records.append(RuleRecord(ruleID: rules[k].id, action: p.code, detectors: [], dryRun: dryRun, decided: false))
+                record(RuleRecord(ruleID: rules[k].id, action: p.code, detectors: [], dryRun: dryRun, decided: false))
             }
             if matched {
                 if !dryRun { enforced.add(k, in: rules, masks: policy.ruleMasks, ids: policy.ruleIDLists) }
                 shadow?.add(k, in: rules, masks: policy.ruleMasks, ids: policy.ruleIDLists)
-                let detectors = matches[k].match.detected.isEmpty ? [] : Self.fired(matches[k], inspection())
-                records.append(RuleRecord(ruleID: rules[k].id, action: rules[k].action.ruleClass.rawValue,
-                                          detectors: detectors, dryRun: dryRun, decided: false))
+                if !trace, !dryRun, records.isEmpty, sole == nil, matches[k].match.detected.isEmpty {
+                    sole = k
+                } else {
+                    let detectors = matches[k].match.detected.isEmpty ? [] : Self.fired(matches[k], inspection())
+                    record(RuleRecord(ruleID: rules[k].id, action: rules[k].action.ruleClass.rawValue,
+                                      detectors: detectors, dryRun: dryRun, decided: false))
+                }
             }
             if trace {
                 traces.append(RuleTrace(ruleID: rules[k].id, ruleClass: rules[k].action.ruleClass, dryRun: dryRun,
@@ -121,10 +141,16 @@ public struct PolicyEvaluator: Sendable {
         }
         let outcome = enforced.outcome(policy: policy, route: route)
         let decider = enforced.decidedBy(rules)
-        if let decider, let k = records.firstIndex(where: { $0.ruleID == decider && !$0.dryRun }) {
-            records[k].decided = true
-        } else if decider == nil {
-            records.append(RuleRecord(ruleID: nil, action: outcome.isAllowed ? "allow" : "deny", detectors: [], dryRun: false, decided: true))
+        if let k = sole, decider == nil || decider == rules[k].id {
+            let lists = policy.soleRuleRecords[k]
+            records = decider != nil ? lists.decided : outcome.isAllowed ? lists.thenAllow : lists.thenDeny
+        } else {
+            materialize()
+            if let decider, let k = records.firstIndex(where: { $0.ruleID == decider && !$0.dryRun }) {
+                records[k].decided = true
+            } else if decider == nil {
+                records.append(RuleRecord(ruleID: nil, action: outcome.isAllowed ? "allow" : "deny", detectors: [], dryRun: false, decided: true))
+            }
         }
         // Without dry-run rules the shadow decision is the enforced one and is never reported.
         var dryRunReport: DryRunReport?

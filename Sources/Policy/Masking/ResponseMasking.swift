@@ -257,7 +257,8 @@ public final class ResponseBodyMasker {
         let inspector = plan.policy.inspector
         let masked = body.withUnsafeBytes { raw -> Result<Bool, ResponseMaskProblem> in
             do throws(InspectionError) {
-                let findings = try inspector.scanJSON(raw, scratch: scratch, pointers: false)
+                var findings = try inspector.scanJSON(raw, scratch: scratch, pointers: false)
+                defer { scratch.recycle(&findings) }
                 if findings.isEmpty { return .success(false) }
                 labels.note(findings, plan: plan.preparedLabelPlan)
                 return .success(Masker.maskJSON(raw, findings: findings, plan: plan.preparedLabelPlan, into: &out))

@@ -33,6 +33,8 @@ public struct CompiledPolicy: Sendable {
     /// `[rules[k].id]` for each rule, built once: the evaluator's lists of
     /// matched rules start as one of these (shared, not allocated per request).
     let ruleIDLists: [[String]]
+    /// Each rule's records for when it alone matched (`SoleRuleRecords`).
+    let soleRuleRecords: [SoleRuleRecords]
     /// Whether any rule runs in dry run; without one the evaluator skips the shadow decision.
     let hasDryRunRules: Bool
     /// Rules' route and method conditions as bitsets (see `RulePrefilter`).
@@ -50,6 +52,7 @@ public struct CompiledPolicy: Sendable {
         matches = rules.map { MatchBox($0.match) }
         ruleMasks = rules.map(RuleMasks.init)
         ruleIDLists = rules.map { [$0.id] }
+        soleRuleRecords = rules.map(SoleRuleRecords.init)
         hasDryRunRules = rules.contains(where: \.dryRun)
         prefilter = RulePrefilter(rules)
         routeDefaultList = routeDefaults.count <= 8 ? routeDefaults.map { (route: $0.key, action: $0.value) } : nil

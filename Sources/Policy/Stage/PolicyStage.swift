@@ -88,7 +88,7 @@ public struct PolicyStage: RequestStage {
                 // A part of a body can cut a secret in two: ask for all of it
                 // (no `Range`, `If-Range`). One pass over the fields.
                 context.head.headers.removeAll(whereNameBytes: Self.isReplacedForResponseMasking)
-                context.head.headers.append(name: "Accept-Encoding", value: "identity")
+                context.head.headers.append(literalName: "Accept-Encoding", value: "identity")
                 context.responseMasking = responsePlans.plan(for: decision.responseMasks) {
                     ResponseMaskingPlan(masks: decision.responseMasks, policy: evaluator.policy, hashKey: hashKey,
                                         scratches: scratches, bodyLimit: evaluator.bodyLimit, streamLimits: streamLimits)
