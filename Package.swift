@@ -54,6 +54,7 @@ let package = Package(
                           swiftSettings: strict),
         // Writer throughput and bytes per exchange (Docs/BENCHMARKS.md, "Recording").
         .executableTarget(name: "recording-bench", dependencies: ["Recording", "GatehouseCore"], path: "Benchmarks/recording",
+                          exclude: ["thread-profile.sh"],
                           swiftSettings: strict),
         // Token verifications per second and the cache-hit cost (Docs/BENCHMARKS.md, "Identity").
         .executableTarget(name: "identity-bench", dependencies: ["Identity", "TLS", "Policy", "HTTP1"],
