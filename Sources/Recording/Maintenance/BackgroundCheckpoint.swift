@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import GatehouseCore
 
 /// Runs PASSIVE WAL checkpoints on a thread and connection of their own, so
@@ -40,9 +37,8 @@ import GatehouseCore
 /// Only one checkpoint runs at a time: the writer never runs its own while
 /// this one is running (`waitIdle`), so the two never meet as SQLITE_BUSY.
 final class BackgroundCheckpoint: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    // Guarded by `mutex`.
+    private let lock = ConditionLock()
+    // Guarded by `lock`.
     private var requested = false
     private var running = false
     private var closed = false
@@ -62,90 +58,78 @@ final class BackgroundCheckpoint: @unchecked Sendable {
         // WAL mode with NORMAL or FULL).
         try db.execute("PRAGMA synchronous = NORMAL")
         self.db = db
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(cond, nil)
         OSThread.spawn(name: "gh-recorder-ckpt") { [self] in
             run()
             done.open()
         }
     }
 
-    deinit {
-        pthread_cond_destroy(cond)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        cond.deallocate()
-    }
-
     /// Starts a PASSIVE checkpoint unless one is running or its result was
     /// not taken yet; returns whether it started. Writer thread.
     func start() -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        guard !closed, !requested, !running, result == nil else { return false }
-        requested = true
-        pthread_cond_broadcast(cond)
-        return true
+        lock.withLock {
+            guard !closed, !requested, !running, result == nil else { return false }
+            requested = true
+            lock.broadcast()
+            return true
+        }
     }
 
     /// True while a checkpoint is asked for or running.
     var isBusy: Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return requested || running
+        lock.withLock { requested || running }
     }
 
     /// The finished checkpoint's result, once; nil if none finished since
     /// the last call. Writer thread.
     func takeResult() -> Result<Database.CheckpointResult, SQLiteError>? {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        let r = result
-        result = nil
-        return r
+        lock.withLock {
+            let r = result
+            result = nil
+            return r
+        }
     }
 
     /// Waits until no checkpoint is asked for or running, so that the
     /// writer may run one on its own connection. Writer thread.
     func waitIdle() {
-        pthread_mutex_lock(mutex)
-        while requested || running { pthread_cond_wait(cond, mutex) }
-        pthread_mutex_unlock(mutex)
+        lock.withLock { lock.wait { requested || running } }
     }
 
     /// Lets a running checkpoint finish, stops the thread and closes its
     /// connection. Writer thread, after its last commit.
     func close() {
-        pthread_mutex_lock(mutex)
-        closed = true
-        pthread_cond_broadcast(cond)
-        pthread_mutex_unlock(mutex)
+        lock.withLock {
+            closed = true
+            lock.broadcast()
+        }
         _ = done.wait(timeoutMs: 60_000)
     }
 
     private func run() {
         while true {
-            pthread_mutex_lock(mutex)
-            while !requested && !closed { pthread_cond_wait(cond, mutex) }
-            if closed && !requested {
-                pthread_mutex_unlock(mutex)
+            let stop = lock.withLock {
+                lock.wait { !requested && !closed }
+                if closed && !requested { return true }
+                requested = false
+                running = true
+                return false
+            }
+            if stop {
                 db = nil
                 return
             }
-            requested = false
-            running = true
-            pthread_mutex_unlock(mutex)
             let r: Result<Database.CheckpointResult, SQLiteError>
             do throws(SQLiteError) {
                 r = .success(try db!.checkpoint(.passive))
             } catch {
                 r = .failure(error)
             }
-            pthread_mutex_lock(mutex)
-            running = false
-            result = r
-            pthread_cond_broadcast(cond)
-            pthread_mutex_unlock(mutex)
+            lock.withLock {
+                running = false
+                result = r
+                lock.broadcast()
+            }
         }
     }
 }

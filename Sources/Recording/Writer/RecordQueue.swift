@@ -72,9 +72,10 @@ enum QueueItem {
 /// Strict records are gathered only when the writer asks (the group-commit
 /// delay, `RecorderConfiguration.strictDelayUs`; see `take`).
 final class RecordQueue: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    // Guarded by `mutex`.
+    /// Deadlines on the monotonic clock: a step of the wall clock must not
+    /// stretch the writer's waits.
+    private let lock = ConditionLock()
+    // Guarded by `lock`.
     /// The queued items, oldest first. When the writer takes them all (the
     /// usual case) the array itself is handed over, not its elements: an
     /// item is a few hundred bytes, and copying each out cost more than the
@@ -114,27 +115,6 @@ final class RecordQueue: @unchecked Sendable {
         self.asyncDelayMs = max(asyncDelayMs, 0)
         self.strictDelayUs = max(strictDelayUs, 0)
         self.strictWakeRecords = max(strictWakeRecords, 1)
-        pthread_mutex_init(mutex, nil)
-        // Deadlines on the monotonic clock: a step of the wall clock must
-        // not stretch the writer's waits.
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(cond, &attributes)
-        pthread_condattr_destroy(&attributes)
-    }
-
-    deinit {
-        pthread_cond_destroy(cond)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        cond.deallocate()
-    }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return body()
     }
 
     /// Appends `item` unless the queue is closed or over its bound for this
@@ -144,10 +124,10 @@ final class RecordQueue: @unchecked Sendable {
         let size = bytes ?? item.bytes
         let limit = durability == .strict ? maxRecords : maxRecords - strictReserve
         let byteLimit = durability == .strict ? maxBytes : maxBytes - maxBytes / maxRecords * strictReserve
-        pthread_mutex_lock(mutex)
+        lock.lock()
         let count = items.count
         if closed || count >= limit || (count > 0 && queuedBytes + size > byteLimit) {
-            pthread_mutex_unlock(mutex)
+            lock.unlock()
             return false
         }
         let urgent = durability == .strict
@@ -160,22 +140,22 @@ final class RecordQueue: @unchecked Sendable {
             : (urgent || !coalescing || count + 1 >= asyncWakeRecords)
         if writerWaiting && wake {
             writerWaiting = false
-            pthread_cond_signal(cond)
+            lock.signal()
         }
-        pthread_mutex_unlock(mutex)
+        lock.unlock()
         return true
     }
 
     /// Control items bypass the bound (they are rare and tiny).
     func pushControl(_ item: QueueItem) -> Bool {
-        locked {
+        lock.withLock {
             if closed { return false }
             items.append(item)
             sizes.append(0)
             urgency.append(true)
             urgentQueued += 1
             controlQueued += 1
-            if writerWaiting { writerWaiting = false; pthread_cond_signal(cond) }
+            if writerWaiting { writerWaiting = false; lock.signal() }
             return true
         }
     }
@@ -189,8 +169,8 @@ final class RecordQueue: @unchecked Sendable {
     /// up to `strictDelayUs` for more (group commit). Returns `closed` once
     /// shut down and empty.
     func take(max: Int, timeoutMs: Int, gatherStrict: Bool = false) -> (items: [QueueItem], closed: Bool) {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        lock.lock()
+        defer { lock.unlock() }
         if items.isEmpty && !closed && timeoutMs > 0 {
             wait(until: Self.deadline(afterMs: timeoutMs)) { items.isEmpty }
         }
@@ -234,36 +214,23 @@ final class RecordQueue: @unchecked Sendable {
     /// Sleeps on the condition (the mutex held) while `keepWaiting` holds
     /// and the queue is open, until `deadline`; pushes see `writerWaiting`.
     private func wait(until deadline: timespec, while keepWaiting: () -> Bool) {
-        var ts = deadline
         writerWaiting = true
         while keepWaiting() && !closed {
-            if pthread_cond_timedwait(cond, mutex, &ts) == ETIMEDOUT { break }
+            if !lock.wait(until: deadline) { break }
         }
         writerWaiting = false
     }
 
-    /// `ms` from now on the clock `pthread_cond_timedwait` uses (monotonic).
-    private static func deadline(afterMs ms: Int) -> timespec {
-        deadline(afterNs: ms * 1_000_000)
-    }
-
-    /// `ns` from now on the clock `pthread_cond_timedwait` uses (monotonic).
-    private static func deadline(afterNs ns: Int) -> timespec {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        ts.tv_sec += ns / 1_000_000_000
-        ts.tv_nsec += ns % 1_000_000_000
-        if ts.tv_nsec >= 1_000_000_000 { ts.tv_sec += 1; ts.tv_nsec -= 1_000_000_000 }
-        return ts
-    }
+    private static func deadline(afterMs ms: Int) -> timespec { ConditionLock.deadline(afterNs: ms * 1_000_000) }
+    private static func deadline(afterNs ns: Int) -> timespec { ConditionLock.deadline(afterNs: ns) }
 
     /// Refuses further pushes and wakes the writer so it can drain and stop.
     func close() {
-        locked {
+        lock.withLock {
             closed = true
-            pthread_cond_signal(cond)
+            lock.signal()
         }
     }
 
-    var count: Int { locked { items.count } }
+    var count: Int { lock.withLock { items.count } }
 }

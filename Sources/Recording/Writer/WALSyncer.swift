@@ -32,9 +32,8 @@ import GatehouseCore
 final class WALSyncer: @unchecked Sendable {
     typealias Pending = (RecordCompletion, Result<Void, RecordingError>)
 
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    // Guarded by `mutex`.
+    private let lock = ConditionLock()
+    // Guarded by `lock`.
     private var pending: [Pending] = []
     private var closed = false
     private let done = Latch()
@@ -50,8 +49,6 @@ final class WALSyncer: @unchecked Sendable {
         self.walPath = walPath
         self.stats = stats
         self.alerts = AlertLog(sink: log)
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(cond, nil)
         OSThread.spawn(name: "gh-recorder-sync") { [self] in
             run()
             done.open()
@@ -60,39 +57,35 @@ final class WALSyncer: @unchecked Sendable {
 
     deinit {
         if fd >= 0 { Glibc.close(fd) }
-        pthread_cond_destroy(cond)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        cond.deallocate()
     }
 
     /// Queues completions of a committed batch; they run after the next
     /// flush of the WAL. Called on the writer thread.
     func enqueue(_ items: [Pending]) {
         guard !items.isEmpty else { return }
-        pthread_mutex_lock(mutex)
-        pending.append(contentsOf: items)
-        pthread_cond_signal(cond)
-        pthread_mutex_unlock(mutex)
+        lock.withLock {
+            pending.append(contentsOf: items)
+            lock.broadcast()
+        }
     }
 
     /// Flushes what is queued, runs its completions and stops the thread.
     func close() {
-        pthread_mutex_lock(mutex)
-        closed = true
-        pthread_cond_signal(cond)
-        pthread_mutex_unlock(mutex)
+        lock.withLock {
+            closed = true
+            lock.broadcast()
+        }
         _ = done.wait(timeoutMs: 20_000)
     }
 
     private func run() {
         while true {
-            pthread_mutex_lock(mutex)
-            while pending.isEmpty && !closed { pthread_cond_wait(cond, mutex) }
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            let stop = closed && batch.isEmpty
-            pthread_mutex_unlock(mutex)
+            let (batch, stop) = lock.withLock {
+                lock.wait { pending.isEmpty && !closed }
+                let batch = pending
+                pending.removeAll(keepingCapacity: true)
+                return (batch, closed && batch.isEmpty)
+            }
             if stop { return }
             let failure = failed ?? sync()
             if failure != nil && failed == nil { failed = failure }
