@@ -49,11 +49,7 @@ final class RequestInspection {
         case .bytes(let b): bytes = b
         }
         if bytes.count > bodyLimit { return .failure(.tooLarge(limit: bodyLimit)) }
-        for encoding in request.headers.values("content-encoding") {
-            for token in encoding.split(separator: ",") where token.trimmingSpaces.lowercased() != "identity" {
-                return .failure(.uninspectable("Content-Encoding \"\(token.trimmingSpaces)\" is not decoded by the gateway"))
-            }
-        }
+        if let problem = UndecodedEncoding.problem(in: request.headers) { return .failure(.uninspectable(problem)) }
         return .success(bytes.isEmpty ? nil : bytes)
     }()
 

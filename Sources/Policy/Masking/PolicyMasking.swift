@@ -25,11 +25,7 @@ public enum PolicyMasking {
                             scratch: PatternScratch, hashKey: MaskKey,
                             noting labels: inout MaskedLabels) -> Result<[UInt8]?, BodyProblem> {
         if masks.isEmpty || body.isEmpty { return .success(nil) }
-        for encoding in headers.values("content-encoding") {
-            for token in encoding.split(separator: ",") where token.trimmingSpaces.lowercased() != "identity" {
-                return .failure(.uninspectable("Content-Encoding \"\(token.trimmingSpaces)\" is not decoded by the gateway"))
-            }
-        }
+        if let problem = UndecodedEncoding.problem(in: headers) { return .failure(.uninspectable(problem)) }
         var plan = MaskPlan()
         for (label, s) in masks.labels {
             let kind: FindingKind = Detector(rawValue: label).map(FindingKind.detector) ?? .custom(label)

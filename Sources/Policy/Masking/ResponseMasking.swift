@@ -163,13 +163,7 @@ public final class ResponseBodyMasker {
             default: break
             }
         }
-        if encoded {
-            for encoding in headers.values("content-encoding") {
-                for token in encoding.split(separator: ",") where token.trimmingSpaces.lowercased() != "identity" {
-                    return .failure(.uninspectable("Content-Encoding \"\(token.trimmingSpaces)\" is not decoded by the gateway"))
-                }
-            }
-        }
+        if encoded, let problem = UndecodedEncoding.problem(in: headers) { return .failure(.uninspectable(problem)) }
         let eventStream = media == .eventStream
         let contentType = plan.masks.fields.isEmpty ? nil : headers.firstValue("content-type")
         if eventStream && !plan.masks.fields.isEmpty {
