@@ -1,7 +1,7 @@
 internal import CSQLite
 import GatehouseCore
 
-/// The writer thread's state: the only read-write connection, its prepared
+/// The writer thread's state: the only connection that writes records, its prepared
 /// statements, the session cache and the maintenance schedule.
 ///
 /// Built on the thread that opens the recorder (so open errors are thrown

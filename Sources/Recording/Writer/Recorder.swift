@@ -1,7 +1,9 @@
 import GatehouseCore
 
 /// The session store's write side. One recorder per daemon: it owns the
-/// only read-write connection, used solely by its writer thread.
+/// connection that writes records, used solely by its writer thread (a
+/// second one, on the background checkpoint thread, only copies the WAL
+/// into the database file and never runs a transaction).
 ///
 /// Event loops call `submit`, which only appends to a bounded queue and never
 /// blocks or touches SQLite. The writer takes everything queued, writes it in
