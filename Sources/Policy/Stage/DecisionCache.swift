@@ -2,10 +2,12 @@ import Synchronization
 
 /// Decisions that depended on the request's route and method alone (every
 /// rule the prefilter left was settled by them, `RulePrefilter.isSettled`),
-/// boxed, by route and method: such a decision is the same for every
-/// request on that route with that method, so `PolicyStage` shares the box
-/// instead of evaluating the policy, boxing the decision and destroying it
-/// again per request (≈ 2,500 instructions). Decisions that read anything
+/// boxed, with the response plan of an allow with response masks, by route
+/// and method: such a decision is the same for every request on that route
+/// with that method, so `PolicyStage` shares the box and the plan instead
+/// of evaluating the policy, boxing the decision and destroying it again,
+/// and looking the plan up in `ResponsePlanCache` per request (≈ 2,500
+/// instructions). Decisions that read anything
 /// else of the request are never kept. Bounded: past `limit` distinct
 /// pairs (methods are the client's), decisions are not kept.
 ///
@@ -16,36 +18,42 @@ final class DecisionCache: Sendable {
         let method: String
     }
 
+    /// A kept decision and its response plan (nil without one).
+    struct Kept {
+        let box: PolicyDecisionBox
+        let plan: ResponseMaskingPlan?
+    }
+
     private struct State {
-        var boxes: [Key: PolicyDecisionBox] = [:]
+        var kept: [Key: Kept] = [:]
         var lastRoute = ""
         var lastMethod = ""
-        var lastBox: PolicyDecisionBox?
+        var last: Kept?
     }
 
     private let state = Mutex(State())
     static let limit = 256
 
     /// The decision kept for `route` and `method`, if any.
-    func decision(route: String, method: String) -> PolicyDecisionBox? {
-        state.withLock { s -> PolicyDecisionBox? in
-            if let box = s.lastBox, s.lastRoute == route, s.lastMethod == method { return box }
-            guard let box = s.boxes[Key(route: route, method: method)] else { return nil }
+    func decision(route: String, method: String) -> Kept? {
+        state.withLock { s -> Kept? in
+            if let last = s.last, s.lastRoute == route, s.lastMethod == method { return last }
+            guard let kept = s.kept[Key(route: route, method: method)] else { return nil }
             s.lastRoute = route
             s.lastMethod = method
-            s.lastBox = box
-            return box
+            s.last = kept
+            return kept
         }
     }
 
-    /// Keeps `box`, a decision that depended on `route` and `method` alone.
-    func keep(_ box: PolicyDecisionBox, route: String, method: String) {
+    /// Keeps `kept`, a decision that depended on `route` and `method` alone.
+    func keep(_ kept: Kept, route: String, method: String) {
         state.withLock { s in
-            guard s.boxes.count < Self.limit else { return }
-            s.boxes[Key(route: route, method: method)] = box
+            guard s.kept.count < Self.limit else { return }
+            s.kept[Key(route: route, method: method)] = kept
             s.lastRoute = route
             s.lastMethod = method
-            s.lastBox = box
+            s.last = kept
         }
     }
 }
