@@ -20,6 +20,11 @@ final class LoopContext {
     /// to the client's output; reused (up to 64 KiB) so a masked response
     /// allocates none.
     var maskedBody: [UInt8] = []
+    /// The buffer a whole response body is gathered in before masking
+    /// (`ResponseBodyMasker.lendBuffer`); reused likewise (up to 64 KiB).
+    /// An exchange holds it from its response head to its end, so a second
+    /// masked response on the loop meanwhile gathers into a fresh array.
+    var maskInput: [UInt8] = []
     var clock = WallClockFormatter()
     var ids = RequestIDGenerator()
     var pools: [ObjectIdentifier: UpstreamPool] = [:]
