@@ -20,8 +20,9 @@ final class LoopContext {
     /// to the client's output; reused (up to 64 KiB) so a masked response
     /// allocates none.
     var maskedBody: [UInt8] = []
-    /// The buffer a whole response body is gathered in before masking
-    /// (`ResponseBodyMasker.lendBuffer`); reused likewise (up to 64 KiB).
+    /// The buffer lent to a whole-body masker (`ResponseBodyMasker.lendBuffer`):
+    /// it gathers the body before masking, or holds the masked body when it
+    /// arrived in one piece; reused likewise (up to 64 KiB).
     /// An exchange holds it from its response head to its end, so a second
     /// masked response on the loop meanwhile gathers into a fresh array.
     var maskInput: [UInt8] = []
