@@ -141,6 +141,36 @@ final class PolicyStageTests: XCTestCase {
         XCTAssertNil(ctx.requestMaskedLabels, "masking did not run to the end")
     }
 
+    /// A stage that has seen other requests (and kept their decisions by
+    /// route and method, `DecisionCache`) decides each request as a fresh
+    /// stage does: kept decisions never stand for ones that read the path,
+    /// headers or body, and a refusal stays with its own exchange.
+    func testKeptDecisionsEqualFreshOnes() throws {
+        let shared = try stage()
+        let rm = #"{"method": "tools/call", "params": {"arguments": {"command": "rm -rf ~/"}}}"#
+        let ls = #"{"method": "tools/call", "params": {"arguments": {"command": "ls"}}}"#
+        let card = #"{"customer": {"card": "4111 1111 1111 1111"}}"#
+        let cases: [(route: String, method: String, body: String?)] = [
+            ("crm", "GET", nil), ("locked", "GET", nil), ("other", "DELETE", nil),
+            ("mcp", "POST", rm), ("mcp", "POST", ls), ("db", "POST", #"{"query": "DROP TABLE t"}"#),
+            ("db", "POST", #"{"query": "SELECT 1"}"#), ("crm", "POST", card), ("crm", "POST", #"{"customer": "#),
+            ("crm", "POST", card), ("locked", "GET", nil), ("crm", "GET", nil),
+        ]
+        for _ in 0..<2 {
+            for c in cases {
+                var kept = context(route: c.route, method: c.method, body: c.body)
+                var fresh = context(route: c.route, method: c.method, body: c.body)
+                let label = "\(c.method) \(c.route) \(c.body ?? "-")"
+                XCTAssertEqual(run(shared, &kept, body: c.body).verdicts, run(try stage(), &fresh, body: c.body).verdicts, label)
+                XCTAssertEqual(kept.policyDecision, fresh.policyDecision, label)
+                XCTAssertEqual(kept.policyRefusal, fresh.policyRefusal, label)
+                XCTAssertEqual(kept.decisions, fresh.decisions, label)
+                XCTAssertEqual(kept.body, fresh.body, label)
+                XCTAssertEqual(kept.responseMasking?.masks, fresh.responseMasking?.masks, label)
+            }
+        }
+    }
+
     func testSummaryIsBuiltOnDemandNotWrittenToAttributes() throws {
         let s = try stage()
         var ctx = context(route: "locked", method: "GET", body: nil)

@@ -115,6 +115,46 @@ final class ResponseBodyMaskerTests: XCTestCase {
         XCTAssertEqual(out, #"{"pan":"**** **** **** 1111","who":"***@******e.com"}"#)
     }
 
+    /// A Content-Length JSON body in one piece is masked as it arrives (no
+    /// copy into the buffer), in pieces at the end: the same output, and a
+    /// problem of either is reported by `finish`, not by `append`. Buffers
+    /// lent from one masker to the next (`lendBuffer`, `takeBuffer`) carry
+    /// no bytes over.
+    func testWholeJSONBodyInOnePieceOrManyAndLentBuffers() throws {
+        let p = try XCTUnwrap(try plan("crm").0)
+        let json = [("Content-Type", "application/json")]
+        let body = #"{"pan":"4111 1111 1111 1111","who":"bob\u0040example.com"}"#
+        let masked = #"{"pan":"**** **** **** 1111","who":"***@******e.com"}"#
+        let clean = #"{"id":"ord-1234"}"#
+        let bad = #"{"a":"b",}"#
+        var lent: [UInt8] = Array("stale bytes".utf8)
+        for (text, expected) in [(body, masked), (clean, clean), (bad, nil), (body, masked), ("", "")] {
+            let framing = BodyFraming.contentLength(UInt64(text.utf8.count))
+            let split = [String(text.prefix(5)), String(text.dropFirst(5))]
+            if let expected {
+                XCTAssertEqual(try mask(p, json, framing, split).get().1, expected)
+            } else {
+                XCTAssertEqual(code(mask(p, json, framing, split)), "response_malformed")
+            }
+            guard case .success(let m) = ResponseBodyMasker.begin(p, headers: PolicyTest.headers(json), framing: framing) else {
+                return XCTFail()
+            }
+            m.lendBuffer(&lent)
+            var out: [UInt8] = []
+            XCTAssertNil(Array(text.utf8).withUnsafeBytes { m.append($0, into: &out) }, "problems wait for finish")
+            XCTAssertTrue(out.isEmpty, "nothing before finish")
+            let problem = m.finish(into: &out)
+            if let expected {
+                XCTAssertNil(problem)
+                XCTAssertEqual(String(decoding: out, as: UTF8.self), expected)
+            } else {
+                XCTAssertEqual(problem?.code, "response_malformed")
+            }
+            lent = m.takeBuffer()
+            XCTAssertTrue(lent.isEmpty)
+        }
+    }
+
     func testChunkedJSONIsStreamedAndSSEStreamedWhateverTheFraming() throws {
         let p = try XCTUnwrap(try plan("crm").0)
         let r = mask(p, [("Content-Type", "application/json; charset=utf-8")], .chunked, [#"{"pan":"4111 11"#, #"11 1111 1111"}"#])

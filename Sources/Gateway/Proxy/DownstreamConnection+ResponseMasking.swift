@@ -36,6 +36,7 @@ extension DownstreamConnection {
             // framing): skipped when the head is written and recorded.
             ex.dropsMaskedResponseFields = true
             if masker.mode == .wholeBody {
+                masker.lendBuffer(&ctx.maskInput)
                 ex.heldResponseHead = consume head
                 return nil
             }
@@ -65,6 +66,10 @@ extension DownstreamConnection {
         defer {
             out.removeAll(keepingCapacity: true)
             if out.capacity <= 1 << 16 { swap(&out, &ctx.maskedBody) }
+            if let masker = ex.responseMasker, masker.mode == .wholeBody {
+                let input = masker.takeBuffer()
+                if input.capacity <= 1 << 16 { ctx.maskInput = input }
+            }
         }
         if let problem = ex.maskProblem ?? ex.responseMasker!.finish(into: &out) {
             ex.maskProblem = problem

@@ -53,6 +53,13 @@ enum HeaderShaping {
     static func writeUpstreamRequest(_ head: RequestHead, target: String, framing: Framing, config: RuntimeConfig,
                                      route: RuntimeRoute, requestID: String, clientIP: String, lines: ClientLines,
                                      into out: inout [UInt8]) {
+        // Room for the whole head at once: the upstream's output starts
+        // empty per exchange (idle connections keep no buffer), and grown
+        // append by append it was reallocated three times per request. The
+        // fields' lines, the request line and up to 512 bytes of added fields
+        // (request ID, forwarding, Via, framing) in one allocation.
+        out.reserveCapacity(out.count + head.headers.fieldBytes + 4 * head.headers.count + target.utf8.count
+                            + head.host.utf8.count * 2 + 512)
         HTTPSerializer.writeRequestLine(method: head.method, target: target, into: &out)
         let named = connectionNamed(head.connectionTokens)
         let trustForwarded = config.trustIncomingForwarded

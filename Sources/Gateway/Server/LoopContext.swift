@@ -20,6 +20,12 @@ final class LoopContext {
     /// to the client's output; reused (up to 64 KiB) so a masked response
     /// allocates none.
     var maskedBody: [UInt8] = []
+    /// The buffer lent to a whole-body masker (`ResponseBodyMasker.lendBuffer`):
+    /// it gathers the body before masking, or holds the masked body when it
+    /// arrived in one piece; reused likewise (up to 64 KiB).
+    /// An exchange holds it from its response head to its end, so a second
+    /// masked response on the loop meanwhile gathers into a fresh array.
+    var maskInput: [UInt8] = []
     var clock = WallClockFormatter()
     var ids = RequestIDGenerator()
     var pools: [ObjectIdentifier: UpstreamPool] = [:]

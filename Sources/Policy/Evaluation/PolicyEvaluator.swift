@@ -50,7 +50,9 @@ public struct PolicyEvaluator: Sendable {
     public func evaluate(_ request: consuming PolicyRequest, scratch: PatternScratch, trace: Bool = false) -> PolicyDecision {
         let route = request.routeName, method = request.method
         var pending: PolicyRequest? = consume request
-        return evaluate(route: route, method: method, scratch: scratch, trace: trace) { pending.take()! }
+        var routeAndMethodOnly = false
+        return evaluate(route: route, method: method, scratch: scratch, trace: trace,
+                        routeAndMethodOnly: &routeAndMethodOnly) { pending.take()! }
     }
 
     /// As `evaluate(_:scratch:trace:)` for a request on `route` with
@@ -58,8 +60,11 @@ public struct PolicyEvaluator: Sendable {
     /// once) only when some rule needs more than the route and method.
     /// `PolicyStage` builds it from the exchange context then: copying the
     /// context's fields into it cost more than most evaluations.
+    /// `routeAndMethodOnly` is set when it was not asked for (and no trace
+    /// was made): the decision is then the same for every request on
+    /// `route` with `method`, which `PolicyStage` keeps (`DecisionCache`).
     func evaluate(route: String, method: String, scratch: PatternScratch, trace: Bool = false,
-                  request: () -> PolicyRequest) -> PolicyDecision {
+                  routeAndMethodOnly: inout Bool, request: () -> PolicyRequest) -> PolicyDecision {
         // The request's facts (`RequestInspection`, a class) are made only
         // when a rule needs more than its route and method: a candidate
         // rule without other conditions matches without them (see
@@ -166,6 +171,7 @@ public struct PolicyEvaluator: Sendable {
                 traces[k].effect = Self.effect(of: traces[k], enforced: decider, shadow: shadowDecider)
             }
         }
+        routeAndMethodOnly = made == nil && !trace
         // The tally's lists are moved out, not copied (a copy retained each,
         // and destroying the tally released them again).
         return PolicyDecision(outcome: outcome, matchedRules: Self.take(&enforced.matched), auditRules: Self.take(&enforced.audits),

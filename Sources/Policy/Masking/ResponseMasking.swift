@@ -112,6 +112,13 @@ public final class ResponseBodyMasker {
     private let media: ResponseMediaType
     private let contentType: String?
     private var buffer: [UInt8] = []
+    /// Whole body: the `Content-Length`, nil for other framings.
+    private var length: Int?
+    /// Whole JSON body by labels only, arrived in one piece: `buffer`
+    /// already holds it masked (or `problem` says why it cannot be), so
+    /// `finish` only hands it over.
+    private var masked = false
+    private var problem: ResponseMaskProblem?
     private var stream: StreamMasker? = nil
     /// What whole-body masking masked (streaming: the stream masker's).
     private var wholeBodyLabels = MaskedLabels()
@@ -179,18 +186,47 @@ public final class ResponseBodyMasker {
         default: whole = !plan.masks.fields.isEmpty
         }
         if whole {
-            return .success(ResponseBodyMasker(mode: .wholeBody, plan: plan, media: media, contentType: contentType))
+            let masker = ResponseBodyMasker(mode: .wholeBody, plan: plan, media: media, contentType: contentType)
+            if case .contentLength(let n) = framing { masker.length = Int(n) }
+            return .success(masker)
         }
         let masker = ResponseBodyMasker(mode: .streaming, plan: plan, media: media, contentType: contentType)
         masker.stream = StreamMasker(format: format, inspector: plan.policy.inspector, plan: plan.labelPlan, limits: plan.streamLimits)
         return .success(masker)
     }
 
+    /// Whole body: the body is buffered in `storage`'s capacity instead of
+    /// a fresh array (growing one from empty cost every masked response an
+    /// allocation and a free); `storage` is left with the masker's empty
+    /// buffer. Call before the first `append`; a no-op when streaming.
+    public func lendBuffer(_ storage: inout [UInt8]) {
+        guard mode == .wholeBody, buffer.isEmpty else { return }
+        // (`removeAll(keepingCapacity:)` only when needed: ≈ 80 instructions.)
+        if !storage.isEmpty { storage.removeAll(keepingCapacity: true) }
+        swap(&buffer, &storage)
+    }
+
+    /// The buffer's storage, emptied with its capacity kept, for the next
+    /// response's `lendBuffer`; the masker is left with none. Call after `finish`
+    /// (or instead of it, when the response was refused).
+    public func takeBuffer() -> [UInt8] {
+        var out: [UInt8] = []
+        swap(&out, &buffer)
+        if !out.isEmpty { out.removeAll(keepingCapacity: true) }  // refused before `finish` emptied it
+        return out
+    }
+
     /// Consumes the next decoded body bytes. Streaming: appends what may be
     /// sent to `out`. Whole body: buffers (nothing is appended).
     public func append(_ data: UnsafeRawBufferPointer, into out: inout [UInt8]) -> ResponseMaskProblem? {
         if mode == .wholeBody {
+            if data.isEmpty { return nil }
             if buffer.count + data.count > plan.bodyLimit { return .tooLarge(plan.bodyLimit) }
+            assert(!masked, "body bytes after the whole Content-Length")
+            if buffer.isEmpty && data.count == length && media == .json && plan.masks.fields.isEmpty {
+                maskWholeJSONPiece(data)
+                return nil
+            }
             buffer.append(contentsOf: data)
             return nil
         }
@@ -204,8 +240,34 @@ public final class ResponseBodyMasker {
         return nil
     }
 
+    /// The whole JSON body `data` arrived in one piece (the usual case):
+    /// masked straight from the read buffer into `buffer`, without copying
+    /// it into `buffer` first. A problem is kept for `finish`, which reports
+    /// it as it reports a problem of a body masked there.
+    private func maskWholeJSONPiece(_ data: UnsafeRawBufferPointer) {
+        masked = true
+        guard let scratch = plan.scratches.take() else {
+            problem = .uninspectable("no pattern-engine scratch could be allocated")
+            return
+        }
+        defer { plan.scratches.give(scratch) }
+        switch Self.maskJSONLabels(data, plan: plan, scratch: scratch, into: &buffer, noting: &wholeBodyLabels) {
+        case .failure(let p): problem = p
+        case .success(true): break
+        case .success(false): buffer.append(contentsOf: data)
+        }
+    }
+
     /// The body ended: appends the rest (whole body: all of it, masked) to `out`.
     public func finish(into out: inout [UInt8]) -> ResponseMaskProblem? {
+        if masked {
+            // Emptied, its capacity kept for `takeBuffer` (freed with the masker
+            // otherwise); usually empty already, after the swap.
+            defer { if !buffer.isEmpty { buffer.removeAll(keepingCapacity: true) } }
+            if let problem { return problem }
+            if out.isEmpty { swap(&out, &buffer) } else { out.append(contentsOf: buffer) }
+            return nil
+        }
         guard let scratch = plan.scratches.take() else { return .uninspectable("no pattern-engine scratch could be allocated") }
         defer { plan.scratches.give(scratch) }
         if mode == .streaming {
@@ -216,14 +278,21 @@ public final class ResponseBodyMasker {
             }
             return nil
         }
-        defer { buffer = [] }
+        // Emptied, its capacity kept for `takeBuffer` (freed with the masker otherwise).
+        defer { if !buffer.isEmpty { buffer.removeAll(keepingCapacity: true) } }
         if plan.masks.fields.isEmpty {
             // Detector masks only: one validating scan and the masker, no
             // separate parse (scanJSON validates JSON itself).
             if media == .json {
                 // Masked straight into `out`; an unchanged body is handed over without a copy.
-                if let problem = Self.maskJSONLabels(&buffer, plan: plan, scratch: scratch, into: &out,
-                                                     noting: &wholeBodyLabels) { return problem }
+                let result = buffer.withUnsafeBytes { raw in
+                    Self.maskJSONLabels(raw, plan: plan, scratch: scratch, into: &out, noting: &wholeBodyLabels)
+                }
+                switch result {
+                case .failure(let problem): return problem
+                case .success(true): break
+                case .success(false): if out.isEmpty { swap(&out, &buffer) } else { out.append(contentsOf: buffer) }
+                }
                 return nil
             }
             switch Self.maskLabels(buffer, media: media, plan: plan, scratch: scratch, noting: &wholeBodyLabels) {
@@ -242,31 +311,23 @@ public final class ResponseBodyMasker {
         return nil
     }
 
-    /// Whole-body masking of a JSON `body` by detector and pattern labels,
-    /// appended to `out`; `body` is moved into an empty `out` when nothing
-    /// changed. Returns why the body cannot be masked, or nil.
-    static func maskJSONLabels(_ body: inout [UInt8], plan: ResponseMaskingPlan, scratch: PatternScratch,
-                               into out: inout [UInt8], noting labels: inout MaskedLabels) -> ResponseMaskProblem? {
-        if body.isEmpty { return nil }
+    /// Whole-body masking of a JSON body `raw` by detector and pattern
+    /// labels, appended to `out`: true when something was masked, false
+    /// (nothing appended) when nothing was found. Returns why the body
+    /// cannot be masked otherwise.
+    static func maskJSONLabels(_ raw: UnsafeRawBufferPointer, plan: ResponseMaskingPlan, scratch: PatternScratch,
+                               into out: inout [UInt8], noting labels: inout MaskedLabels) -> Result<Bool, ResponseMaskProblem> {
+        if raw.isEmpty { return .success(false) }
         let inspector = plan.policy.inspector
-        let masked = body.withUnsafeBytes { raw -> Result<Bool, ResponseMaskProblem> in
-            do throws(InspectionError) {
-                var findings = try inspector.scanJSON(raw, scratch: scratch, pointers: false)
-                defer { scratch.recycle(&findings) }
-                if findings.isEmpty { return .success(false) }
-                labels.note(findings, plan: plan.preparedLabelPlan)
-                return .success(Masker.maskJSON(raw, findings: findings, plan: plan.preparedLabelPlan, into: &out))
-            } catch {
-                if case .malformedJSON(let offset, let reason) = error { return .failure(.malformed("byte \(offset): \(reason)")) }
-                return .failure(.uninspectable(error.description))
-            }
-        }
-        switch masked {
-        case .failure(let problem): return problem
-        case .success(true): return nil
-        case .success(false):
-            if out.isEmpty { swap(&out, &body) } else { out.append(contentsOf: body) }
-            return nil
+        do throws(InspectionError) {
+            var findings = try inspector.scanJSON(raw, scratch: scratch, pointers: false)
+            defer { scratch.recycle(&findings) }
+            if findings.isEmpty { return .success(false) }
+            labels.note(findings, plan: plan.preparedLabelPlan)
+            return .success(Masker.maskJSON(raw, findings: findings, plan: plan.preparedLabelPlan, into: &out))
+        } catch {
+            if case .malformedJSON(let offset, let reason) = error { return .failure(.malformed("byte \(offset): \(reason)")) }
+            return .failure(.uninspectable(error.description))
         }
     }
 

@@ -51,6 +51,11 @@ public struct ExchangeContext: Sendable {
         policyDecisionBox = PolicyDecisionBox(decision, refusal: refusal)
     }
 
+    /// Keeps a decision already boxed (shared with other exchanges: `DecisionCache`).
+    mutating func keepPolicyDecision(_ box: PolicyDecisionBox) {
+        policyDecisionBox = box
+    }
+
     public init(requestID: String, routeName: String, clientAddress: String, head: RequestHead,
                 attributes: [String: String] = [:]) {
         self.requestID = requestID
@@ -62,7 +67,7 @@ public struct ExchangeContext: Sendable {
 }
 
 /// An immutable holder of one decision (see `ExchangeContext.policyDecision`).
-private final class PolicyDecisionBox: Sendable {
+final class PolicyDecisionBox: Sendable {
     let decision: PolicyDecision
     let refusal: String?
     init(_ decision: consuming PolicyDecision, refusal: String?) {
