@@ -1,6 +1,101 @@
 // The classification helpers are in include/CByteScan.h (static inline, so
-// they inline into Swift); the JSON string writer is here.
+// they inline into Swift); the JSON string writer and the AVX2 numeric
+// masks are here.
 #include "CByteScan.h"
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#if defined(__x86_64__)
+/// `gh_masks64_of` with AVX2. Each byte gets a class byte, the AND of a
+/// table entry for its low nibble and one for its high nibble; bit b is
+/// set for (high nibble in H_b) and (low nibble in L_b):
+///   7 digit  `0`-`9`          H {3}    L 0-9
+///   6 sep    space `-` `.`    H {2}    L {0, D, E}
+///   5 lead   0x40-0x5F        H {4, 5} L all
+///   4 lead   `(` `+`          H {2}    L {8, B}
+///   3 lower  `a`-`o`          H {6}    L 1-F
+///   2 lower  `p`-`z`          H {7}    L 0-A
+///   1 lower  `_`              H {5}    L {F}
+/// Bytes 0x80 and above get 0 (high-nibble entries 8-F). The bit groups
+/// become masks by moving "any bit of the group" to bit 7 (an add) for
+/// `vpmovmskb`. Colons and quotes are plain compares.
+__attribute__((target("avx2"), always_inline))
+static inline gh_masks64 masks_avx2(const uint8_t *p, int colons) {
+    const __m256i lo = _mm256_setr_epi8(
+        (char)0xE4, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC,
+        (char)0xBC, (char)0xAC, 0x2C, 0x38, 0x28, 0x68, 0x68, 0x2A,
+        (char)0xE4, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC,
+        (char)0xBC, (char)0xAC, 0x2C, 0x38, 0x28, 0x68, 0x68, 0x2A);
+    const __m256i hi = _mm256_setr_epi8(
+        0, 0, 0x50, (char)0x80, 0x20, 0x22, 0x08, 0x04, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0x50, (char)0x80, 0x20, 0x22, 0x08, 0x04, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    gh_masks64 m = { 0, 0, 0, 0, 0, 0 };
+    for (int h = 0; h < 2; h++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * h));
+        __m256i c = _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(v, nibble)),
+                                     _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble)));
+        __m256i lead = _mm256_add_epi8(_mm256_and_si256(c, _mm256_set1_epi8(0x30)), _mm256_set1_epi8(0x70));
+        __m256i lower = _mm256_add_epi8(_mm256_and_si256(c, _mm256_set1_epi8(0x0E)), _mm256_set1_epi8(0x7E));
+        m.digits |= (uint64_t)(uint32_t)_mm256_movemask_epi8(c) << (32 * h);
+        m.seps |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_add_epi8(c, c)) << (32 * h);
+        m.lead |= (uint64_t)(uint32_t)_mm256_movemask_epi8(lead) << (32 * h);
+        m.lower |= (uint64_t)(uint32_t)_mm256_movemask_epi8(lower) << (32 * h);
+        if (colons) {
+            m.colons |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':'))) << (32 * h);
+            m.quotes |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))) << (32 * h);
+        }
+    }
+    return m;
+}
+#endif
+
+typedef gh_masks64 (*classify64)(const uint8_t *p, int colons);
+
+/// `gh_numeric_masks` with the classification `masks` (inlined: each
+/// caller passes a constant). The last block, fewer than 64 bytes, is
+/// read in place unless that would cross into the next page (which might
+/// not be mapped), and the bits past its end are cleared.
+__attribute__((always_inline))
+static inline size_t numeric_masks(classify64 masks, const uint8_t *p, size_t n, int colons, gh_masks64 *out, size_t max) {
+    size_t k = 0;
+    for (; k < max && n >= 64; k++, p += 64, n -= 64) out[k] = masks(p, colons);
+    if (k < max && n > 0) {
+        const uint8_t *q = p;
+        uint8_t pad[64];
+        if (((uintptr_t)p & 4095) > 4096 - 64) {
+            memset(pad, 0, sizeof pad);
+            memcpy(pad, p, n);
+            q = pad;
+        }
+        gh_masks64 t = masks(q, colons);
+        uint64_t in = ((uint64_t)1 << n) - 1;
+        t.digits &= in;
+        t.colons &= in;
+        t.lower &= in;
+        t.quotes &= in;
+        t.seps &= in;
+        t.lead &= in;
+        out[k++] = t;
+    }
+    return k;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static size_t numeric_masks_avx2(const uint8_t *p, size_t n, int colons, gh_masks64 *out, size_t max) {
+    return colons ? numeric_masks(masks_avx2, p, n, 1, out, max) : numeric_masks(masks_avx2, p, n, 0, out, max);
+}
+#endif
+
+size_t gh_numeric_masks(const uint8_t *p, size_t n, int colons, gh_masks64 *out, size_t max) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) return numeric_masks_avx2(p, n, colons, out, max);
+#endif
+    return colons ? numeric_masks(gh_masks64_of, p, n, 1, out, max) : numeric_masks(gh_masks64_of, p, n, 0, out, max);
+}
 
 #if defined(__SSE2__)
 /// Bytes of the sixteen at `p` that need an escape (or, with `ascii_only`,

@@ -7,8 +7,9 @@ internal import CByteScan
 /// bounded repeats and no literal, which Hyperscan runs as automata over
 /// every byte: on JSON API responses (about 18% digits: timestamps, IDs,
 /// amounts) they cost about 4 ms per MiB, more than the whole scan+mask
-/// budget of 300 MB/s. This matcher visits each run of digits (and each
-/// colon, for IPv6) once and checks the same shapes by hand.
+/// budget of 300 MB/s. This matcher visits once each run of digits that
+/// can start a candidate (and each colon, for IPv6) and checks the same
+/// shapes by hand.
 ///
 /// Exactness. For every pattern it reports the candidates Hyperscan reports
 /// (start of match with leftmost-start semantics, and every end), except
@@ -46,59 +47,82 @@ struct NumericMatcher {
         m.run(&found)
     }
 
-    /// Visits every digit run (at its first digit) and, for IPv6, every
-    /// colon, in document order. Sixty-four bytes at a time
-    /// (`gh_digits_colons64`, or `gh_digits_lower64` without IPv6; SSE2),
-    /// each block classified once: its bitmask
-    /// of run starts (a digit whose previous byte is not one) and colons is
-    /// visited bit by bit. Offsets in this loop and in `run(at:length:_:)`
-    /// use wrapping arithmetic: they stay within the buffer's count, so
-    /// the overflow checks only cost (spills and branches per digit run).
+    /// Visits every digit run (at its first digit) that `runsToVisit`
+    /// keeps and, for IPv6, every colon, in document order. Sixty-four
+    /// bytes at a time, each block classified once (`gh_numeric_masks`,
+    /// sixteen blocks per call): its bitmask of run starts (a digit whose
+    /// previous byte is not one) and colons is visited bit by bit. Offsets
+    /// in this loop and in `run(at:length:_:)` use wrapping arithmetic:
+    /// they stay within the buffer's count, so the overflow checks only
+    /// cost (spills and branches per digit run).
     func run(_ found: inout [Finding]) {
         let colons = enabled.ipv6
         var i = 0
         var carry: UInt64 = 0  // 1 when the byte before the block is a digit
         var lowerCarry: UInt64 = 0, quoteCarry: UInt64 = 0  // … a lowercase letter or `_`, a `"`
-        var tail = (SIMD32<UInt8>(), SIMD32<UInt8>())  // the last, partial block, zero-padded
-        while i < n {
-            let m: gh_masks64
-            if i &+ 64 <= n {
-                m = colons ? gh_digits_colons64(p + i) : gh_digits_lower64(p + i)
-            } else {
-                tail = (SIMD32<UInt8>(), SIMD32<UInt8>())
-                m = withUnsafeMutableBytes(of: &tail) { t in
-                    t.baseAddress!.copyMemory(from: p + i, byteCount: n &- i)
-                    let t = t.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    return colons ? gh_digits_colons64(t) : gh_digits_lower64(t)
+        var leadCarry: UInt64 = 0  // … a lead (`gh_seps_lead16`)
+        withUnsafeTemporaryAllocation(of: gh_masks64.self, capacity: 16) { masks in
+            let out = masks.baseAddress!
+            while i < n {
+                let blocks = gh_numeric_masks(p + i, n &- i, colons ? 1 : 0, out, 16)
+                for b in 0..<blocks {
+                    let m = out[b]
+                    let digits = m.digits
+                    var flagged = digits & ~((digits << 1) | carry) & runsToVisit(m, lowerCarry, leadCarry)
+                    carry = digits >> 63
+                    lowerCarry = m.lower >> 63
+                    leadCarry = m.lead >> 63
+                    if colons {
+                        // Colons, except after `"` and not before `:` (a key's `":`,
+                        // which `colon(at:)` would drop); at bit 63 the next byte is unknown.
+                        let quoted = ((m.quotes << 1) | quoteCarry) & ~((m.colons >> 1) | 1 << 63)
+                        flagged |= m.colons & ~quoted
+                    }
+                    quoteCarry = m.quotes >> 63
+                    while flagged != 0 {
+                        let k = flagged.trailingZeroBitCount
+                        flagged &= flagged &- 1
+                        if digits & (1 << UInt64(k)) == 0 {
+                            colon(at: i &+ k, &found)
+                            continue
+                        }
+                        // The run's length from the mask when it ends in this block.
+                        let ends = ~digits & (UInt64.max << UInt64(k))
+                        let length = ends != 0 ? ends.trailingZeroBitCount &- k : 64 &- k &+ self.digits(i &+ 64)
+                        run(at: i &+ k, length: length, &found)
+                    }
+                    i &+= 64
                 }
             }
-            let digits = m.digits
-            // Run starts, except after a lowercase letter or `_` (hex IDs:
-            // `run(at:)` returns at once there, only capitals can start an IBAN).
-            var flagged = digits & ~((digits << 1) | carry) & ~((m.lower << 1) | lowerCarry)
-            carry = digits >> 63
-            lowerCarry = m.lower >> 63
-            if colons {
-                // Colons, except after `"` and not before `:` (a key's `":`,
-                // which `colon(at:)` would drop); at bit 63 the next byte is unknown.
-                let quoted = ((m.quotes << 1) | quoteCarry) & ~((m.colons >> 1) | 1 << 63)
-                flagged |= m.colons & ~quoted
-            }
-            quoteCarry = m.quotes >> 63
-            while flagged != 0 {
-                let k = flagged.trailingZeroBitCount
-                flagged &= flagged &- 1
-                if digits & (1 << UInt64(k)) == 0 {
-                    colon(at: i &+ k, &found)
-                    continue
-                }
-                // The run's length from the mask when it ends in this block.
-                let ends = ~digits & (UInt64.max << UInt64(k))
-                let length = ends != 0 ? ends.trailingZeroBitCount &- k : 64 &- k &+ self.digits(i &+ 64)
-                run(at: i &+ k, length: length, &found)
-            }
-            i &+= 64
         }
+    }
+
+    /// The digits of the block `m` whose run, if it starts there, passes
+    /// the first tests of `run(at:length:_:)`, found by bit arithmetic so
+    /// that the others (`"id": 5`, `item-0005`: most runs) are never
+    /// visited. A run is dropped after a lowercase letter or `_` (hex IDs:
+    /// only capitals can start an IBAN); it is kept after a lead (`+`, `(`,
+    /// a capital), and otherwise only if it is followed by a separator
+    /// (` `, `.`, `-`: every shape below 13 digits continues with one) or
+    /// has at least 13 digits. A run reaching bit 63 counts as followed
+    /// by a separator (its next byte is in the next block). The carries
+    /// are bit 63 of the previous block's `lower` and `lead`.
+    @inline(__always)
+    func runsToVisit(_ m: gh_masks64, _ lowerCarry: UInt64, _ leadCarry: UInt64) -> UInt64 {
+        let d = m.digits
+        // The runs' last digits before a separator, filled down through
+        // each run: distances up to 15, the rest is covered by `long`.
+        var ended = d & ((m.seps >> 1) | 1 << 63)
+        ended |= (ended >> 1) & d
+        let d2 = d & (d >> 1)  // bits k and k+1 digits
+        ended |= (ended >> 2) & d2
+        let d4 = d2 & (d2 >> 2)
+        ended |= (ended >> 4) & d4
+        let d8 = d4 & (d4 >> 4)
+        ended |= (ended >> 8) & d8
+        let long = d8 & (d8 >> 5)  // bits k to k+12 digits
+        let afterLead = (m.lead << 1) | leadCarry
+        return ~((m.lower << 1) | lowerCarry) & (afterLead | ended | long)
     }
 
     /// The colon at `j`: only `::`, or a colon after a hex digit, can be
