@@ -1,6 +1,6 @@
 // The classification helpers are in include/CByteScan.h (static inline, so
-// they inline into Swift); the JSON string writer and the AVX2 numeric
-// masks are here.
+// they inline into Swift); the JSON string writer and the numeric scan's
+// block loop (AVX2 when the CPU has it) are here.
 #include "CByteScan.h"
 #include <string.h>
 #if defined(__x86_64__)
@@ -54,47 +54,97 @@ static inline gh_masks64 masks_avx2(const uint8_t *p, int colons) {
 
 typedef gh_masks64 (*classify64)(const uint8_t *p, int colons);
 
-/// `gh_numeric_masks` with the classification `masks` (inlined: each
-/// caller passes a constant). The last block, fewer than 64 bytes, is
-/// read in place unless that would cross into the next page (which might
-/// not be mapped), and the bits past its end are cleared.
+/// The masks of the block at `p` (`n` bytes left): read in place when
+/// 64 bytes are left, or when fewer and reading 64 stays within the page
+/// (the next one might not be mapped), else from a zero-padded copy; the
+/// bits past the end are cleared.
 __attribute__((always_inline))
-static inline size_t numeric_masks(classify64 masks, const uint8_t *p, size_t n, int colons, gh_masks64 *out, size_t max) {
-    size_t k = 0;
-    for (; k < max && n >= 64; k++, p += 64, n -= 64) out[k] = masks(p, colons);
-    if (k < max && n > 0) {
-        const uint8_t *q = p;
-        uint8_t pad[64];
-        if (((uintptr_t)p & 4095) > 4096 - 64) {
-            memset(pad, 0, sizeof pad);
-            memcpy(pad, p, n);
-            q = pad;
-        }
-        gh_masks64 t = masks(q, colons);
-        uint64_t in = ((uint64_t)1 << n) - 1;
-        t.digits &= in;
-        t.colons &= in;
-        t.lower &= in;
-        t.quotes &= in;
-        t.seps &= in;
-        t.lead &= in;
-        out[k++] = t;
+static inline gh_masks64 block_masks(classify64 masks, const uint8_t *p, size_t n, int colons) {
+    if (n >= 64) return masks(p, colons);
+    uint8_t pad[64];
+    if (((uintptr_t)p & 4095) > 4096 - 64) {
+        memset(pad, 0, sizeof pad);
+        memcpy(pad, p, n);
+        p = pad;
     }
+    gh_masks64 m = masks(p, colons);
+    uint64_t in = ((uint64_t)1 << n) - 1;
+    m.digits &= in;
+    m.colons &= in;
+    m.lower &= in;
+    m.quotes &= in;
+    m.seps &= in;
+    m.lead &= in;
+    return m;
+}
+
+/// The digit-run starts of a block to visit, and its colons for IPv6
+/// (see `gh_numeric_scan`). A run is dropped after a lowercase letter or
+/// `_`; it is kept after a lead (`+`, `(`, a capital), and otherwise only
+/// when a separator (space, `.`, `-`) follows it or it has 13 digits or
+/// more. A run reaching bit 63 counts as followed by a separator (its
+/// next byte is in the next block). Updates the carries in `s`.
+__attribute__((always_inline))
+static inline uint64_t block_visits(gh_masks64 m, gh_numeric_state *s, int colons) {
+    uint64_t d = m.digits;
+    uint64_t starts = d & ~((d << 1) | s->digit);
+    // The runs' last digits before a separator, filled down through each
+    // run: distances up to 15, longer runs are kept by `lng`.
+    uint64_t ended = d & ((m.seps >> 1) | (uint64_t)1 << 63);
+    ended |= (ended >> 1) & d;
+    uint64_t d2 = d & (d >> 1);  // bits k and k+1 digits
+    ended |= (ended >> 2) & d2;
+    uint64_t d4 = d2 & (d2 >> 2);
+    ended |= (ended >> 4) & d4;
+    uint64_t d8 = d4 & (d4 >> 4);
+    ended |= (ended >> 8) & d8;
+    uint64_t lng = d8 & (d8 >> 5);  // bits k to k+12 digits
+    uint64_t after_lead = (m.lead << 1) | s->lead;
+    uint64_t visits = starts & ~((m.lower << 1) | s->lower) & (after_lead | ended | lng);
+    if (colons) {
+        // Colons, except after `"` and not before `:` (a key's `":`, which
+        // the matcher's `colon(at:)` would drop); at bit 63 the next byte is unknown.
+        uint64_t quoted = ((m.quotes << 1) | s->quote) & ~((m.colons >> 1) | (uint64_t)1 << 63);
+        visits |= m.colons & ~quoted;
+    }
+    s->digit = d >> 63;
+    s->lower = m.lower >> 63;
+    s->lead = m.lead >> 63;
+    s->quote = m.quotes >> 63;
+    return visits;
+}
+
+/// `gh_numeric_scan` with the classification `masks` (inlined: each
+/// caller passes a constant). The state is copied in and out: `out` may
+/// alias it as far as the compiler knows, which kept it in memory.
+__attribute__((always_inline))
+static inline size_t numeric_scan(classify64 masks, const uint8_t *p, size_t n, int colons, gh_numeric_state *state,
+                                  gh_numeric_block *out, size_t max) {
+    gh_numeric_state s = *state;
+    size_t k = 0;
+    while (k < max && s.at < n) {
+        size_t at = s.at;
+        gh_masks64 m = block_masks(masks, p + at, n - at, colons);
+        uint64_t visits = block_visits(m, &s, colons);
+        s.at = at + 64;
+        if (visits != 0) out[k++] = (gh_numeric_block){ at, m.digits, visits };
+    }
+    *state = s;
     return k;
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
-static size_t numeric_masks_avx2(const uint8_t *p, size_t n, int colons, gh_masks64 *out, size_t max) {
-    return colons ? numeric_masks(masks_avx2, p, n, 1, out, max) : numeric_masks(masks_avx2, p, n, 0, out, max);
+static size_t numeric_scan_avx2(const uint8_t *p, size_t n, int colons, gh_numeric_state *s, gh_numeric_block *out, size_t max) {
+    return colons ? numeric_scan(masks_avx2, p, n, 1, s, out, max) : numeric_scan(masks_avx2, p, n, 0, s, out, max);
 }
 #endif
 
-size_t gh_numeric_masks(const uint8_t *p, size_t n, int colons, gh_masks64 *out, size_t max) {
+size_t gh_numeric_scan(const uint8_t *p, size_t n, int colons, gh_numeric_state *s, gh_numeric_block *out, size_t max) {
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2")) return numeric_masks_avx2(p, n, colons, out, max);
+    if (__builtin_cpu_supports("avx2")) return numeric_scan_avx2(p, n, colons, s, out, max);
 #endif
-    return colons ? numeric_masks(gh_masks64_of, p, n, 1, out, max) : numeric_masks(gh_masks64_of, p, n, 0, out, max);
+    return colons ? numeric_scan(gh_masks64_of, p, n, 1, s, out, max) : numeric_scan(gh_masks64_of, p, n, 0, s, out, max);
 }
 
 #if defined(__SSE2__)

@@ -90,7 +90,7 @@ final class NumericMatcherTests: XCTestCase {
         }
     }
 
-    /// The runs `NumericMatcher.runsToVisit` drops by bit arithmetic, and
+    /// The runs `gh_numeric_scan` drops by bit arithmetic (for `NumericMatcher`), and
     /// the carries between 64-byte blocks: a candidate, or a bare digit run
     /// of 1 to 20 digits between a random lead and follower byte, placed so
     /// that it starts or ends around a block boundary (offsets 56-71 and

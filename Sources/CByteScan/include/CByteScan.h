@@ -7,7 +7,7 @@
 // compare and movemask instructions; these static inline helpers compile
 // to a handful of them and are inlined into the Swift callers. Other
 // targets get a portable loop with the same results. The numeric scan's
-// block masks (`gh_numeric_masks`, in byte_scan.c) use AVX2 when the CPU
+// block loop (`gh_numeric_scan`, in byte_scan.c) uses AVX2 when the CPU
 // has it.
 //
 // Each `…16` function reads exactly 16 bytes at `p`, `gh_masks64_of`
@@ -107,17 +107,27 @@ static inline gh_masks64 gh_masks64_of(const uint8_t *p, int colons) {
     return m;
 }
 
-/// The masks of the `n` bytes at `p`, 64 at a time, into `out[0..<k]`
-/// (`colons` 0: `colons` and `quotes` left 0), the last block as if
-/// zero-padded; returns k, the number of blocks, at most `max`. With
-/// AVX2 (checked at run time) a nibble-table classification, two table
-/// look-ups per 32 bytes for all classes, about a third of the SSE2
-/// compares; without it `gh_masks64_of`. Not inline, and a block array
-/// rather than one call per block: AVX2 code cannot be inlined into
-/// callers compiled for the x86-64 baseline, so each call costs a
-/// dispatch. The last block is read in place when that stays within its
-/// page (bytes past `n` are read but masked off).
-size_t gh_numeric_masks(const uint8_t *p, size_t n, int colons, gh_masks64 *out, size_t max);
+/// Where `gh_numeric_scan` is: the next block's offset, and bit 63 of
+/// the previous block's digits, lowercase, leads and quotes. Zero to start.
+typedef struct { size_t at; uint64_t digit; uint64_t lower; uint64_t lead; uint64_t quote; } gh_numeric_state;
+
+/// A block with something for the numeric matcher to visit: its offset,
+/// its digits, and the bits to visit (digit-run starts and, for IPv6, colons).
+typedef struct { uint64_t at; uint64_t digits; uint64_t visits; } gh_numeric_block;
+
+/// The candidate filter of the numeric matcher (`NumericMatcher`): scans
+/// the `n` bytes at `p` 64 at a time from `s->at`, and writes to `out`
+/// the blocks with a digit run that passes the matcher's first tests (or,
+/// with `colons`, a colon it would look at), at most `max`; returns their
+/// count and leaves `s` after the last block scanned (`s->at >= n` at the
+/// end). Block masks from `gh_masks64_of`, or with AVX2 (checked at run
+/// time) from a nibble-table classification: two table look-ups per 32
+/// bytes for all classes, about a third of the SSE2 compares. Not inline,
+/// and a loop rather than one call per block: AVX2 code cannot be inlined
+/// into callers compiled for the x86-64 baseline, and most blocks have
+/// nothing to visit. The last block is read in place when that stays
+/// within its page (bytes past `n` are read but masked off).
+size_t gh_numeric_scan(const uint8_t *p, size_t n, int colons, gh_numeric_state *s, gh_numeric_block *out, size_t max);
 
 /// Bytes a JSON string scan must stop at: `"`, `\`, control characters
 /// (below 0x20) and non-ASCII bytes (0x80 and above).

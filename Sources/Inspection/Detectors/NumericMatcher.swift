@@ -47,41 +47,28 @@ struct NumericMatcher {
         m.run(&found)
     }
 
-    /// Visits every digit run (at its first digit) that `runsToVisit`
-    /// keeps and, for IPv6, every colon, in document order. Sixty-four
-    /// bytes at a time, each block classified once (`gh_numeric_masks`,
-    /// sixteen blocks per call): its bitmask of run starts (a digit whose
-    /// previous byte is not one) and colons is visited bit by bit. Offsets
-    /// in this loop and in `run(at:length:_:)` use wrapping arithmetic:
-    /// they stay within the buffer's count, so the overflow checks only
-    /// cost (spills and branches per digit run).
+    /// Visits every digit run (at its first digit) that can start a
+    /// candidate and, for IPv6, every colon that can be part of one, in
+    /// document order. `gh_numeric_scan` classifies the bytes 64 at a time
+    /// and drops by bit arithmetic the runs that would fail the first
+    /// tests of `run(at:length:_:)` (most runs: `"id": 5`, `item-0005`);
+    /// this loop visits the bits it returns. Offsets in this loop and in
+    /// `run(at:length:_:)` use wrapping arithmetic: they stay within the
+    /// buffer's count, so the overflow checks only cost (spills and
+    /// branches per digit run).
     func run(_ found: inout [Finding]) {
-        let colons = enabled.ipv6
-        var i = 0
-        var carry: UInt64 = 0  // 1 when the byte before the block is a digit
-        var lowerCarry: UInt64 = 0, quoteCarry: UInt64 = 0  // … a lowercase letter or `_`, a `"`
-        var leadCarry: UInt64 = 0  // … a lead (`gh_seps_lead16`)
-        withUnsafeTemporaryAllocation(of: gh_masks64.self, capacity: 16) { masks in
-            let out = masks.baseAddress!
-            while i < n {
-                let blocks = gh_numeric_masks(p + i, n &- i, colons ? 1 : 0, out, 16)
-                for b in 0..<blocks {
-                    let m = out[b]
-                    let digits = m.digits
-                    var flagged = digits & ~((digits << 1) | carry) & runsToVisit(m, lowerCarry, leadCarry)
-                    carry = digits >> 63
-                    lowerCarry = m.lower >> 63
-                    leadCarry = m.lead >> 63
-                    if colons {
-                        // Colons, except after `"` and not before `:` (a key's `":`,
-                        // which `colon(at:)` would drop); at bit 63 the next byte is unknown.
-                        let quoted = ((m.quotes << 1) | quoteCarry) & ~((m.colons >> 1) | 1 << 63)
-                        flagged |= m.colons & ~quoted
-                    }
-                    quoteCarry = m.quotes >> 63
-                    while flagged != 0 {
-                        let k = flagged.trailingZeroBitCount
-                        flagged &= flagged &- 1
+        let colons: Int32 = enabled.ipv6 ? 1 : 0
+        var state = gh_numeric_state()
+        withUnsafeTemporaryAllocation(of: gh_numeric_block.self, capacity: 16) { blocks in
+            let out = blocks.baseAddress!
+            while state.at < n {
+                let count = gh_numeric_scan(p, n, colons, &state, out, 16)
+                for b in 0..<count {
+                    let i = Int(truncatingIfNeeded: out[b].at), digits = out[b].digits
+                    var visits = out[b].visits
+                    while visits != 0 {
+                        let k = visits.trailingZeroBitCount
+                        visits &= visits &- 1
                         if digits & (1 << UInt64(k)) == 0 {
                             colon(at: i &+ k, &found)
                             continue
@@ -91,38 +78,9 @@ struct NumericMatcher {
                         let length = ends != 0 ? ends.trailingZeroBitCount &- k : 64 &- k &+ self.digits(i &+ 64)
                         run(at: i &+ k, length: length, &found)
                     }
-                    i &+= 64
                 }
             }
         }
-    }
-
-    /// The digits of the block `m` whose run, if it starts there, passes
-    /// the first tests of `run(at:length:_:)`, found by bit arithmetic so
-    /// that the others (`"id": 5`, `item-0005`: most runs) are never
-    /// visited. A run is dropped after a lowercase letter or `_` (hex IDs:
-    /// only capitals can start an IBAN); it is kept after a lead (`+`, `(`,
-    /// a capital), and otherwise only if it is followed by a separator
-    /// (` `, `.`, `-`: every shape below 13 digits continues with one) or
-    /// has at least 13 digits. A run reaching bit 63 counts as followed
-    /// by a separator (its next byte is in the next block). The carries
-    /// are bit 63 of the previous block's `lower` and `lead`.
-    @inline(__always)
-    func runsToVisit(_ m: gh_masks64, _ lowerCarry: UInt64, _ leadCarry: UInt64) -> UInt64 {
-        let d = m.digits
-        // The runs' last digits before a separator, filled down through
-        // each run: distances up to 15, the rest is covered by `long`.
-        var ended = d & ((m.seps >> 1) | 1 << 63)
-        ended |= (ended >> 1) & d
-        let d2 = d & (d >> 1)  // bits k and k+1 digits
-        ended |= (ended >> 2) & d2
-        let d4 = d2 & (d2 >> 2)
-        ended |= (ended >> 4) & d4
-        let d8 = d4 & (d4 >> 4)
-        ended |= (ended >> 8) & d8
-        let long = d8 & (d8 >> 5)  // bits k to k+12 digits
-        let afterLead = (m.lead << 1) | leadCarry
-        return ~((m.lower << 1) | lowerCarry) & (afterLead | ended | long)
     }
 
     /// The colon at `j`: only `::`, or a colon after a hex digit, can be
