@@ -1,6 +1,6 @@
 // The classification helpers are in include/CByteScan.h (static inline, so
 // they inline into Swift); the JSON string writer and the numeric scan's
-// block loop (AVX2 when the CPU has it) are here.
+// block loop (AVX2 or SSSE3 when the CPU has it) are here.
 #include "CByteScan.h"
 #include <string.h>
 #if defined(__x86_64__)
@@ -46,6 +46,34 @@ static inline gh_masks64 masks_avx2(const uint8_t *p, int colons) {
         if (colons) {
             m.colons |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':'))) << (32 * h);
             m.quotes |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))) << (32 * h);
+        }
+    }
+    return m;
+}
+
+/// `masks_avx2` sixteen bytes at a time with SSSE3 (`pshufb`), for CPUs
+/// without AVX2: the same tables and bit groups.
+__attribute__((target("ssse3"), always_inline))
+static inline gh_masks64 masks_ssse3(const uint8_t *p, int colons) {
+    const __m128i lo = _mm_setr_epi8(
+        (char)0xE4, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC,
+        (char)0xBC, (char)0xAC, 0x2C, 0x38, 0x28, 0x68, 0x68, 0x2A);
+    const __m128i hi = _mm_setr_epi8(0, 0, 0x50, (char)0x80, 0x20, 0x22, 0x08, 0x04, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m128i nibble = _mm_set1_epi8(0x0F);
+    gh_masks64 m = { 0, 0, 0, 0, 0, 0 };
+    for (int h = 0; h < 4; h++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * h));
+        __m128i c = _mm_and_si128(_mm_shuffle_epi8(lo, _mm_and_si128(v, nibble)),
+                                  _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(v, 4), nibble)));
+        __m128i lead = _mm_add_epi8(_mm_and_si128(c, _mm_set1_epi8(0x30)), _mm_set1_epi8(0x70));
+        __m128i lower = _mm_add_epi8(_mm_and_si128(c, _mm_set1_epi8(0x0E)), _mm_set1_epi8(0x7E));
+        m.digits |= (uint64_t)(uint32_t)_mm_movemask_epi8(c) << (16 * h);
+        m.seps |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_add_epi8(c, c)) << (16 * h);
+        m.lead |= (uint64_t)(uint32_t)_mm_movemask_epi8(lead) << (16 * h);
+        m.lower |= (uint64_t)(uint32_t)_mm_movemask_epi8(lower) << (16 * h);
+        if (colons) {
+            m.colons |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':'))) << (16 * h);
+            m.quotes |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))) << (16 * h);
         }
     }
     return m;
@@ -138,11 +166,17 @@ __attribute__((target("avx2")))
 static size_t numeric_scan_avx2(const uint8_t *p, size_t n, int colons, gh_numeric_state *s, gh_numeric_block *out, size_t max) {
     return colons ? numeric_scan(masks_avx2, p, n, 1, s, out, max) : numeric_scan(masks_avx2, p, n, 0, s, out, max);
 }
+
+__attribute__((target("ssse3")))
+static size_t numeric_scan_ssse3(const uint8_t *p, size_t n, int colons, gh_numeric_state *s, gh_numeric_block *out, size_t max) {
+    return colons ? numeric_scan(masks_ssse3, p, n, 1, s, out, max) : numeric_scan(masks_ssse3, p, n, 0, s, out, max);
+}
 #endif
 
 size_t gh_numeric_scan(const uint8_t *p, size_t n, int colons, gh_numeric_state *s, gh_numeric_block *out, size_t max) {
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx2")) return numeric_scan_avx2(p, n, colons, s, out, max);
+    if (__builtin_cpu_supports("ssse3")) return numeric_scan_ssse3(p, n, colons, s, out, max);
 #endif
     return colons ? numeric_scan(gh_masks64_of, p, n, 1, s, out, max) : numeric_scan(gh_masks64_of, p, n, 0, s, out, max);
 }

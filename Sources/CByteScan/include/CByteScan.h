@@ -7,8 +7,8 @@
 // compare and movemask instructions; these static inline helpers compile
 // to a handful of them and are inlined into the Swift callers. Other
 // targets get a portable loop with the same results. The numeric scan's
-// block loop (`gh_numeric_scan`, in byte_scan.c) uses AVX2 when the CPU
-// has it.
+// block loop (`gh_numeric_scan`, in byte_scan.c) uses AVX2 or SSSE3 when
+// the CPU has it.
 //
 // Each `…16` function reads exactly 16 bytes at `p`, `gh_masks64_of`
 // 64 (the caller guarantees they are in bounds); masks have one bit per
@@ -120,9 +120,10 @@ typedef struct { uint64_t at; uint64_t digits; uint64_t visits; } gh_numeric_blo
 /// the blocks with a digit run that passes the matcher's first tests (or,
 /// with `colons`, a colon it would look at), at most `max`; returns their
 /// count and leaves `s` after the last block scanned (`s->at >= n` at the
-/// end). Block masks from `gh_masks64_of`, or with AVX2 (checked at run
-/// time) from a nibble-table classification: two table look-ups per 32
-/// bytes for all classes, about a third of the SSE2 compares. Not inline,
+/// end). Block masks from a nibble-table classification with AVX2 or
+/// SSSE3 (checked at run time): two table look-ups per 32 (16) bytes for
+/// all classes, about a third (two thirds) of the SSE2 compares of
+/// `gh_masks64_of`, the fallback. Not inline,
 /// and a loop rather than one call per block: AVX2 code cannot be inlined
 /// into callers compiled for the x86-64 baseline, and most blocks have
 /// nothing to visit. The last block is read in place when that stays
