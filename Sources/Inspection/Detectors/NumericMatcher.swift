@@ -7,8 +7,9 @@ internal import CByteScan
 /// bounded repeats and no literal, which Hyperscan runs as automata over
 /// every byte: on JSON API responses (about 18% digits: timestamps, IDs,
 /// amounts) they cost about 4 ms per MiB, more than the whole scan+mask
-/// budget of 300 MB/s. This matcher visits each run of digits (and each
-/// colon, for IPv6) once and checks the same shapes by hand.
+/// budget of 300 MB/s. This matcher visits once each run of digits that
+/// can start a candidate (and each colon, for IPv6) and checks the same
+/// shapes by hand.
 ///
 /// Exactness. For every pattern it reports the candidates Hyperscan reports
 /// (start of match with leftmost-start semantics, and every end), except
@@ -46,58 +47,39 @@ struct NumericMatcher {
         m.run(&found)
     }
 
-    /// Visits every digit run (at its first digit) and, for IPv6, every
-    /// colon, in document order. Sixty-four bytes at a time
-    /// (`gh_digits_colons64`, or `gh_digits_lower64` without IPv6; SSE2),
-    /// each block classified once: its bitmask
-    /// of run starts (a digit whose previous byte is not one) and colons is
-    /// visited bit by bit. Offsets in this loop and in `run(at:length:_:)`
-    /// use wrapping arithmetic: they stay within the buffer's count, so
-    /// the overflow checks only cost (spills and branches per digit run).
+    /// Visits every digit run (at its first digit) that can start a
+    /// candidate and, for IPv6, every colon that can be part of one, in
+    /// document order. `gh_numeric_scan` classifies the bytes 64 at a time
+    /// and drops by bit arithmetic the runs that would fail the first
+    /// tests of `run(at:length:_:)` (most runs: `"id": 5`, `item-0005`);
+    /// this loop visits the bits it returns. Offsets in this loop and in
+    /// `run(at:length:_:)` use wrapping arithmetic: they stay within the
+    /// buffer's count, so the overflow checks only cost (spills and
+    /// branches per digit run).
     func run(_ found: inout [Finding]) {
-        let colons = enabled.ipv6
-        var i = 0
-        var carry: UInt64 = 0  // 1 when the byte before the block is a digit
-        var lowerCarry: UInt64 = 0, quoteCarry: UInt64 = 0  // … a lowercase letter or `_`, a `"`
-        var tail = (SIMD32<UInt8>(), SIMD32<UInt8>())  // the last, partial block, zero-padded
-        while i < n {
-            let m: gh_masks64
-            if i &+ 64 <= n {
-                m = colons ? gh_digits_colons64(p + i) : gh_digits_lower64(p + i)
-            } else {
-                tail = (SIMD32<UInt8>(), SIMD32<UInt8>())
-                m = withUnsafeMutableBytes(of: &tail) { t in
-                    t.baseAddress!.copyMemory(from: p + i, byteCount: n &- i)
-                    let t = t.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                    return colons ? gh_digits_colons64(t) : gh_digits_lower64(t)
+        let colons: Int32 = enabled.ipv6 ? 1 : 0
+        var state = gh_numeric_state()
+        withUnsafeTemporaryAllocation(of: gh_numeric_block.self, capacity: 16) { blocks in
+            let out = blocks.baseAddress!
+            while state.at < n {
+                let count = gh_numeric_scan(p, n, colons, &state, out, 16)
+                for b in 0..<count {
+                    let i = Int(truncatingIfNeeded: out[b].at), digits = out[b].digits
+                    var visits = out[b].visits
+                    while visits != 0 {
+                        let k = visits.trailingZeroBitCount
+                        visits &= visits &- 1
+                        if digits & (1 << UInt64(k)) == 0 {
+                            colon(at: i &+ k, &found)
+                            continue
+                        }
+                        // The run's length from the mask when it ends in this block.
+                        let ends = ~digits & (UInt64.max << UInt64(k))
+                        let length = ends != 0 ? ends.trailingZeroBitCount &- k : 64 &- k &+ self.digits(i &+ 64)
+                        run(at: i &+ k, length: length, &found)
+                    }
                 }
             }
-            let digits = m.digits
-            // Run starts, except after a lowercase letter or `_` (hex IDs:
-            // `run(at:)` returns at once there, only capitals can start an IBAN).
-            var flagged = digits & ~((digits << 1) | carry) & ~((m.lower << 1) | lowerCarry)
-            carry = digits >> 63
-            lowerCarry = m.lower >> 63
-            if colons {
-                // Colons, except after `"` and not before `:` (a key's `":`,
-                // which `colon(at:)` would drop); at bit 63 the next byte is unknown.
-                let quoted = ((m.quotes << 1) | quoteCarry) & ~((m.colons >> 1) | 1 << 63)
-                flagged |= m.colons & ~quoted
-            }
-            quoteCarry = m.quotes >> 63
-            while flagged != 0 {
-                let k = flagged.trailingZeroBitCount
-                flagged &= flagged &- 1
-                if digits & (1 << UInt64(k)) == 0 {
-                    colon(at: i &+ k, &found)
-                    continue
-                }
-                // The run's length from the mask when it ends in this block.
-                let ends = ~digits & (UInt64.max << UInt64(k))
-                let length = ends != 0 ? ends.trailingZeroBitCount &- k : 64 &- k &+ self.digits(i &+ 64)
-                run(at: i &+ k, length: length, &found)
-            }
-            i &+= 64
         }
     }
 
