@@ -7,7 +7,7 @@
 # peak RSS while streaming 1 GiB through it in each direction.
 #
 # Usage: Benchmarks/compare.sh [--rounds N] [--duration S] [--connections C] [--skip-memory] [--with-recording]
-#                               [--group-commit-delay-us N]
+#                               [--group-commit-delay-us N] [--page-size BYTES]
 #                               [--with-tls] [--with-masking] [--with-identity] [--no-build]
 #   --no-build uses the existing .build/release/gatehouse (needed when the
 #   whole run is wrapped in `flock /tmp/gatehouse-swift-build.lock`, which the build would wait on).
@@ -16,6 +16,8 @@
 #   with each gateway's CPU (user+system) per request.
 #   --group-commit-delay-us N sets recording.group_commit_delay_us for the
 #   recording runs (default: the gateway's, 0).
+#   --page-size BYTES sets recording.page_size_bytes for the recording runs
+#   (a new database per run; default: the gateway's, 4096).
 #   --with-tls also measures TLS listeners: nginx and Gatehouse terminating
 #   TLS with the same test certificate (ECDSA P-256, generated per run),
 #   keep-alive, same plain upstream (ports 19011/19013); reported as a ratio.
@@ -40,6 +42,7 @@ WITH_MASKING=0
 WITH_IDENTITY=0
 NO_BUILD=0
 GROUP_COMMIT=""
+PAGE_SIZE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -48,6 +51,7 @@ while [ $# -gt 0 ]; do
     --skip-memory) SKIP_MEMORY=1; shift ;;
     --with-recording) WITH_RECORDING=1; shift ;;
     --group-commit-delay-us) GROUP_COMMIT=", \"group_commit_delay_us\": $2"; shift 2 ;;
+    --page-size) PAGE_SIZE=", \"page_size_bytes\": $2"; shift 2 ;;
     --with-tls) WITH_TLS=1; shift ;;
     --with-masking) WITH_MASKING=1; shift ;;
     --with-identity) WITH_IDENTITY=1; shift ;;
@@ -169,7 +173,7 @@ for mode in strict async; do
   "identity": { "mode": "off" },
   "listeners": [ { "address": "127.0.0.1", "port": $port } ],
   "routes": [ { "name": "bench", "upstream": "http://127.0.0.1:$UP_PORT" } ],
-  "recording": { "path": "$WORK/audit-$mode.db", "durability": "$mode"$GROUP_COMMIT }
+  "recording": { "path": "$WORK/audit-$mode.db", "durability": "$mode"$GROUP_COMMIT$PAGE_SIZE }
 }
 GH
 done
