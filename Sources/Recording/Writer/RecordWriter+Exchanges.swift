@@ -81,18 +81,24 @@ extension RecordWriter {
             failed: o.outcome == .failed ? 1 : 0, abandoned: o.outcome == .abandoned ? 1 : 0,
             bytesIn: Int64(clamping: o.bytesIn), bytesOut: Int64(clamping: o.bytesOut)))
         for d in o.decisions { sessionDeltas.addAction(sessionID, d.action) }
-        if let u = sessions.touching(id: sessionID, at: o.finishedAt) { sessions.apply(u) }
+        sessions.touch(id: sessionID, at: o.finishedAt)
     }
 
     /// Finds or creates the session this start belongs to.
     private func resolveSession(for s: ExchangeStart) throws(SQLiteError) -> Int64 {
         let key = storedKey(SessionGrouping.key(headers: s.requestHeaders, sessionHeader: config.sessionHeader,
                                                 subject: s.identity?.subject, clientAddress: s.clientAddress))
-        var latest = sessions.lookup(key)
+        let cached = sessions.lookup(key)
+        var latest = cached?.candidate
         if latest == nil { latest = try findLatestSession(key) }
         switch SessionGrouping.decide(key: key, at: s.startedAt, latest: latest, idleGapMs: config.sessionIdleGapMs) {
         case .join(let id):
-            sessions.apply(.init(key: key, candidate: .init(id: id, lastSeen: max(latest?.lastSeen ?? .min, s.startedAt))))
+            let seen = max(latest?.lastSeen ?? .min, s.startedAt)
+            if let cached, cached.id == id {
+                cached.lastSeen = seen
+            } else {
+                sessions.remember(key, id: id, lastSeen: seen)
+            }
             return id
         case .startNew:
             let st = statements.insertSession
@@ -107,7 +113,7 @@ extension RecordWriter {
             try st.step()
             st.reset()
             let id = db.lastInsertRowID
-            sessions.apply(.init(key: key, candidate: .init(id: id, lastSeen: s.startedAt)))
+            sessions.remember(key, id: id, lastSeen: s.startedAt)
             return id
         }
     }

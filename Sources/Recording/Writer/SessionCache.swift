@@ -3,9 +3,22 @@
 /// in-transaction state; the writer clears it whenever a transaction rolls
 /// back or retention deletes sessions, and then falls back to the database.
 struct SessionCache {
-    struct Update {
-        var key: SessionGrouping.Key
-        var candidate: SessionGrouping.Candidate
+    /// One cached session, shared by both maps and updated in place: an
+    /// exchange joining it, or an outcome touching it, costs no second
+    /// hash of its key (a string: ≈ 570 instructions a hash, four per
+    /// exchange when the candidate was a value in the key map).
+    final class Entry {
+        let key: SessionGrouping.Key
+        let id: Int64
+        var lastSeen: Int64
+
+        init(key: SessionGrouping.Key, id: Int64, lastSeen: Int64) {
+            self.key = key
+            self.id = id
+            self.lastSeen = lastSeen
+        }
+
+        var candidate: SessionGrouping.Candidate { .init(id: id, lastSeen: lastSeen) }
     }
 
     /// A route or decision action stored in a session's `routes_json` or
@@ -16,8 +29,8 @@ struct SessionCache {
         var name: String
     }
 
-    private var byKey: [SessionGrouping.Key: SessionGrouping.Candidate] = [:]
-    private var keyByID: [Int64: SessionGrouping.Key] = [:]
+    private var byKey: [SessionGrouping.Key: Entry] = [:]
+    private var byID: [Int64: Entry] = [:]
     /// Labels known to be stored (or written in the open transaction), so a
     /// batch runs no statement to add what a session already has.
     private var labels = Set<Label>()
@@ -26,23 +39,27 @@ struct SessionCache {
 
     init(limit: Int = 16_384) { self.limit = limit }
 
-    func lookup(_ key: SessionGrouping.Key) -> SessionGrouping.Candidate? { byKey[key] }
+    /// The latest session cached for `key`.
+    func lookup(_ key: SessionGrouping.Key) -> Entry? { byKey[key] }
 
-    mutating func apply(_ u: Update) {
+    /// Session `id` is now the latest for `key`, last seen at `lastSeen`.
+    /// Callers that hold the key's entry for the same session update it in
+    /// place instead (`Entry.lastSeen`).
+    mutating func remember(_ key: SessionGrouping.Key, id: Int64, lastSeen: Int64) {
+        let entry = Entry(key: key, id: id, lastSeen: lastSeen)
         // One hash of the key in the common case (the count test first).
-        if byKey.count >= limit && byKey[u.key] == nil { removeAll() }
-        if let old = byKey.updateValue(u.candidate, forKey: u.key) {
-            if old.id == u.candidate.id { return }  // the same session, seen later: its key is already mapped
-            keyByID[old.id] = nil
+        if byKey.count >= limit && byKey[key] == nil { removeAll() }
+        if let old = byKey.updateValue(entry, forKey: key), old.id != id, byID[old.id] === old {
+            byID[old.id] = nil
         }
-        keyByID[u.candidate.id] = u.key
+        byID[id] = entry
     }
 
-    /// The update that moves session `id`'s last activity to `time`, if the
-    /// session is cached.
-    func touching(id: Int64, at time: Int64) -> Update? {
-        guard let key = keyByID[id], let c = byKey[key], c.id == id else { return nil }
-        return Update(key: key, candidate: .init(id: id, lastSeen: max(c.lastSeen, time)))
+    /// Moves session `id`'s last activity to `time`, if it is cached (by
+    /// its ID: no hash of its key).
+    func touch(id: Int64, at time: Int64) {
+        guard let entry = byID[id] else { return }
+        entry.lastSeen = max(entry.lastSeen, time)
     }
 
     func has(_ label: Label) -> Bool { labels.contains(label) }
@@ -54,7 +71,7 @@ struct SessionCache {
 
     mutating func removeAll() {
         byKey.removeAll(keepingCapacity: true)
-        keyByID.removeAll(keepingCapacity: true)
+        byID.removeAll(keepingCapacity: true)
         labels.removeAll(keepingCapacity: true)
     }
 }
