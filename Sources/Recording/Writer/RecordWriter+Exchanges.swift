@@ -20,14 +20,16 @@ extension RecordWriter {
             if o.outcome == .inFlight {
                 return .failure(.invalidRecord("outcome record for \(o.requestID) has outcome in_flight"))
             }
-            guard let row = inFlight.lookup(o.requestID) else {
+            // Taken out at once (one hash of the request ID, not a lookup
+            // and a removal): if writing it fails, the batch is rolled back
+            // and `undo` puts the exchange back in flight.
+            guard let row = inFlight.take(o.requestID) else {
                 return .failure(.unknownExchange(requestID: o.requestID))
             }
+            undo.removed(o.requestID, row)
             _ = try appendRecord(at: o.finishedAt, session: row.sessionID) {
                 encoder.appendOutcome(o, sessionID: row.sessionID, to: block)
             }
-            inFlight.remove(o.requestID)
-            undo.removed(o.requestID, row)
             finished(o, sessionID: row.sessionID)
             return .success(())
         case .complete(let s, let o):

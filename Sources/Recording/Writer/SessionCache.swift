@@ -101,6 +101,9 @@ struct InFlightIndex {
 
     mutating func remove(_ requestID: String) { rows[requestID] = nil }
 
+    /// Removes and returns the exchange's row, nil if it is not in flight.
+    mutating func take(_ requestID: String) -> Row? { rows.removeValue(forKey: requestID) }
+
     mutating func removeAll() { rows.removeAll(keepingCapacity: true) }
 
     var count: Int { rows.count }
