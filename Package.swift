@@ -42,7 +42,7 @@ let package = Package(
         // Bearer JWT verification, JWKS/discovery key store, the identity stage.
         .target(name: "Identity", dependencies: ["GatehouseCore", "TLS", "Policy", "HTTP1"], swiftSettings: dataPath),
         .target(name: "GatewayConfig", dependencies: ["GatehouseCore"], swiftSettings: strict),
-        .target(name: "Recording", dependencies: ["GatehouseCore", "CSQLite", "CByteScan"], swiftSettings: strict),
+        .target(name: "Recording", dependencies: ["GatehouseCore", "CSQLite", "CByteScan"], swiftSettings: dataPath),
         .target(name: "Gateway",
                 dependencies: ["GatehouseCore", "Reactor", "HTTP1", "Policy", "Inspection", "GatewayConfig", "Recording", "Identity",
                                "TLS", "CLinuxShims"],
