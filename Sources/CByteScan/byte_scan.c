@@ -8,6 +8,15 @@
 #endif
 
 #if defined(__x86_64__)
+/// The class bits of a byte's low and high nibble (see `masks_avx2`),
+/// shared by the AVX2 and SSSE3 classifications.
+static const uint8_t numeric_low_nibbles[16] = {
+    0xE4, 0xAC, 0xAC, 0xAC, 0xAC, 0xAC, 0xAC, 0xAC, 0xBC, 0xAC, 0x2C, 0x38, 0x28, 0x68, 0x68, 0x2A,
+};
+static const uint8_t numeric_high_nibbles[16] = {
+    0, 0, 0x50, 0x80, 0x20, 0x22, 0x08, 0x04, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /// `gh_masks64_of` with AVX2. Each byte gets a class byte, the AND of a
 /// table entry for its low nibble and one for its high nibble; bit b is
 /// set for (high nibble in H_b) and (low nibble in L_b):
@@ -23,14 +32,8 @@
 /// `vpmovmskb`. Colons and quotes are plain compares.
 __attribute__((target("avx2"), always_inline))
 static inline gh_masks64 masks_avx2(const uint8_t *p, int colons) {
-    const __m256i lo = _mm256_setr_epi8(
-        (char)0xE4, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC,
-        (char)0xBC, (char)0xAC, 0x2C, 0x38, 0x28, 0x68, 0x68, 0x2A,
-        (char)0xE4, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC,
-        (char)0xBC, (char)0xAC, 0x2C, 0x38, 0x28, 0x68, 0x68, 0x2A);
-    const __m256i hi = _mm256_setr_epi8(
-        0, 0, 0x50, (char)0x80, 0x20, 0x22, 0x08, 0x04, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0x50, (char)0x80, 0x20, 0x22, 0x08, 0x04, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m256i lo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)numeric_low_nibbles));
+    const __m256i hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)numeric_high_nibbles));
     const __m256i nibble = _mm256_set1_epi8(0x0F);
     gh_masks64 m = { 0, 0, 0, 0, 0, 0 };
     for (int h = 0; h < 2; h++) {
@@ -55,10 +58,8 @@ static inline gh_masks64 masks_avx2(const uint8_t *p, int colons) {
 /// without AVX2: the same tables and bit groups.
 __attribute__((target("ssse3"), always_inline))
 static inline gh_masks64 masks_ssse3(const uint8_t *p, int colons) {
-    const __m128i lo = _mm_setr_epi8(
-        (char)0xE4, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC, (char)0xAC,
-        (char)0xBC, (char)0xAC, 0x2C, 0x38, 0x28, 0x68, 0x68, 0x2A);
-    const __m128i hi = _mm_setr_epi8(0, 0, 0x50, (char)0x80, 0x20, 0x22, 0x08, 0x04, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m128i lo = _mm_loadu_si128((const __m128i *)numeric_low_nibbles);
+    const __m128i hi = _mm_loadu_si128((const __m128i *)numeric_high_nibbles);
     const __m128i nibble = _mm_set1_epi8(0x0F);
     gh_masks64 m = { 0, 0, 0, 0, 0, 0 };
     for (int h = 0; h < 4; h++) {
