@@ -11,7 +11,10 @@
 #   CONNECTIONS (64), RECORDING_JSON (extra keys for the "recording" object,
 #   e.g. '"group_commit_delay_us": 500'), GATEHOUSE (the binary; default
 #   .build/release/gatehouse), SYSCALLS=1 (also count system calls per thread
-#   and per call for 3 s with `perf stat`/`perf record`; needs root).
+#   and per call for 3 s with `perf stat`/`perf record`; needs root),
+#   PROFILE=FILE (also sample the whole machine for 3 s with `perf record -a
+#   -g`, cpu-clock, into FILE: where the CPU goes by process and symbol,
+#   kernel included; needs root).
 # Ports 19331/19332. Run it under `flock /tmp/gatehouse-swift-build.lock`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -59,6 +62,10 @@ if [ "${SYSCALLS:-}" = 1 ]; then
   (sleep 2; perf record -q -e raw_syscalls:sys_enter -p "$GH_PID" -o "$WORK/sys.data" -- sleep 3 >/dev/null 2>&1) &
   PERF_PID=$!
 fi
+if [ -n "${PROFILE:-}" ]; then
+  (sleep 2; perf record -q -a -g -e cpu-clock -o "$PROFILE" -- sleep 3 >/dev/null 2>&1) &
+  PROFILE_PID=$!
+fi
 snapshot > "$WORK/before"
 wrk --latency -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" "http://127.0.0.1:$GH_PORT/" > "$WORK/wrk.txt"
 snapshot > "$WORK/after"
@@ -71,6 +78,7 @@ join "$WORK/before" "$WORK/after" | awk -v rps="$RPS" -v secs="$SECONDS_RUN" -v 
     if (u + s + c > 0) printf "  %-16s user %5.1f us  sys %5.1f us  switches %.2f\n", $1, u, s, c
     tu += u; ts += s }
   END { printf "  %-16s user %5.1f us  sys %5.1f us  total %.1f us\n", "gateway", tu, ts, tu + ts }'
+[ -n "${PROFILE:-}" ] && wait "$PROFILE_PID"
 if [ "${SYSCALLS:-}" = 1 ]; then
   wait "$PERF_PID"
   echo "system calls per request (3 s sample), by thread and call number:"

@@ -237,6 +237,93 @@ final class RecordingIntegrationTests: XCTestCase {
         XCTAssertEqual(Set(rows.map { $0.durability }), ["async"])
     }
 
+    /// The record kinds (`start`, `outcome`, `complete`) of one request ID, in the order written.
+    private func recordKinds(_ db: String, requestID: String) throws -> [String] {
+        let conn = try Database(path: db, mode: .readOnly)
+        let q = try conn.prepare("SELECT kind FROM exchange_records WHERE request_id = ?1 ORDER BY block_id, position")
+        try q.bind(1, requestID)
+        var kinds: [String] = []
+        while try q.step() { kinds.append(q.text(0) ?? "?") }
+        return kinds
+    }
+
+    func testAsyncExchangeShorterThanTheHoldIsOneCompleteRecord() throws {
+        let upstream = try StubUpstream()
+        defer { upstream.stop() }
+        let (server, port, db) = try startGateway(upstream: upstream, durability: .async)
+        let s = try BlockingSocket.connect(port: port)
+        try s.send("POST /short HTTP/1.1\r\nHost: api.test\r\nX-Request-Id: short-1\r\nContent-Length: 5\r\n\r\nhello")
+        let r = try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true))
+        XCTAssertEqual(r.status, 200)
+        s.close()
+        server.drain()
+        server.waitUntilStopped()
+        let id = try XCTUnwrap(allExchanges(db).first?.requestID)
+        XCTAssertEqual(try recordKinds(db, requestID: id), ["complete"])
+        let row = try XCTUnwrap(allExchanges(db).first)
+        XCTAssertEqual(row.outcome, "completed")
+        XCTAssertEqual(String(decoding: row.requestBody, as: UTF8.self), "hello")
+    }
+
+    /// A body no stage buffered is forwarded as it arrives, after the start
+    /// was committed: it is recorded, as forwarded, in the outcome record.
+    func testStrictStreamedRequestBodiesAreRecordedAsForwarded() throws {
+        let upstream = try StubUpstream()
+        defer { upstream.stop() }
+        let (server, port, db) = try startGateway(upstream: upstream)
+        let s = try BlockingSocket.connect(port: port)
+        try s.send("POST /cl HTTP/1.1\r\nHost: api.test\r\nContent-Length: 11\r\n\r\nhello world")
+        XCTAssertEqual(try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true)).status, 200)
+        try s.send("POST /chunked HTTP/1.1\r\nHost: api.test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   + "5\r\nabcde\r\n3\r\nfgh\r\n0\r\n\r\n")
+        XCTAssertEqual(try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true)).status, 200)
+        s.close()
+        server.drain()
+        server.waitUntilStopped()
+        let rows = try allExchanges(db)
+        let byTarget = Dictionary(rows.map { ($0.target, $0) }, uniquingKeysWith: { a, _ in a })
+        let cl = try XCTUnwrap(byTarget["/cl"])
+        XCTAssertEqual(String(decoding: cl.requestBody, as: UTF8.self), "hello world")
+        XCTAssertEqual(cl.requestBodySize, 11)
+        XCTAssertFalse(cl.requestBodyTruncated)
+        XCTAssertEqual(try recordKinds(db, requestID: cl.requestID), ["start", "outcome"])
+        let chunked = try XCTUnwrap(byTarget["/chunked"])
+        XCTAssertEqual(String(decoding: chunked.requestBody, as: UTF8.self), "abcdefgh", "the payload, not the chunk framing")
+        XCTAssertEqual(chunked.requestBodySize, 8)
+        // The SQL views read it from the outcome record too.
+        let conn = try Database(path: db, mode: .readOnly)
+        XCTAssertEqual(try conn.scalarInt("SELECT request_body_size FROM exchanges WHERE target = '/cl'"), 11)
+    }
+
+    func testAsyncExchangeOutlivingTheHoldIsRecordedInFlightThenFinished() throws {
+        let release = DispatchSemaphore(value: 0)
+        let upstream = try StubUpstream { _, conn in
+            _ = release.wait(timeout: .now() + 10)
+            try conn.respond(status: 200, body: Array("late".utf8))
+        }
+        defer { upstream.stop() }
+        let (server, port, db) = try startGateway(upstream: upstream, durability: .async)
+        let s = try BlockingSocket.connect(port: port)
+        try s.send("GET /slow HTTP/1.1\r\nHost: api.test\r\n\r\n")
+        // While the upstream holds the request, its start reaches the database on its own.
+        var inFlight: RecordedExchange?
+        let deadline = Date().addingTimeInterval(5)
+        while inFlight == nil && Date() < deadline {
+            inFlight = (try? allExchanges(db))?.first { $0.target == "/slow" }
+            if inFlight == nil { usleep(20_000) }
+        }
+        release.signal()
+        let found = try XCTUnwrap(inFlight, "the held start was never written while the exchange was in flight")
+        XCTAssertEqual(found.outcome, "in_flight")
+        let r = try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true))
+        XCTAssertEqual(r.status, 200)
+        s.close()
+        server.drain()
+        server.waitUntilStopped()
+        XCTAssertEqual(try recordKinds(db, requestID: found.requestID), ["start", "outcome"])
+        XCTAssertEqual(try allExchanges(db).first?.outcome, "completed")
+    }
+
     func testStoreThatCannotWriteRefusesWith503AndForwardsNothing() throws {
         guard system("command -v chattr") == 0 else { throw XCTSkip("chattr not available") }
         let upstream = try StubUpstream()

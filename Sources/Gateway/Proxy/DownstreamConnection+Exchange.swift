@@ -299,6 +299,7 @@ extension DownstreamConnection {
                         seen &+= UInt64(piece.count)
                         if overflow || base &+ seen > maxBody { overflow = true; return }
                         writer.write(piece, into: &up.output)
+                        ex.streamedRequestBody?.append(piece)
                     }
                 } catch {
                     failure = error

@@ -17,6 +17,17 @@ extension DownstreamConnection {
                                                 message: "the audit store cannot record this exchange; nothing was forwarded")
 
     /// Records the start (per the route's durability), then forwards.
+    ///
+    /// Async: the start is held on the loop (`Exchange.heldStart`) instead
+    /// of being queued at once. An exchange that ends within
+    /// `recordingAsyncHoldNs` (the recorder's own async delay) is then
+    /// submitted as one `complete` record: one hand-over to the writer, one
+    /// record to encode, nothing in the writer's in-flight index. One that
+    /// takes longer has its start submitted when the hold runs out
+    /// (`submitHeldStart`), so a long exchange is visible, and survives a
+    /// crash, as in flight. Async records already wait up to that delay in
+    /// the recorder's queue; holding the start widens what a crash can lose
+    /// by at most the same again (Docs/RECORDING.md, "Durability modes").
     func recordStartThenForward(_ ex: Exchange) {
         guard let durability = ex.durability, let recorder = ctx.shared.recorder else {
             sendUpstream(ex)
@@ -24,12 +35,22 @@ extension DownstreamConnection {
         }
         let start = ExchangeRecording.start(ex, clientAddress: peerDescription, durability: durability,
                                             bodyCap: ex.config.recordingBodyCap)
-        ex.startRecorded = true
+        if ex.bufferedBody == nil && ex.context.head.framing != .none {
+            ex.streamedRequestBody = CapturedBody(cap: ex.config.recordingBodyCap)
+        }
         if durability == .async {
-            if !recorder.submit(.start(start)) { ex.startRecorded = false }
+            let hold = ctx.config.recordingAsyncHoldNs
+            if hold > 0 {
+                ex.heldStart = start
+                heldStartDeadline = ctx.loop.now &+ hold
+                ctx.loop.arm(self, at: heldStartDeadline)
+            } else {
+                ex.startRecorded = recorder.submit(.start(start))
+            }
             sendUpstream(ex)
             return
         }
+        ex.startRecorded = true
         state = .recordingStart
         updateInterest()
         let loop = ctx.loop
@@ -44,6 +65,30 @@ extension DownstreamConnection {
             ex.startRecorded = false
             refuseUnrecorded(ex)
         }
+    }
+
+    /// The hold of an async start ran out before its exchange ended: the
+    /// start goes to the recorder alone, and the end will be an `outcome`.
+    /// If the queue refuses it, it stays held and goes with the outcome.
+    func submitHeldStart(_ ex: Exchange) {
+        guard let start = ex.heldStart.take(), let recorder = ctx.shared.recorder else { return }
+        if recorder.submit(.start(start)) {
+            ex.startRecorded = true
+        } else {
+            ex.heldStart = start
+        }
+    }
+
+    /// The record of `ex`'s end: its `outcome` when the start went to the
+    /// recorder, else one `complete` record with the held start (async) or
+    /// a start built now (never forwarded, or its start was refused).
+    private func endRecord(_ ex: Exchange, durability: DurabilityMode) -> AuditRecord {
+        heldStartDeadline = 0
+        let outcome = ExchangeRecording.outcome(ex, nowNs: ctx.loop.now, durability: durability)
+        if ex.startRecorded { return .outcome(outcome) }
+        let start = ex.heldStart.take() ?? ExchangeRecording.start(ex, clientAddress: peerDescription, durability: durability,
+                                                                   bodyCap: ex.config.recordingBodyCap)
+        return .complete(start, outcome)
     }
 
     /// The start record's commit finished (on this loop, via post).
@@ -71,14 +116,7 @@ extension DownstreamConnection {
     /// the strict commit (`outcomeCommitted` continues); false to go on now.
     func recordEnd(_ ex: Exchange, closing: Bool) -> Bool {
         guard let durability = ex.durability, let recorder = ctx.shared.recorder, !ex.recordingFailed else { return false }
-        let outcome = ExchangeRecording.outcome(ex, nowNs: ctx.loop.now, durability: durability)
-        let record: AuditRecord
-        if ex.startRecorded {
-            record = .outcome(outcome)
-        } else {
-            record = .complete(ExchangeRecording.start(ex, clientAddress: peerDescription, durability: durability,
-                                                       bodyCap: ex.config.recordingBodyCap), outcome)
-        }
+        let record = endRecord(ex, durability: durability)
         if durability == .async {
             _ = recorder.submit(record)
             return false
@@ -133,13 +171,7 @@ extension DownstreamConnection {
     func recordWithoutWaiting(_ ex: Exchange) {
         guard let durability = ex.durability, let recorder = ctx.shared.recorder, !ex.recordingFailed else { return }
         ex.recordingFailed = true  // exactly once
-        let outcome = ExchangeRecording.outcome(ex, nowNs: ctx.loop.now, durability: durability)
-        if ex.startRecorded {
-            _ = recorder.submit(.outcome(outcome))
-        } else {
-            _ = recorder.submit(.complete(ExchangeRecording.start(ex, clientAddress: peerDescription, durability: durability,
-                                                                  bodyCap: ex.config.recordingBodyCap), outcome))
-        }
+        _ = recorder.submit(endRecord(ex, durability: durability))
     }
 
     /// Records a request answered before it had a route (malformed HTTP, no

@@ -72,6 +72,8 @@ final class DownstreamConnection: LoopHandler {
     var bodyDeadline: UInt64 = 0
     var holdDeadline: UInt64 = 0
     var lingerDeadline: UInt64 = 0
+    /// When the current exchange's held async start must go to the recorder alone.
+    var heldStartDeadline: UInt64 = 0
 
     /// Output above this pauses the upstream's reading; below the low mark resumes it.
     static let highWater = 256 * 1024
@@ -325,7 +327,7 @@ final class DownstreamConnection: LoopHandler {
 
     func rearmTimer() {
         var d: UInt64 = .max
-        for x in [headerDeadline, idleDeadline, bodyDeadline, holdDeadline, lingerDeadline] where x != 0 {
+        for x in [headerDeadline, idleDeadline, bodyDeadline, holdDeadline, lingerDeadline, heldStartDeadline] where x != 0 {
             d = min(d, x)
         }
         if d != .max { ctx.loop.arm(self, at: d) }
@@ -335,6 +337,10 @@ final class DownstreamConnection: LoopHandler {
         if state == .closed { return }
         if lingerDeadline != 0 && now >= lingerDeadline { close(); return }
         if idleDeadline != 0 && now >= idleDeadline { close(); return }
+        if heldStartDeadline != 0 && now >= heldStartDeadline {
+            heldStartDeadline = 0
+            if let ex = exchange { submitHeldStart(ex) }
+        }
         if headerDeadline != 0 && now >= headerDeadline {
             headerDeadline = 0
             if state == .awaitingHead {

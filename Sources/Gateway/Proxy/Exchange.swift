@@ -60,6 +60,14 @@ final class Exchange {
     let startedAtMs: Int64
     /// A start record was committed (or queued, async): the end is an `outcome` record.
     var startRecorded = false
+    /// Async: the start record, held on the loop until the exchange ends
+    /// (then both go as one `complete` record) or outlives
+    /// `RuntimeConfig.recordingAsyncHoldNs` (then it goes alone).
+    var heldStart: ExchangeStart?
+    /// The request body as forwarded piece by piece, when it was not
+    /// buffered before the start record (no stage asked for it): its first
+    /// `recordingBodyCap` bytes go in the end record. Nil when not recorded.
+    var streamedRequestBody: CapturedBody?
     var responseHeadNs: UInt64 = 0
     var responseHeaders = HeaderList()
     var responseBody: CapturedBody?

@@ -69,7 +69,7 @@ enum ExchangeRecording {
                                decisions: responseDecisions(ex),
                                timings: timings, bytesIn: ex.bytesIn, bytesOut: ex.bytesOut,
                                upstreamAddress: ex.upstreamAddress, errorCode: ex.errorCode, errorReason: nil,
-                               durability: durability)
+                               durability: durability, requestBody: ex.streamedRequestBody)
     }
 
     /// Maps the access-log outcome onto the recording's coarser one.

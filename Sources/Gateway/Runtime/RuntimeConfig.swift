@@ -91,6 +91,12 @@ public final class RuntimeConfig: Sendable {
     let recordingBodyCap: Int
     /// Durability for exchanges refused before routing; nil when recording is off.
     let recordingDefault: DurabilityMode?
+    /// How long an async exchange's start record waits on its loop for the
+    /// outcome, so that a short exchange is submitted as one `complete`
+    /// record (see `DownstreamConnection.recordStartThenForward`): the
+    /// recorder's own async delay, so that holding it does not widen what
+    /// async recording can lose by more than that.
+    let recordingAsyncHoldNs: UInt64
 
     /// Resolves every upstream host and builds the upstream TLS contexts
     /// (blocking, reads files: call off the loops). Throws `SystemError`
@@ -144,6 +150,7 @@ public final class RuntimeConfig: Sendable {
         drainNs = nanoseconds(ms: config.timeouts.drainMs)
         recordingBodyCap = config.recording?.bodyCapBytes ?? 0
         recordingDefault = RecorderSetup.durability(config.recording?.durability)
+        recordingAsyncHoldNs = nanoseconds(ms: RecorderSetup.configuration(for: config)?.asyncDelayMs ?? 0)
     }
 
     private struct TargetKey: Hashable {

@@ -8,7 +8,9 @@
 /// redacted as they are written (`HeaderRedactor`). Bodies are not in the
 /// JSON: their bytes are appended, exactly as forwarded or returned, to the
 /// block's `bodies` BLOB, and the record says where
-/// (`"request_body_at":[offset,length]`). A body therefore costs a copy,
+/// (`"request_body_at":[offset,length]`; in an outcome record when the
+/// request body was streamed after its start was submitted, see
+/// `ExchangeOutcome.requestBody`). A body therefore costs a copy,
 /// not an escape per byte, and what was stored is byte for byte what
 /// crossed the gateway (searchable in the file as it is).
 ///
@@ -38,7 +40,7 @@ struct RecordEncoder {
         var w = ObjectWriter(block.text)
         w.literal(#""k":"complete""#)
         startFields(s, sessionID: sessionID, into: &w, block: block)
-        outcomeFields(o, into: &w, block: block)
+        outcomeFields(o, into: &w, block: block, requestBodyWritten: s.requestBody.totalLength > 0)
         w.close()
     }
 
@@ -68,7 +70,11 @@ struct RecordEncoder {
         }
     }
 
-    private func outcomeFields(_ o: ExchangeOutcome, into w: inout ObjectWriter, block: BlockBuilder) {
+    /// `requestBodyWritten`: the start's fields, in the same object, already
+    /// hold a request body (a key may appear only once).
+    private func outcomeFields(_ o: ExchangeOutcome, into w: inout ObjectWriter, block: BlockBuilder,
+                               requestBodyWritten: Bool = false) {
+        if let streamed = o.requestBody, !requestBodyWritten { body(streamed, prefix: .request, into: &w, block: block) }
         w.int(#""finished_at":"#, o.finishedAt)
         w.string(#""outcome":"#, o.outcome.rawValue)
         w.int(#""response_status":"#, o.responseStatus.map(Int64.init))

@@ -13,6 +13,12 @@ public struct ExchangeOutcome: Sendable {
     public var responseHeaders: HeaderList
     /// The body as returned to the agent, after masking.
     public var responseBody: CapturedBody
+    /// The request body as streamed to the upstream, when the start record
+    /// could not hold it: a body that was not buffered before forwarding is
+    /// forwarded piece by piece after the start was submitted. Nil when the
+    /// start holds the body (or there was none). In a `.complete` record
+    /// the start's body wins.
+    public var requestBody: CapturedBody?
     /// Response-side decisions (inspection, masking).
     public var decisions: [RecordedDecision]
     public var timings: PhaseTimings
@@ -32,7 +38,8 @@ public struct ExchangeOutcome: Sendable {
                 responseHeaders: HeaderList = [], responseBody: CapturedBody = CapturedBody(),
                 decisions: [RecordedDecision] = [], timings: PhaseTimings = PhaseTimings(),
                 bytesIn: UInt64 = 0, bytesOut: UInt64 = 0, upstreamAddress: String? = nil,
-                errorCode: String? = nil, errorReason: String? = nil, durability: DurabilityMode = .strict) {
+                errorCode: String? = nil, errorReason: String? = nil, durability: DurabilityMode = .strict,
+                requestBody: CapturedBody? = nil) {
         self.requestID = requestID
         self.finishedAt = finishedAt
         self.outcome = outcome
@@ -47,5 +54,6 @@ public struct ExchangeOutcome: Sendable {
         self.errorCode = errorCode
         self.errorReason = errorReason
         self.durability = durability
+        self.requestBody = requestBody
     }
 }

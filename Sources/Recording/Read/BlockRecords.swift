@@ -64,6 +64,14 @@ enum BlockRecords {
     /// Fills in the response side from an outcome (or complete) record.
     static func complete(_ e: inout RecordedExchange, with r: Record, bodies: [UInt8]) {
         let n = r.node
+        if let at = n["request_body_at"], r.kind == .outcome {  // streamed after the start was submitted
+            e.requestBody = body(at, bodies)
+            e.requestBodySize = Int(int(n["request_body_size"]) ?? 0)
+            e.requestBodyTruncated = flag(n["request_body_truncated"])
+        } else if r.kind == .outcome, let size = int(n["request_body_size"]) {  // streamed, none kept (cap 0)
+            e.requestBodySize = Int(size)
+            e.requestBodyTruncated = flag(n["request_body_truncated"])
+        }
         e.finishedAt = int(n["finished_at"])
         e.outcome = n["outcome"]?.stringValue ?? e.outcome
         e.responseStatus = int(n["response_status"]).map { Int($0) }
