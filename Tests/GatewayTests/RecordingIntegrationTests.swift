@@ -265,14 +265,31 @@ final class RecordingIntegrationTests: XCTestCase {
         XCTAssertEqual(String(decoding: row.requestBody, as: UTF8.self), "hello")
     }
 
-    /// A body no stage buffered is forwarded as it arrives, after the start
-    /// was committed: it is recorded, as forwarded, in the outcome record.
-    func testStrictStreamedRequestBodiesAreRecordedAsForwarded() throws {
-        let upstream = try StubUpstream()
+    /// Strict: a `Content-Length` body no stage asked for is read in full
+    /// first, so the start record committed before forwarding holds it. A
+    /// chunked body is forwarded as it arrives, and the outcome record holds
+    /// it, as forwarded.
+    func testStrictRequestBodiesAreRecordedAsForwarded() throws {
+        let dbBox = Mutex<String?>(nil)
+        let seenAtForward = Mutex<[String: String]>([:])
+        let upstream = try StubUpstream { request, conn in
+            if let db = dbBox.withLock({ $0 }), let id = request.header("x-request-id") {
+                var recorded = "<no record>"
+                try? RecordingReader(path: db).forEachExchange(ExchangeQuery()) {
+                    if $0.requestID == id { recorded = String(decoding: $0.requestBody, as: UTF8.self) }
+                }
+                seenAtForward.withLock { $0[request.target] = recorded }
+            }
+            try conn.respond(status: 200, body: Array("ok".utf8))
+        }
         defer { upstream.stop() }
         let (server, port, db) = try startGateway(upstream: upstream)
+        dbBox.withLock { $0 = db }
         let s = try BlockingSocket.connect(port: port)
-        try s.send("POST /cl HTTP/1.1\r\nHost: api.test\r\nContent-Length: 11\r\n\r\nhello world")
+        try s.send("POST /cl HTTP/1.1\r\nHost: api.test\r\nContent-Length: 11\r\n\r\nhello")
+        usleep(50_000)  // the rest of the body arrives later: nothing may be forwarded meanwhile
+        XCTAssertNil(seenAtForward.withLock { $0["/cl"] }, "forwarded before the body was complete and recorded")
+        try s.send(" world")
         XCTAssertEqual(try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true)).status, 200)
         try s.send("POST /chunked HTTP/1.1\r\nHost: api.test\r\nTransfer-Encoding: chunked\r\n\r\n"
                    + "5\r\nabcde\r\n3\r\nfgh\r\n0\r\n\r\n")
@@ -280,19 +297,43 @@ final class RecordingIntegrationTests: XCTestCase {
         s.close()
         server.drain()
         server.waitUntilStopped()
+        XCTAssertEqual(seenAtForward.withLock { $0["/cl"] }, "hello world", "the committed start must hold the body")
         let rows = try allExchanges(db)
         let byTarget = Dictionary(rows.map { ($0.target, $0) }, uniquingKeysWith: { a, _ in a })
         let cl = try XCTUnwrap(byTarget["/cl"])
         XCTAssertEqual(String(decoding: cl.requestBody, as: UTF8.self), "hello world")
         XCTAssertEqual(cl.requestBodySize, 11)
         XCTAssertFalse(cl.requestBodyTruncated)
-        XCTAssertEqual(try recordKinds(db, requestID: cl.requestID), ["start", "outcome"])
+        XCTAssertEqual(upstream.requests.first { $0.target == "/cl" }.map { String(decoding: $0.body, as: UTF8.self) }, "hello world")
         let chunked = try XCTUnwrap(byTarget["/chunked"])
         XCTAssertEqual(String(decoding: chunked.requestBody, as: UTF8.self), "abcdefgh", "the payload, not the chunk framing")
         XCTAssertEqual(chunked.requestBodySize, 8)
-        // The SQL views read it from the outcome record too.
+        XCTAssertEqual(try recordKinds(db, requestID: chunked.requestID), ["start", "outcome"])
+        // The SQL views read a body from the outcome record too.
         let conn = try Database(path: db, mode: .readOnly)
-        XCTAssertEqual(try conn.scalarInt("SELECT request_body_size FROM exchanges WHERE target = '/cl'"), 11)
+        XCTAssertEqual(try conn.scalarInt("SELECT request_body_size FROM exchanges WHERE target = '/chunked'"), 8)
+    }
+
+    func testStrictClientLeavingWhileItsBodyIsReadIsRecordedAbandonedAndNothingForwarded() throws {
+        let upstream = try StubUpstream()
+        defer { upstream.stop() }
+        let (server, port, db) = try startGateway(upstream: upstream)
+        let s = try BlockingSocket.connect(port: port)
+        try s.send("POST /partial HTTP/1.1\r\nHost: api.test\r\nContent-Length: 11\r\n\r\nhello")
+        usleep(50_000)
+        s.close()
+        var rows: [RecordedExchange] = []
+        let deadline = Date().addingTimeInterval(5)
+        while rows.isEmpty && Date() < deadline {
+            rows = (try? allExchanges(db)) ?? []
+            if rows.isEmpty { usleep(20_000) }
+        }
+        server.drain()
+        server.waitUntilStopped()
+        rows = try allExchanges(db)
+        XCTAssertEqual(rows.count, 1)
+        XCTAssertEqual(rows.first?.outcome, "abandoned")
+        XCTAssertEqual(upstream.requests.count, 0)
     }
 
     func testAsyncExchangeOutlivingTheHoldIsRecordedInFlightThenFinished() throws {

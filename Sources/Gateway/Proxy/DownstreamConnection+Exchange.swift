@@ -193,6 +193,11 @@ extension DownstreamConnection {
             bodyDeadline = 0
             state = .awaitingHead
             ex.context.body = ex.bufferedBody
+            if ex.bufferingForRecording {
+                ex.bufferingForRecording = false
+                forward(ex)
+                return true
+            }
             let action = ex.runner.event(.bodyBufferedSize(ex.bufferedBody?.count ?? 0))
             perform(action, for: ex)
             return true
@@ -210,6 +215,11 @@ extension DownstreamConnection {
     // MARK: forwarding
 
     func forward(_ ex: Exchange) {
+        if ex.bufferedBody == nil, let limit = strictRecordingBodyLimit(ex) {
+            ex.bufferingForRecording = true
+            startBuffering(ex, limit: limit)
+            return
+        }
         state = .proxying
         if !ex.runner.hasBufferedBody { sendContinueIfExpected(ex) }
         let requestFraming = ex.context.head.framing
@@ -228,6 +238,20 @@ extension DownstreamConnection {
         // Replayable on a fresh connection if the whole request is at hand.
         ex.replayable = ex.bufferedBody != nil || requestFraming == .none
         recordStartThenForward(ex)
+    }
+
+    /// Strict recording commits the start record before the first byte goes
+    /// upstream. A body that no stage buffered would reach the upstream
+    /// before any record held it, so a `Content-Length` body up to the
+    /// recording's body cap is read in full first and the start holds it.
+    /// Larger and chunked bodies are forwarded as they arrive, and the
+    /// outcome record holds them (`Exchange.streamedRequestBody`). Returns
+    /// the length to read, or nil to forward at once.
+    private func strictRecordingBodyLimit(_ ex: Exchange) -> Int? {
+        guard ex.durability == .strict, ctx.shared.recorder != nil, !ex.requestBodyDone,
+              case .contentLength(let n) = ex.context.head.framing, n > 0,
+              n <= UInt64(max(ex.config.recordingBodyCap, 0)), n <= ex.route.maxBodyBytes else { return nil }
+        return Int(n)
     }
 
     /// Opens or reuses an upstream connection and writes the request head (and

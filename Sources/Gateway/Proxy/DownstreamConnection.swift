@@ -173,7 +173,8 @@ final class DownstreamConnection: LoopHandler {
         switch state {
         case .held, .bufferingBody:
             if let ex = exchange {
-                let action = ex.runner.event(.clientGone)
+                // Buffering for the strict start record, not for a stage: the runner is done.
+                let action = ex.bufferingForRecording ? .abandon : ex.runner.event(.clientGone)
                 perform(action, for: ex)
             } else {
                 close()

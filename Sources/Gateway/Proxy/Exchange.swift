@@ -68,6 +68,10 @@ final class Exchange {
     /// buffered before the start record (no stage asked for it): its first
     /// `recordingBodyCap` bytes go in the end record. Nil when not recorded.
     var streamedRequestBody: CapturedBody?
+    /// The body is being read in full so that the strict start record can
+    /// hold it (`DownstreamConnection.strictRecordingBodyLimit`), not
+    /// because a stage asked: when it is complete, forwarding goes on.
+    var bufferingForRecording = false
     var responseHeadNs: UInt64 = 0
     var responseHeaders = HeaderList()
     var responseBody: CapturedBody?

@@ -30,6 +30,8 @@ public final class PatternDatabase: @unchecked Sendable {
     /// message when an expression is rejected.
     public init(_ specs: [PatternSpec]) throws(PatternEngineError) {
         precondition(!specs.isEmpty, "PatternDatabase needs at least one pattern")
+        let runtime = HyperscanRuntime.selected
+        guard runtime.scan != nil else { throw .runtimeUnreliable(runtime.description) }
         self.specs = specs
         var cStrings: [UnsafeMutablePointer<CChar>?] = specs.map { strdup($0.expression) }
         defer { for p in cStrings { free(p) } }
@@ -39,8 +41,12 @@ public final class PatternDatabase: @unchecked Sendable {
         var error: UnsafeMutablePointer<hs_compile_error_t>?
         let rc = cStrings.withUnsafeMutableBufferPointer { exprs in
             exprs.withMemoryRebound(to: UnsafePointer<CChar>?.self) { exprs in
-                hs_compile_multi(exprs.baseAddress, flags, ids, UInt32(specs.count),
-                                 UInt32(HS_MODE_BLOCK), nil, &db, &error)
+                if var platform = runtime.platform {
+                    return hs_compile_multi(exprs.baseAddress, flags, ids, UInt32(specs.count),
+                                            UInt32(HS_MODE_BLOCK), &platform, &db, &error)
+                }
+                return hs_compile_multi(exprs.baseAddress, flags, ids, UInt32(specs.count),
+                                        UInt32(HS_MODE_BLOCK), nil, &db, &error)
             }
         }
         guard rc == HS_SUCCESS, let db else {
@@ -54,6 +60,14 @@ public final class PatternDatabase: @unchecked Sendable {
     }
 
     deinit { hs_free_database(raw) }
+
+    /// The Hyperscan entry point this process scans with, and why
+    /// (`HyperscanRuntime`): for the startup log and `gatehouse check`.
+    public static var runtimeDescription: String { HyperscanRuntime.selected.description }
+
+    /// True when the library's own CPU dispatch failed the self-test and a
+    /// specific build of the matcher is called instead.
+    public static var runtimeBypassesDispatch: Bool { HyperscanRuntime.selected.bypassedDispatch }
 
     /// Allocates scratch space for this database. Each event loop (thread)
     /// owns exactly one scratch per database and never shares it.

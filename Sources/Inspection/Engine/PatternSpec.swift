@@ -58,6 +58,10 @@ public enum PatternEngineError: Error, Sendable, Equatable, CustomStringConverti
     /// More candidates than the configured cap: the caller must treat the
     /// buffer as not inspected (fail closed), never as clean.
     case tooManyMatches(limit: Int)
+    /// No scan entry point of the installed Hyperscan library passed the
+    /// self-test (`HyperscanRuntime`): it misses matches on this CPU, so
+    /// nothing may be inspected with it.
+    case runtimeUnreliable(String)
 
     public var description: String {
         switch self {
@@ -66,6 +70,7 @@ public enum PatternEngineError: Error, Sendable, Equatable, CustomStringConverti
         case let .scratch(code): return "hs scratch allocation failed (\(code))"
         case let .scan(code): return "hs scan failed (\(code))"
         case let .tooManyMatches(limit): return "more than \(limit) pattern matches"
+        case let .runtimeUnreliable(detail): return "the Hyperscan library cannot be trusted on this CPU: \(detail)"
         }
     }
 }

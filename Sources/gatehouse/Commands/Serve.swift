@@ -6,6 +6,7 @@ import CLinuxShims
 import GatehouseCore
 import Gateway
 import GatewayConfig
+import Inspection
 
 /// `gatehouse serve --config PATH`: runs the daemon until SIGTERM/SIGINT,
 /// then drains and exits 0.
@@ -45,6 +46,10 @@ struct Serve: ParsableCommand {
         } catch {
             printToStderr("gatehouse: cannot start: \(error)")
             throw ExitCode(1)
+        }
+        if PatternDatabase.runtimeBypassesDispatch {
+            // Only on a CPU where the Hyperscan library's own choice misses matches (Docs/INSPECTION.md).
+            LogSink.shared.line("{\"level\":\"warn\",\"msg\":\"pattern engine: the installed Hyperscan library misses matches with its own choice of matcher for this CPU; scanning with another build of it\",\"entry\":\"\(PatternDatabase.runtimeDescription.prefix { $0 != " " })\"}")
         }
         let addrs = server.listenAddresses.map(\.description).joined(separator: ",")
         LogSink.shared.line("{\"level\":\"info\",\"msg\":\"gatehouse started\",\"version\":\"\(Gatehouse.version)\",\"listen\":\"\(addrs)\",\"loops\":\(loaded.loops),\"pid\":\(getpid())}")
