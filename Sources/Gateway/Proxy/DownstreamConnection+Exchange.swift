@@ -243,14 +243,18 @@ extension DownstreamConnection {
     /// Strict recording commits the start record before the first byte goes
     /// upstream. A body that no stage buffered would reach the upstream
     /// before any record held it, so a `Content-Length` body up to the
-    /// recording's body cap is read in full first and the start holds it.
-    /// Larger and chunked bodies are forwarded as they arrive, and the
-    /// outcome record holds them (`Exchange.streamedRequestBody`). Returns
-    /// the length to read, or nil to forward at once.
+    /// recording's body cap, and at most the 1 MiB a policy stage may
+    /// buffer to inspect (`PolicyEvaluator.defaultBodyLimit`: the cap may be
+    /// set to 1 GiB, and this is memory per connection), is read in full
+    /// first and the start holds it. Larger and chunked bodies are forwarded
+    /// as they arrive, and the outcome record holds them
+    /// (`Exchange.streamedRequestBody`). Returns the length to read, or nil
+    /// to forward at once.
     private func strictRecordingBodyLimit(_ ex: Exchange) -> Int? {
+        let limit = UInt64(max(min(ex.config.recordingBodyCap, PolicyEvaluator.defaultBodyLimit), 0))
         guard ex.durability == .strict, ctx.shared.recorder != nil, !ex.requestBodyDone,
               case .contentLength(let n) = ex.context.head.framing, n > 0,
-              n <= UInt64(max(ex.config.recordingBodyCap, 0)), n <= ex.route.maxBodyBytes else { return nil }
+              n <= limit, n <= ex.route.maxBodyBytes else { return nil }
         return Int(n)
     }
 
