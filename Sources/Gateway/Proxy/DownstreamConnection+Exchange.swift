@@ -148,6 +148,8 @@ extension DownstreamConnection {
         }
         ex.bufferLimit = Int(cap)
         ex.bufferedBody = []
+        // The length is known and within the limit: one allocation, no doubling.
+        if case .contentLength(let n) = ex.context.head.framing { ex.bufferedBody?.reserveCapacity(Int(n)) }
         state = .bufferingBody
         sendContinueIfExpected(ex)
         bodyDeadline = ctx.loop.now &+ ex.route.bodyReadNs
@@ -240,18 +242,23 @@ extension DownstreamConnection {
         recordStartThenForward(ex)
     }
 
+    /// The most a strict route reads of a body before its start record:
+    /// memory held per connection before the upstream is contacted, so it
+    /// is the size of the connection's read-ahead (64 KiB), not the body
+    /// cap (which may be 1 GiB). JSON-RPC and REST bodies fit; an upload
+    /// streams.
+    static let strictReadAheadBytes = 64 * 1024
+
     /// Strict recording commits the start record before the first byte goes
     /// upstream. A body that no stage buffered would reach the upstream
-    /// before any record held it, so a `Content-Length` body up to the
-    /// recording's body cap, and at most the 1 MiB a policy stage may
-    /// buffer to inspect (`PolicyEvaluator.defaultBodyLimit`: the cap may be
-    /// set to 1 GiB, and this is memory per connection), is read in full
-    /// first and the start holds it. Larger and chunked bodies are forwarded
-    /// as they arrive, and the outcome record holds them
+    /// before any record held it, so a `Content-Length` body up to
+    /// `strictReadAheadBytes` (and the recording's body cap) is read in
+    /// full first and the start holds it. Larger and chunked bodies are
+    /// forwarded as they arrive, and the outcome record holds them
     /// (`Exchange.streamedRequestBody`). Returns the length to read, or nil
     /// to forward at once.
     private func strictRecordingBodyLimit(_ ex: Exchange) -> Int? {
-        let limit = UInt64(max(min(ex.config.recordingBodyCap, PolicyEvaluator.defaultBodyLimit), 0))
+        let limit = UInt64(max(min(ex.config.recordingBodyCap, Self.strictReadAheadBytes), 0))
         guard ex.durability == .strict, ctx.shared.recorder != nil, !ex.requestBodyDone,
               case .contentLength(let n) = ex.context.head.framing, n > 0,
               n <= limit, n <= ex.route.maxBodyBytes else { return nil }

@@ -69,7 +69,15 @@ enum ExchangeRecording {
                                decisions: responseDecisions(ex),
                                timings: timings, bytesIn: ex.bytesIn, bytesOut: ex.bytesOut,
                                upstreamAddress: ex.upstreamAddress, errorCode: ex.errorCode, errorReason: nil,
-                               durability: durability, requestBody: ex.streamedRequestBody)
+                               durability: durability, requestBody: streamedRequestBody(ex))
+    }
+
+    /// The request body as forwarded piece by piece, marked incomplete when
+    /// the exchange ended before its last byte (stored as truncated).
+    static func streamedRequestBody(_ ex: Exchange) -> CapturedBody? {
+        guard var body = ex.streamedRequestBody else { return nil }
+        if !ex.requestBodyDone { body.incomplete = true }
+        return body
     }
 
     /// Maps the access-log outcome onto the recording's coarser one.

@@ -32,7 +32,7 @@ enum HyperscanRuntime {
         let scan: ScanFunction?
         /// The platform databases are compiled for; nil: this host.
         let platform: hs_platform_info_t?
-        /// What was chosen and why, for the startup log and `gatehouse check`.
+        /// What was chosen and why, for the startup log.
         let description: String
         /// True when the library's own dispatch was bypassed.
         let bypassedDispatch: Bool

@@ -62,7 +62,7 @@ public final class PatternDatabase: @unchecked Sendable {
     deinit { hs_free_database(raw) }
 
     /// The Hyperscan entry point this process scans with, and why
-    /// (`HyperscanRuntime`): for the startup log and `gatehouse check`.
+    /// (`HyperscanRuntime`): for the startup log.
     public static var runtimeDescription: String { HyperscanRuntime.selected.description }
 
     /// True when the library's own CPU dispatch failed the self-test and a

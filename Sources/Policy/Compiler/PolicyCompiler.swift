@@ -69,6 +69,10 @@ public enum PolicyCompiler {
                     _ = try PatternDatabase([PatternSpec(id: p.pattern.name, expression: p.pattern.expression, flags: flags)])
                     patterns.append(p.pattern)
                 } catch {
+                    if case .runtimeUnreliable = error {  // not this pattern's fault: say what is wrong
+                        fileDiagnostics.append(PolicyDiagnostic(at(p.regexLocation), "pattern \"\(p.pattern.name)\" cannot be compiled: \(error.description)"))
+                        continue
+                    }
                     let message: String
                     if case .compile(_, _, let hs) = error { message = hs } else { message = error.description }
                     fileDiagnostics.append(PolicyDiagnostic(at(p.regexLocation), "invalid regex for pattern \"\(p.pattern.name)\": \(message)"))

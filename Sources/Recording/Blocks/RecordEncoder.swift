@@ -121,7 +121,7 @@ struct RecordEncoder {
         if b.totalLength > 0 {
             w.int(request ? #""request_body_size":"# : #""response_body_size":"#, Int64(b.totalLength))
         }
-        if b.totalLength > kept {
+        if b.totalLength > kept || b.incomplete {
             w.literal(request ? #""request_body_truncated":1"# : #""response_body_truncated":1"#)
         }
     }

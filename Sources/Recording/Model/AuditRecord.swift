@@ -33,6 +33,7 @@ public enum AuditRecord: Sendable {
 
     static func approximateBytes(_ o: borrowing ExchangeOutcome) -> Int {
         128 + o.responseHeaders.byteCount + 8 * o.responseHeaders.count + o.responseBody.bytes.count
+            + (o.requestBody?.bytes.count ?? 0)
     }
 
     /// Takes the record apart and puts it back together, moving (never

@@ -10,8 +10,13 @@ public struct CapturedBody: Sendable, Equatable {
     public private(set) var totalLength: Int
     public let cap: Int
 
-    /// True when bytes beyond the cap were dropped.
-    public var truncated: Bool { totalLength > bytes.count }
+    /// The body did not arrive in full: the exchange ended (the client
+    /// left, the upstream answered and closed, a limit or a timeout hit)
+    /// before its last byte was forwarded. Recorded as truncated.
+    public var incomplete = false
+
+    /// True when bytes beyond the cap were dropped, or the body is incomplete.
+    public var truncated: Bool { totalLength > bytes.count || incomplete }
 
     /// An empty capture keeping at most `cap` bytes.
     public init(cap: Int = CapturedBody.defaultCap) {
