@@ -73,12 +73,14 @@ enum HyperscanRuntime {
     /// up to 200 bytes and compares the match count with the occurrence's
     /// count on its own.
     static func passes(scan: ScanFunction, platform: hs_platform_info_t?) -> Bool {
-        let probes: [(pattern: String, occurrence: String)] = [
-            ("@[a-z]", "@b"), (#"[^\s"]@[a-z0-9]"#, "a@b"), ("k[a-z]{3,}", "kabcd"),
+        // With and without start-of-match tracking, which selects other engines.
+        let som = UInt32(HS_FLAG_SOM_LEFTMOST)
+        let probes: [(pattern: String, flags: UInt32, occurrence: String)] = [
+            ("@[a-z]", 0, "@b"), (#"[^\s"]@[a-z0-9]"#, som, "a@b"), ("k[a-z]{3,}", som, "kabcd"),
         ]
         var buffer = [UInt8](repeating: 0x20, count: 200)
         for probe in probes {
-            guard let database = compile(probe.pattern, platform: platform) else { return false }
+            guard let database = compile(probe.pattern, flags: probe.flags, platform: platform) else { return false }
             defer { hs_free_database(database) }
             var scratch: OpaquePointer?
             guard hs_alloc_scratch(database, &scratch) == HS_SUCCESS, let scratch else { return false }
@@ -111,15 +113,15 @@ enum HyperscanRuntime {
         return true
     }
 
-    private static func compile(_ pattern: String, platform: hs_platform_info_t?) -> OpaquePointer? {
+    private static func compile(_ pattern: String, flags: UInt32, platform: hs_platform_info_t?) -> OpaquePointer? {
         var database: OpaquePointer?
         var error: UnsafeMutablePointer<hs_compile_error_t>?
         var platform = platform
         let rc: hs_error_t
         if platform != nil {
-            rc = withUnsafePointer(to: &platform!) { hs_compile(pattern, 0, UInt32(HS_MODE_BLOCK), $0, &database, &error) }
+            rc = withUnsafePointer(to: &platform!) { hs_compile(pattern, flags, UInt32(HS_MODE_BLOCK), $0, &database, &error) }
         } else {
-            rc = hs_compile(pattern, 0, UInt32(HS_MODE_BLOCK), nil, &database, &error)
+            rc = hs_compile(pattern, flags, UInt32(HS_MODE_BLOCK), nil, &database, &error)
         }
         if let error { hs_free_compile_error(error) }
         return rc == HS_SUCCESS ? database : nil
