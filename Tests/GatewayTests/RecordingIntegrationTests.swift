@@ -277,11 +277,12 @@ final class RecordingIntegrationTests: XCTestCase {
     }
 
     /// A streamed body the exchange ended before forwarding in full is
-    /// stored as truncated, not as if it were the whole body.
+    /// stored as truncated, not as if it were the whole body. (Async: a
+    /// strict route would read this short body ahead and forward nothing.)
     func testStreamedBodyCutShortIsRecordedTruncated() throws {
         let upstream = try StubUpstream()
         defer { upstream.stop() }
-        let (server, port, db) = try startGateway(upstream: upstream)
+        let (server, port, db) = try startGateway(upstream: upstream, durability: .async)
         let s = try BlockingSocket.connect(port: port)
         try s.send("POST /cut HTTP/1.1\r\nHost: api.test\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n")
         let deadline = Date().addingTimeInterval(5)
@@ -301,10 +302,10 @@ final class RecordingIntegrationTests: XCTestCase {
         XCTAssertTrue(row.requestBodyTruncated, "an incomplete body must not look whole")
     }
 
-    /// Strict: a `Content-Length` body no stage asked for is read in full
-    /// first, so the start record committed before forwarding holds it. A
-    /// chunked body is forwarded as it arrives, and the outcome record holds
-    /// it, as forwarded.
+    /// Strict: a body no stage asked for, up to 64 KiB, is read in full
+    /// first (`Content-Length` or chunked), so the start record committed
+    /// before forwarding holds it. A larger one is forwarded as it arrives,
+    /// and the outcome record holds it, as forwarded.
     func testStrictRequestBodiesAreRecordedAsForwarded() throws {
         let dbBox = Mutex<String?>(nil)
         let seenAtForward = Mutex<[String: String]>([:])
@@ -327,18 +328,28 @@ final class RecordingIntegrationTests: XCTestCase {
         XCTAssertEqual(upstream.connectionCount, 0, "the upstream was contacted before the body was complete and recorded")
         try s.send(" world")
         XCTAssertEqual(try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true)).status, 200)
-        try s.send("POST /chunked HTTP/1.1\r\nHost: api.test\r\nTransfer-Encoding: chunked\r\n\r\n"
-                   + "5\r\nabcde\r\n3\r\nfgh\r\n0\r\n\r\n")
+        // In two pieces, the first ending inside a chunk-size line: the look
+        // ahead resumes where it stopped (checked below: at forwarding, the
+        // committed start holds the whole body).
+        try s.send("POST /chunked HTTP/1.1\r\nHost: api.test\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n3\r")
+        usleep(50_000)
+        try s.send("\nfgh\r\n0\r\n\r\n")
         XCTAssertEqual(try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true)).status, 200)
         // Over the read-ahead bound: streamed, and held by the outcome record.
         let big = String(repeating: "x", count: 100 * 1024)
         try s.send("POST /big HTTP/1.1\r\nHost: api.test\r\nContent-Length: \(big.utf8.count)\r\n\r\n" + big)
+        XCTAssertEqual(try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true)).status, 200)
+        let tenKiB = String(repeating: "y", count: 10 * 1024)
+        try s.send("POST /bigchunked HTTP/1.1\r\nHost: api.test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   + String(repeating: "2800\r\n\(tenKiB)\r\n", count: 10) + "0\r\n\r\n")
         XCTAssertEqual(try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true)).status, 200)
         s.close()
         server.drain()
         server.waitUntilStopped()
         XCTAssertEqual(seenAtForward.withLock { $0["/cl"] }, "hello world", "the committed start must hold the body")
         XCTAssertEqual(seenAtForward.withLock { $0["/big"] }, "", "a body over the read-ahead bound is streamed")
+        XCTAssertEqual(seenAtForward.withLock { $0["/chunked"] }, "abcdefgh", "a short chunked body is read ahead too")
+        XCTAssertEqual(seenAtForward.withLock { $0["/bigchunked"] }, "", "a long chunked body is streamed")
         let rows = try allExchanges(db)
         let byTarget = Dictionary(rows.map { ($0.target, $0) }, uniquingKeysWith: { a, _ in a })
         let cl = try XCTUnwrap(byTarget["/cl"])
@@ -350,13 +361,31 @@ final class RecordingIntegrationTests: XCTestCase {
         XCTAssertEqual(String(decoding: chunked.requestBody, as: UTF8.self), "abcdefgh", "the payload, not the chunk framing")
         XCTAssertEqual(chunked.requestBodySize, 8)
         XCTAssertEqual(try recordKinds(db, requestID: chunked.requestID), ["start", "outcome"])
-        let bigRow = try XCTUnwrap(byTarget["/big"])
-        XCTAssertEqual(bigRow.requestBodySize, 100 * 1024)
-        XCTAssertEqual(bigRow.requestBody.count, 100 * 1024)
-        XCTAssertFalse(bigRow.requestBodyTruncated)
+        for target in ["/big", "/bigchunked"] {
+            let row = try XCTUnwrap(byTarget[target])
+            XCTAssertEqual(row.requestBodySize, 100 * 1024, target)
+            XCTAssertEqual(row.requestBody.count, 100 * 1024, target)
+            XCTAssertFalse(row.requestBodyTruncated, target)
+        }
+        XCTAssertEqual(upstream.requests.first { $0.target == "/bigchunked" }?.body.count, 100 * 1024)
         // The SQL views read a body from the outcome record too.
         let conn = try Database(path: db, mode: .readOnly)
-        XCTAssertEqual(try conn.scalarInt("SELECT request_body_size FROM exchanges WHERE target = '/chunked'"), 8)
+        XCTAssertEqual(try conn.scalarInt("SELECT request_body_size FROM exchanges WHERE target = '/bigchunked'"), 100 * 1024)
+    }
+
+    func testStrictMalformedChunkedBodyReadAheadIsRefusedAndNothingForwarded() throws {
+        let upstream = try StubUpstream()
+        defer { upstream.stop() }
+        let (server, port, db) = try startGateway(upstream: upstream)
+        let s = try BlockingSocket.connect(port: port)
+        try s.send("POST /bad HTTP/1.1\r\nHost: api.test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")
+        let r = try XCTUnwrap(try TestHTTP.read(from: s, isResponse: true))
+        XCTAssertEqual(r.status, 400)
+        s.close()
+        server.drain()
+        server.waitUntilStopped()
+        XCTAssertEqual(upstream.connectionCount, 0)
+        XCTAssertEqual(try allExchanges(db).first?.responseStatus, 400)
     }
 
     func testStrictClientLeavingWhileItsBodyIsReadIsRecordedAbandonedAndNothingForwarded() throws {

@@ -161,6 +161,28 @@ extension DownstreamConnection {
     /// state changed (body complete or refused), false when it needs more.
     func bufferBody() -> Bool {
         guard let ex = exchange else { return false }
+        if ex.peekingForRecording {
+            switch readAheadStatus(ex) {
+            case .needMore:
+                if input.count > ex.peekedBytes {  // the client is sending: it is not slow
+                    ex.peekedBytes = input.count
+                    bodyDeadline = ctx.loop.now &+ ex.route.bodyReadNs
+                    rearmTimer()
+                }
+                return false
+            case .complete, .malformed:
+                ex.peekingForRecording = false  // read it for real below: it completes, or is answered 400
+            case .tooLong:
+                ex.peekingForRecording = false
+                ex.bufferingForRecording = false
+                ex.readAheadDeclined = true
+                ex.bufferedBody = nil
+                bodyDeadline = 0
+                state = .awaitingHead
+                forward(ex)
+                return true
+            }
+        }
         var overflow = false
         var failure: HTTPParseError?
         if !input.isEmpty {
@@ -182,6 +204,11 @@ extension DownstreamConnection {
         if let failure {
             finishLocally(ex, response: LocalResponse(status: failure.status, code: failure.code, message: failure.message),
                           outcome: "rejected", close: true)
+            return true
+        }
+        if overflow && ex.bufferingForRecording {
+            // Not reachable (the limit is within max_body_bytes); answered as the streaming path would.
+            finishLocally(ex, response: GatewayError.bodyTooLarge, outcome: "body_too_large", close: true)
             return true
         }
         if overflow {
@@ -217,8 +244,9 @@ extension DownstreamConnection {
     // MARK: forwarding
 
     func forward(_ ex: Exchange) {
-        if ex.bufferedBody == nil, let limit = strictRecordingBodyLimit(ex) {
+        if ex.bufferedBody == nil, !ex.readAheadDeclined, let limit = strictRecordingBodyLimit(ex) {
             ex.bufferingForRecording = true
+            if case .chunked = ex.context.head.framing { ex.peekingForRecording = true }
             startBuffering(ex, limit: limit)
             return
         }
@@ -251,18 +279,49 @@ extension DownstreamConnection {
 
     /// Strict recording commits the start record before the first byte goes
     /// upstream. A body that no stage buffered would reach the upstream
-    /// before any record held it, so a `Content-Length` body up to
-    /// `strictReadAheadBytes` (and the recording's body cap) is read in
-    /// full first and the start holds it. Larger and chunked bodies are
-    /// forwarded as they arrive, and the outcome record holds them
-    /// (`Exchange.streamedRequestBody`). Returns the length to read, or nil
-    /// to forward at once.
+    /// before any record held it, so a body up to `strictReadAheadBytes`
+    /// (and the recording's body cap, and `max_body_bytes`) is read in full
+    /// first and the start holds it: a `Content-Length` body of that size,
+    /// or a chunked one whose end arrives within that many bytes (looked at
+    /// without consuming, `readAheadStatus`). Larger bodies are forwarded
+    /// as they arrive, and the outcome record holds them
+    /// (`Exchange.streamedRequestBody`). Returns the limit to read with, or
+    /// nil to forward at once.
     private func strictRecordingBodyLimit(_ ex: Exchange) -> Int? {
-        let limit = UInt64(max(min(ex.config.recordingBodyCap, Self.strictReadAheadBytes), 0))
-        guard ex.durability == .strict, ctx.shared.recorder != nil, !ex.requestBodyDone,
-              case .contentLength(let n) = ex.context.head.framing, n > 0,
-              n <= limit, n <= ex.route.maxBodyBytes else { return nil }
-        return Int(n)
+        let limit = min(UInt64(max(min(ex.config.recordingBodyCap, Self.strictReadAheadBytes), 0)), ex.route.maxBodyBytes)
+        guard ex.durability == .strict, ctx.shared.recorder != nil, !ex.requestBodyDone, limit > 0 else { return nil }
+        switch ex.context.head.framing {
+        case .contentLength(let n): return n > 0 && n <= limit ? Int(n) : nil
+        case .chunked: return Int(limit)
+        case .none, .untilClose: return nil
+        }
+    }
+
+    enum ReadAhead { case complete, needMore, tooLong, malformed }
+
+    /// Whether the chunked body being read ahead for the strict start ends
+    /// within the first `bufferLimit` bytes of input, without consuming
+    /// anything: a copy of the body reader (`Exchange.readAheadProbe`)
+    /// runs over the input, fed only the bytes it has not taken yet. The
+    /// decoded body is never longer than its framing, so one that ends
+    /// there fits the buffer.
+    private func readAheadStatus(_ ex: Exchange) -> ReadAhead {
+        var probe = ex.readAheadProbe ?? ex.requestBody
+        let limit = ex.bufferLimit
+        let status = input.withReadable { bytes -> ReadAhead in
+            let end = min(bytes.count, limit)
+            if ex.readAheadOffset < end {
+                do throws(HTTPParseError) {
+                    ex.readAheadOffset += try probe.read(UnsafeRawBufferPointer(rebasing: bytes[ex.readAheadOffset..<end])) { _ in }
+                } catch {
+                    return .malformed
+                }
+            }
+            if probe.finished { return .complete }
+            return bytes.count >= limit ? .tooLong : .needMore
+        }
+        ex.readAheadProbe = probe
+        return status
     }
 
     /// Opens or reuses an upstream connection and writes the request head (and

@@ -72,6 +72,20 @@ final class Exchange {
     /// hold it (`DownstreamConnection.strictRecordingBodyLimit`), not
     /// because a stage asked: when it is complete, forwarding goes on.
     var bufferingForRecording = false
+    /// The body being read ahead for the strict start is chunked: input is
+    /// only looked at (a copy of the reader runs over it) until the whole
+    /// body is seen within the read-ahead bound; then it is read for real,
+    /// or, when it does not end within the bound, streamed.
+    var peekingForRecording = false
+    /// The copy of the body reader that looks ahead, and how many input
+    /// bytes it has taken: each look feeds it only what arrived since, so a
+    /// client sending a byte at a time costs a byte of work each time.
+    var readAheadProbe: BodyReader?
+    var readAheadOffset = 0
+    /// Input bytes the last look saw (a look at more restarts the body timer).
+    var peekedBytes = 0
+    /// The body did not end within the read-ahead bound: forward it as it arrives.
+    var readAheadDeclined = false
     var responseHeadNs: UInt64 = 0
     var responseHeaders = HeaderList()
     var responseBody: CapturedBody?
