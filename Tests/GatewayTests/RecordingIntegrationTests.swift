@@ -237,6 +237,18 @@ final class RecordingIntegrationTests: XCTestCase {
         XCTAssertEqual(Set(rows.map { $0.durability }), ["async"])
     }
 
+    /// Reads the exchanges every 20 ms, for at most 5 s, until `done` holds
+    /// for them (the writer is on its own thread); returns the last read.
+    private func waitForExchanges(_ db: String, until done: ([RecordedExchange]) -> Bool) -> [RecordedExchange] {
+        let deadline = Date().addingTimeInterval(5)
+        var rows = (try? allExchanges(db)) ?? []
+        while !done(rows) && Date() < deadline {
+            usleep(20_000)
+            rows = (try? allExchanges(db)) ?? []
+        }
+        return rows
+    }
+
     /// The record kinds (`start`, `outcome`, `complete`) of one request ID, in the order written.
     private func recordKinds(_ db: String, requestID: String) throws -> [String] {
         let conn = try Database(path: db, mode: .readOnly)
@@ -289,11 +301,7 @@ final class RecordingIntegrationTests: XCTestCase {
         while upstream.connectionCount == 0 && Date() < deadline { usleep(10_000) }
         usleep(50_000)
         s.close()
-        var rows: [RecordedExchange] = []
-        while rows.first?.outcome ?? "in_flight" == "in_flight" && Date() < deadline {
-            usleep(20_000)
-            rows = (try? allExchanges(db)) ?? []
-        }
+        _ = waitForExchanges(db) { ($0.first?.outcome ?? "in_flight") != "in_flight" }
         server.drain()
         server.waitUntilStopped()
         let row = try XCTUnwrap(try allExchanges(db).first)
@@ -396,15 +404,10 @@ final class RecordingIntegrationTests: XCTestCase {
         try s.send("POST /partial HTTP/1.1\r\nHost: api.test\r\nContent-Length: 11\r\n\r\nhello")
         usleep(50_000)
         s.close()
-        var rows: [RecordedExchange] = []
-        let deadline = Date().addingTimeInterval(5)
-        while rows.isEmpty && Date() < deadline {
-            rows = (try? allExchanges(db)) ?? []
-            if rows.isEmpty { usleep(20_000) }
-        }
+        _ = waitForExchanges(db) { !$0.isEmpty }
         server.drain()
         server.waitUntilStopped()
-        rows = try allExchanges(db)
+        let rows = try allExchanges(db)
         XCTAssertEqual(rows.count, 1)
         XCTAssertEqual(rows.first?.outcome, "abandoned")
         XCTAssertEqual(upstream.requests.count, 0)
@@ -421,12 +424,7 @@ final class RecordingIntegrationTests: XCTestCase {
         let s = try BlockingSocket.connect(port: port)
         try s.send("GET /slow HTTP/1.1\r\nHost: api.test\r\n\r\n")
         // While the upstream holds the request, its start reaches the database on its own.
-        var inFlight: RecordedExchange?
-        let deadline = Date().addingTimeInterval(5)
-        while inFlight == nil && Date() < deadline {
-            inFlight = (try? allExchanges(db))?.first { $0.target == "/slow" }
-            if inFlight == nil { usleep(20_000) }
-        }
+        let inFlight = waitForExchanges(db) { $0.contains { $0.target == "/slow" } }.first { $0.target == "/slow" }
         release.signal()
         let found = try XCTUnwrap(inFlight, "the held start was never written while the exchange was in flight")
         XCTAssertEqual(found.outcome, "in_flight")

@@ -116,14 +116,14 @@ enum HyperscanRuntime {
     private static func compile(_ pattern: String, flags: UInt32, platform: hs_platform_info_t?) -> OpaquePointer? {
         var database: OpaquePointer?
         var error: UnsafeMutablePointer<hs_compile_error_t>?
-        var platform = platform
-        let rc: hs_error_t
-        if platform != nil {
-            rc = withUnsafePointer(to: &platform!) { hs_compile(pattern, flags, UInt32(HS_MODE_BLOCK), $0, &database, &error) }
-        } else {
-            rc = hs_compile(pattern, flags, UInt32(HS_MODE_BLOCK), nil, &database, &error)
-        }
+        let rc = withPlatform(platform) { hs_compile(pattern, flags, UInt32(HS_MODE_BLOCK), $0, &database, &error) }
         if let error { hs_free_compile_error(error) }
         return rc == HS_SUCCESS ? database : nil
+    }
+
+    /// `platform` as the pointer hs's compile functions take (nil: this host).
+    static func withPlatform<R>(_ platform: hs_platform_info_t?, _ body: (UnsafePointer<hs_platform_info_t>?) -> R) -> R {
+        guard var platform else { return body(nil) }
+        return withUnsafePointer(to: &platform) { body($0) }
     }
 }

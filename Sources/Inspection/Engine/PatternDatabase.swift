@@ -24,6 +24,9 @@ public final class PatternDatabase: @unchecked Sendable {
     let raw: OpaquePointer
     /// The specs in compile order; `PatternMatch.pattern` indexes this.
     public let specs: [PatternSpec]
+    /// The entry point that scans it: the one `HyperscanRuntime` chose
+    /// (and compiled it for), resolved once here rather than per scan.
+    let scan: HyperscanRuntime.ScanFunction
 
     /// Compiles `specs` into one block-mode database. Throws
     /// `PatternEngineError.compile` with the offending spec's id and hs's
@@ -31,8 +34,9 @@ public final class PatternDatabase: @unchecked Sendable {
     public init(_ specs: [PatternSpec]) throws(PatternEngineError) {
         precondition(!specs.isEmpty, "PatternDatabase needs at least one pattern")
         let runtime = HyperscanRuntime.selected
-        guard runtime.scan != nil else { throw .runtimeUnreliable(runtime.description) }
+        guard let scanFunction = runtime.scan else { throw .runtimeUnreliable(runtime.description) }
         self.specs = specs
+        scan = scanFunction
         var cStrings: [UnsafeMutablePointer<CChar>?] = specs.map { strdup($0.expression) }
         defer { for p in cStrings { free(p) } }
         let flags: [UInt32] = specs.map { PatternDatabase.hsFlags($0.flags) }
@@ -41,12 +45,10 @@ public final class PatternDatabase: @unchecked Sendable {
         var error: UnsafeMutablePointer<hs_compile_error_t>?
         let rc = cStrings.withUnsafeMutableBufferPointer { exprs in
             exprs.withMemoryRebound(to: UnsafePointer<CChar>?.self) { exprs in
-                if var platform = runtime.platform {
-                    return hs_compile_multi(exprs.baseAddress, flags, ids, UInt32(specs.count),
-                                            UInt32(HS_MODE_BLOCK), &platform, &db, &error)
+                HyperscanRuntime.withPlatform(runtime.platform) { platform in
+                    hs_compile_multi(exprs.baseAddress, flags, ids, UInt32(specs.count),
+                                     UInt32(HS_MODE_BLOCK), platform, &db, &error)
                 }
-                return hs_compile_multi(exprs.baseAddress, flags, ids, UInt32(specs.count),
-                                        UInt32(HS_MODE_BLOCK), nil, &db, &error)
             }
         }
         guard rc == HS_SUCCESS, let db else {

@@ -56,10 +56,8 @@ public final class PatternScratch {
         var context = ScanContext(matches: matches, limit: matchLimit - counted)
         matches = []
         let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-        // A database exists only once a scan entry point passed the self-test.
-        let scanFunction = HyperscanRuntime.selected.scan!
         let rc = withUnsafeMutablePointer(to: &context) { ctx in
-            scanFunction(database.raw, base.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0, raw,
+            database.scan(database.raw, base.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0, raw,
                     { id, from, to, _, ctx in
                         let c = ctx!.assumingMemoryBound(to: ScanContext.self)
                         if c.pointee.matches.count >= c.pointee.limit {
